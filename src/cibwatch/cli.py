@@ -1,0 +1,342 @@
+"""The command line: a thin Typer layer over the library.
+
+Each command parses its options, calls one library function and prints with Rich. Domain errors
+(:class:`cibwatch.errors.CibwatchError`) are printed with their remedy, without a traceback,
+and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import CibwatchError, ConfigError
+from .ingest import FORMATS, OBJECT_FIELDS, IngestReport, ingest_files
+from .pipeline import PRESETS, config_from, detect, pair_evidence
+from .progress import RichReporter
+from .store import Store
+from .traces import DEFAULT_TRACES, TRACES
+
+__all__ = ["app", "main", "parse_duration"]
+
+app = typer.Typer(
+    name="cibwatch",
+    help="Find coordinated inauthentic behaviour (covert influence operations) in "
+    "social-media data: ingest posts, detect coordinated account networks, keep the evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Export what the store holds.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$")
+_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(text: str) -> float:
+    """'60s', '10', '5m', '1.5h', '250ms' -> seconds."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ConfigError(f"cannot read the duration {text!r}",
+                          remedy="writing it like 60s, 10, 5m, 1h or 250ms")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _fail(exc: CibwatchError) -> None:
+    err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+    if exc.remedy:
+        err_console.print(f"  You can fix this by {exc.remedy}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _print_ingest(report: IngestReport) -> None:
+    t = Table(title="Ingested", show_lines=False)
+    for c in ("file", "format", "read", "loaded", "rejected"):
+        t.add_column(c, justify="right" if c in ("read", "loaded", "rejected") else "left")
+    for f in report.files:
+        t.add_row(Path(f.path).name, f.format, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
+                  f"{f.rows_rejected:,}")
+    err_console.print(t)
+    for s in report.skipped:
+        err_console.print(f"skipped (already in the store): {s}")
+    if report.account_field_problems:
+        err_console.print(
+            f"{report.account_field_problems} record(s) had an unreadable account field; their "
+            "posts were loaded, the field was not (see the rejects file)."
+        )
+
+
+FormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Input layout: auto (recognise by header), "
+                 + ", ".join(FORMATS) + "."),
+]
+PlatformOpt = Annotated[
+    str | None,
+    typer.Option("--platform", help="Platform of layouts without a platform column "
+                 "(default per layout, e.g. twitter for QUT, CooRTweet, IO archive)."),
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Stop at the first bad record instead of setting it aside.")
+]
+ObjectOpt = Annotated[
+    str,
+    typer.Option("--object-as", help="CooRTweet layout: what object_id is ("
+                 + ", ".join(OBJECT_FIELDS) + ")."),
+]
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Input files (CSV, JSONL, Parquet; .gz ok).")],
+    db: Annotated[Path, typer.Option("--db", help="The investigation store (DuckDB file).")] = Path(
+        "cibwatch.duckdb"),
+    fmt: FormatOpt = "auto",
+    platform: PlatformOpt = None,
+    strict: StrictOpt = False,
+    object_as: ObjectOpt = "reshare",
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Where to write rejected records (default: next to the store).")] = None,
+) -> None:
+    """Load posts and accounts into the store, recognising each file's layout."""
+    try:
+        with Store(db) as store:
+            report = ingest_files(store, files, fmt, platform=platform, strict=strict,
+                                  object_as=object_as, reporter=RichReporter(err_console))
+            _print_ingest(report)
+            n_rej = store.scalar("SELECT count(*) FROM rejects")
+            if n_rej:
+                path = rejects or db.with_suffix(".rejects.csv")
+                store.export_rejects(path)
+                err_console.print(f"{report.rejected:,} record(s) rejected; details in {path}")
+            err_console.print(
+                f"store {db}: {store.count_posts():,} posts, {store.count_accounts():,} accounts"
+            )
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+@app.command("detect")
+def detect_cmd(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Input files; none to use what --db already holds.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    accounts: Annotated[list[Path] | None, typer.Option(
+        "--accounts", help="Account files (canonical accounts or IO-archive users).")] = None,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Store to use and keep (default: a fresh OUT/store.duckdb).")] = None,
+    fmt: FormatOpt = "auto",
+    platform: PlatformOpt = None,
+    strict: StrictOpt = False,
+    object_as: ObjectOpt = "reshare",
+    preset: Annotated[str | None, typer.Option(
+        "--preset", help="Peer semantics: " + ", ".join(PRESETS)
+        + " (explicit options override it).")] = None,
+    traces: Annotated[str | None, typer.Option(
+        "--traces", help="Comma-separated traces (default: " + ",".join(DEFAULT_TRACES)
+        + "; also: " + ",".join(t for t in TRACES if t not in DEFAULT_TRACES) + ").")] = None,
+    window: Annotated[str | None, typer.Option(
+        "--window", help="Co-action window for every trace, e.g. 60s, 10, 5m [default: 60s].")
+    ] = None,
+    trace_window: Annotated[list[str] | None, typer.Option(
+        "--trace-window", help="Per-trace window, TRACE=DURATION (repeatable).")] = None,
+    weight: Annotated[str | None, typer.Option(
+        "--weight", help="Edge weight: events, keys, coactions, posts [default: events].")] = None,
+    min_weight: Annotated[float | None, typer.Option(
+        "--min-weight", help="Least edge weight kept [default: 2].")] = None,
+    min_participation: Annotated[int | None, typer.Option(
+        "--min-participation", help="CooRTweet's min_participation [default: 1, off].")] = None,
+    min_size: Annotated[int | None, typer.Option(
+        "--min-size", help="Least accounts in a reported network [default: 3].")] = None,
+    max_neighbours: Annotated[int | None, typer.Option(
+        "--max-neighbours", help="Hot-key bound of the window join; 0 for none [default: 200].")
+    ] = None,
+    self_loops: Annotated[bool | None, typer.Option(
+        "--self-loops/--no-self-loops", help="Also pair an account's own actions (QUT parity).")
+    ] = None,
+    resolution: Annotated[float | None, typer.Option(
+        "--resolution", help="Leiden modularity resolution [default: 1].")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed [default: 0].")] = None,
+    graphml: Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")] = False,
+    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")] = None,
+) -> None:
+    """Detect coordinated account networks and write their evidence to OUT."""
+    try:
+        windows = {}
+        for tw in trace_window or []:
+            name, sep, dur = tw.partition("=")
+            if not sep:
+                raise ConfigError(f"cannot read --trace-window {tw!r}",
+                                  remedy="writing it as TRACE=DURATION, e.g. text_near=1h")
+            windows[name.strip()] = parse_duration(dur)
+        cfg = config_from(
+            preset,
+            traces=tuple(t.strip() for t in traces.split(",") if t.strip()) if traces else None,
+            window_s=parse_duration(window) if window else None,
+            trace_windows=windows or None,
+            weight=weight,
+            min_weight=min_weight,
+            min_participation=min_participation,
+            min_size=min_size,
+            max_neighbours=(None if max_neighbours == 0 else max_neighbours),
+            self_loops=self_loops,
+            resolution=resolution,
+            seed=seed,
+        )
+        if max_neighbours == 0:  # 0 on the command line: no bound
+            cfg = dataclasses.replace(cfg, max_neighbours=None)
+        store_path = db or out / "store.duckdb"
+        if db is None and files:
+            for p in (store_path, Path(str(store_path) + ".wal")):
+                if p.exists():
+                    p.unlink()
+        reporter = RichReporter(err_console)
+        with Store(store_path, threads=threads) as store:
+            inputs = [str(f) for f in (files or [])] + [str(a) for a in (accounts or [])]
+            if files or accounts:
+                report = ingest_files(store, [*(files or []), *(accounts or [])], fmt,
+                                      platform=platform, strict=strict, object_as=object_as,
+                                      reporter=reporter)
+                _print_ingest(report)
+            result = detect(store, cfg, reporter)
+            from .report.outputs import write_outputs
+
+            paths = write_outputs(store, result, out, graphml=graphml, inputs=inputs)
+            _print_networks(store)
+            err_console.print(
+                f"\n[bold]{result.n_networks} network(s)[/], {result.n_members} accounts, from "
+                f"{result.n_posts:,} posts. Results in [bold]{paths.out}[/]: summary.md, "
+                "networks.csv, accounts.csv, edges.parquet" + (
+                    ", rejects.csv" if paths.rejects else "") + f"; store {store_path}"
+            )
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+def _print_networks(store: Store, limit: int = 15) -> None:
+    rows = store.fetchall(
+        "SELECT network_id, size, platforms, n_edges, density, n_coactions, median_dt_s, traces "
+        f"FROM net_stats ORDER BY network_id LIMIT {limit}"
+    )
+    t = Table(title="Networks found")
+    for c in ("network", "accounts", "platforms", "pairs", "density", "co-actions",
+              "median dt (s)", "traces"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*[str(v) for v in r])
+    out_console.print(t)
+
+
+@app.command()
+def evidence(
+    account_a: Annotated[str, typer.Argument(help="PLATFORM:ACCOUNT_ID")],
+    account_b: Annotated[str, typer.Argument(help="PLATFORM:ACCOUNT_ID")],
+    db: Annotated[Path, typer.Option("--db", help="The store of the detection run.")],
+    window: Annotated[str | None, typer.Option("--window", help="Window [default: 60s].")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write CSV here.")] = None,
+) -> None:
+    """List every co-action of two accounts (all traces run), with both posts."""
+    try:
+        with Store(db) as store:
+            aids = []
+            for acc in (account_a, account_b):
+                platform, sep, account_id = acc.partition(":")
+                aid = store.aid_of(platform, account_id) if sep else None
+                if aid is None:
+                    raise ConfigError(f"no account {acc!r} in {db}",
+                                      remedy="writing it as PLATFORM:ACCOUNT_ID, e.g. twitter:123")
+                aids.append(aid)
+            names = [r[0] for r in store.fetchall("SELECT DISTINCT trace FROM actions ORDER BY 1")]
+            cfg = config_from(None, traces=tuple(names) or None,
+                              window_s=parse_duration(window) if window else None)
+            t = pair_evidence(store, aids[0], aids[1], cfg)
+            if output:
+                import pyarrow.csv as pacsv
+
+                pacsv.write_csv(t, output)
+                err_console.print(f"{t.num_rows} co-action(s) written to {output}")
+                return
+            table = Table(title=f"{t.num_rows} co-action(s)")
+            for c in ("trace", "post_id_a", "created_at_a", "post_id_b", "created_at_b", "dt_s"):
+                table.add_column(c)
+            for r in t.to_pylist():
+                table.add_row(r["trace"], r["post_id_a"], str(r["created_at_a"]), r["post_id_b"],
+                              str(r["created_at_b"]), f"{r['dt_s']:g}")
+            out_console.print(table)
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+@export_app.command("canonical")
+def export_canonical(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    db: Annotated[Path, typer.Option("--db", help="The store.")] = Path("cibwatch.duckdb"),
+) -> None:
+    """Write posts.parquet and accounts.parquet: what ingest made of the input."""
+    from .export import export_canonical as run
+
+    try:
+        with Store(db) as store:
+            store.require_posts()
+            posts, accs = run(store, out)
+            err_console.print(f"wrote {posts} and {accs}")
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+@app.command()
+def formats() -> None:
+    """List the input layouts ingest recognises, and the columns that identify them."""
+    t = Table(title="Input layouts")
+    for c in ("format", "kind", "identified by", "description"):
+        t.add_column(c)
+    for f in FORMATS.values():
+        t.add_row(f.name, f.kind, ", ".join(sorted(f.signature)), f.description)
+    out_console.print(t)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("demo-out"),
+) -> None:
+    """Run detection on the data bundled with the repository (what `make demo` runs)."""
+    from .demo import run_demo
+
+    try:
+        run_demo(out, err_console, out_console)
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"cibwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool | None, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+) -> None:
+    """cibwatch command line."""
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

@@ -1,0 +1,67 @@
+"""The one exception tree of cibwatch.
+
+Every error a user can cause carries a ``remedy``: the CLI prints the message and the remedy,
+never a traceback (datasette's habit). Library callers catch :class:`CibwatchError`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CibwatchError",
+    "InputError",
+    "BadRecordError",
+    "FormatError",
+    "ConfigError",
+    "StoreError",
+]
+
+
+class CibwatchError(Exception):
+    """Base class: something the user can fix, with the fix in ``remedy``."""
+
+    def __init__(self, message: str, remedy: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        if self.remedy:
+            return f"{self.message}\n  You can fix this by {self.remedy}"
+        return self.message
+
+
+class InputError(CibwatchError):
+    """An input file cannot be read at all (missing, unreadable, empty)."""
+
+
+class BadRecordError(InputError):
+    """One record of an input file is malformed (raised only in ``--strict`` mode).
+
+    Attributes name the file, the line (or row, for Parquet) and the field, so that the user
+    can go straight to it.
+    """
+
+    def __init__(self, path: str, line: int | None, field: str | None, problem: str) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        what = f" field {field!r}:" if field else ""
+        super().__init__(
+            f"{where}:{what} {problem}",
+            remedy="correcting that record, or running without --strict: bad records are then "
+            "written to the rejects file and the good ones are kept",
+        )
+        self.path = path
+        self.line = line
+        self.field = field
+        self.problem = problem
+
+
+class FormatError(InputError):
+    """The layout of an input file is not recognised or does not fit the format asked for."""
+
+
+class ConfigError(CibwatchError):
+    """A parameter has a value that cannot work (bad duration, unknown trace, ...)."""
+
+
+class StoreError(CibwatchError):
+    """The investigation store is missing, locked or holds nothing to work on."""

@@ -1,0 +1,535 @@
+"""Ingest: input files -> canonical posts and accounts in the store.
+
+Each file streams through a reader (CSV, JSONL: bounded batches; Parquet: DuckDB's own parallel
+scan), its layout's mapping and the one converter (:mod:`.convert`). Records are staged with
+their list of errors; bad ones are written to the ``rejects`` table with file, line, field,
+message and the raw record, and counted. When every file has been read, staged records are
+merged into the store in one set-based pass: duplicate post ids are rejected (naming where the
+first copy came from), long layouts' rows are merged into posts, accounts get their dense
+``aid``. ``strict=True`` raises :class:`BadRecordError` at the first bad record instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import BadRecordError, FormatError
+from ..model import (
+    ACCOUNT_COLUMNS,
+    ACCOUNT_REQUIRED,
+    LIST_FIELDS,
+    POST_COLUMNS,
+    POST_REQUIRED,
+    field_type,
+)
+from ..progress import Reporter, SilentReporter
+from ..store import SourceInfo, Store, file_sha256
+from .base import Format
+from .convert import Col, Source, conversion_sql, quote_ident, sql_str
+from .coortweet import COORTWEET, OBJECT_FIELDS
+from .detect import FORMATS, detect_format, get_format
+from .readers import DEFAULT_BATCH_ROWS, ReaderReject, TabularFile, open_tabular
+
+__all__ = ["ingest_files", "IngestReport", "FORMATS", "detect_format", "OBJECT_FIELDS"]
+
+_POST_SCALARS = [c for c in POST_COLUMNS if c not in LIST_FIELDS and c not in ("platform", "post_id")]
+_ACC_FIELDS = [c for c in ACCOUNT_COLUMNS if c not in ("platform", "account_id")]
+_POST_RECORD = "to_json({" + ", ".join(f"'{c}': d.{c}" for c in POST_COLUMNS) + "})"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did."""
+
+    files: list[SourceInfo] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    posts_loaded: int = 0
+    accounts_loaded: int = 0
+    rejected: int = 0
+    account_field_problems: int = 0
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """Raw records as SQL: a registered Arrow batch or DuckDB's scan of a Parquet file."""
+
+    sql: str
+    types: dict[str, pa.DataType]
+
+
+def _create_stage(store: Store) -> None:
+    post_cols = ", ".join(f"{c} {field_type(c)}" for c in POST_COLUMNS)
+    acc_cols = ", ".join(f"{c} {field_type(c)}" for c in ACCOUNT_COLUMNS)
+    store.execute(
+        f"""
+        DROP TABLE IF EXISTS stage_posts; DROP TABLE IF EXISTS stage_accounts;
+        CREATE TABLE stage_posts ({post_cols}, source_id INTEGER, source_line BIGINT,
+                                  merge_rows BOOLEAN, _errors VARCHAR[]);
+        CREATE TABLE stage_accounts ({acc_cols}, source_id INTEGER, source_line BIGINT,
+                                     derived BOOLEAN, _errors VARCHAR[]);
+        """
+    )
+
+
+def _check_columns(mapping: dict[str, Source], header: set[str], path: str, fmt: Format) -> None:
+    for f, src in mapping.items():
+        if isinstance(src, Col) and src.name not in header:
+            raise FormatError(
+                f"{path}: the {fmt.name} layout needs a column {src.name!r} (for {f})",
+                remedy="checking the file's header, or choosing another --format",
+            )
+
+
+def _record_sql(columns: list[str], alias: str) -> str:
+    """SQL for the raw record as JSON (what the rejects file keeps)."""
+    cols = [c for c in columns if c != "_line"]
+    parts = ", ".join(f"{sql_str(c)}: {alias}.{quote_ident(c)}" for c in cols)
+    return f"to_json({{{parts}}})" if parts else "'{}'"
+
+
+def _reader_rejects(
+    store: Store, source_id: int, path: str, kind: str, rejects: list[ReaderReject], strict: bool
+) -> None:
+    for rj in rejects:
+        if strict:
+            raise BadRecordError(path, rj.line, rj.field, rj.error)
+    if rejects:
+        store.execute(
+            "INSERT INTO rejects SELECT * FROM (SELECT unnest(?::INTEGER[]), unnest(?::BIGINT[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])))",
+            [
+                [source_id] * len(rejects),
+                [r.line for r in rejects],
+                [r.field for r in rejects],
+                [r.error for r in rejects],
+                [r.record for r in rejects],
+                [kind] * len(rejects),
+            ],
+        )
+
+
+def _load(
+    store: Store,
+    source_id: int,
+    path: str,
+    fmt: Format,
+    mapping: dict[str, Source],
+    acc_mapping: dict[str, Source] | None,
+    rel: _Relation,
+    strict: bool,
+) -> None:
+    """Convert one relation of raw records into the stage; write its bad records aside."""
+    columns = list(rel.types)
+    if fmt.kind == "posts":
+        sql = conversion_sql(POST_COLUMNS, POST_REQUIRED, mapping, rel.types, rel.sql)
+        store.execute(
+            f"INSERT INTO stage_posts SELECT {', '.join(POST_COLUMNS)}, {source_id}, _line, "
+            f"{fmt.merge_rows}, _errors FROM ({sql})"
+        )
+        _reject_staged(store, "stage_posts", source_id, path, rel, columns, "post", strict)
+    else:
+        sql = conversion_sql(ACCOUNT_COLUMNS, ACCOUNT_REQUIRED, mapping, rel.types, rel.sql)
+        store.execute(
+            f"INSERT INTO stage_accounts SELECT {', '.join(ACCOUNT_COLUMNS)}, {source_id}, _line, "
+            f"false, _errors FROM ({sql})"
+        )
+        _reject_staged(store, "stage_accounts", source_id, path, rel, columns, "account", strict)
+    if acc_mapping is not None:
+        # Derived accounts come from each account's latest record in the relation; a bad
+        # account column does not cost the post: it is reported, not loaded.
+        acc = acc_mapping["account_id"]
+        key = quote_ident(acc.name) if isinstance(acc, Col) else "NULL"
+        latest = (
+            f"(SELECT * FROM {rel.sql} AS r "
+            f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _line DESC) = 1)"
+        )
+        sql = conversion_sql(ACCOUNT_COLUMNS, ACCOUNT_REQUIRED, acc_mapping, rel.types, latest)
+        store.execute(
+            f"INSERT INTO stage_accounts SELECT {', '.join(ACCOUNT_COLUMNS)}, {source_id}, _line, "
+            f"true, _errors FROM ({sql})"
+        )
+        _reject_staged(
+            store, "stage_accounts", source_id, path, rel, columns, "derived-account", False
+        )
+
+
+def _reject_staged(
+    store: Store,
+    table: str,
+    source_id: int,
+    path: str,
+    rel: _Relation,
+    columns: list[str],
+    kind: str,
+    strict: bool,
+) -> None:
+    where = f"source_id = {source_id} AND len(_errors) > 0"
+    if not store.scalar(f"SELECT count(*) FROM {table} WHERE {where}"):
+        return
+    if strict:
+        line, err = store.fetchone(  # type: ignore[misc]
+            f"SELECT source_line, _errors[1] FROM {table} WHERE {where} "
+            "ORDER BY source_line LIMIT 1"
+        )
+        fld, _, msg = str(err).partition("\t")
+        raise BadRecordError(path, int(line), fld, msg)
+    store.execute(
+        f"""
+        INSERT INTO rejects
+        SELECT {source_id}, e.source_line, split_part(e.err, '\t', 1),
+               split_part(e.err, '\t', 2), {_record_sql(columns, 'r')}, '{kind}'
+        FROM (SELECT source_line, unnest(_errors) AS err FROM {table} WHERE {where}) e
+        JOIN {rel.sql} AS r ON r._line = e.source_line;
+        DELETE FROM {table} WHERE {where};
+        """
+    )
+
+
+def ingest_files(
+    store: Store,
+    paths: Sequence[str | os.PathLike[str]],
+    fmt: str = "auto",
+    *,
+    platform: str | None = None,
+    strict: bool = False,
+    object_as: str = "reshare",
+    reporter: Reporter | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> IngestReport:
+    """Read ``paths`` into ``store``; see the module docstring.
+
+    Parameters
+    ----------
+    fmt:
+        ``"auto"`` (recognise each file by its header) or a name from :data:`FORMATS`.
+    platform:
+        Platform for layouts without a platform column (and for canonical rows whose platform
+        cell is empty).
+    strict:
+        Stop at the first bad record (raise :class:`BadRecordError`).
+    object_as:
+        For the CooRTweet layout: what ``object_id`` is (reshare, url, hashtag, media).
+    batch_rows:
+        Records per batch for CSV and JSONL (memory is bounded by it).
+    """
+    reporter = reporter or SilentReporter()
+    report = IngestReport()
+    _create_stage(store)
+    new_ids: list[int] = []
+    for p in paths:
+        path = str(p)
+        tf = open_tabular(path, batch_rows)
+        f = detect_format(tf.header, path) if fmt == "auto" else get_format(fmt)
+        if f.name == COORTWEET.name and object_as != "reshare":
+            f = dataclasses.replace(f, object_as=object_as)  # type: ignore[call-arg]
+        header = set(tf.header)
+        mapping = f.mapping(header, platform)
+        _check_columns(mapping, header, path, f)
+        acc_mapping = f.account_mapping(header, platform) if f.kind == "posts" else None
+        if acc_mapping is not None:
+            _check_columns(acc_mapping, header, path, f)
+        sha = file_sha256(path)
+        if (prev := store.find_source(sha, f.name)) is not None:
+            reporter.log(f"[yellow]skipped[/] {path}: already in the store (as {prev.path})")
+            report.skipped.append(path)
+            continue
+        sid = store.add_source(str(Path(path)), f.name, f.kind, sha, tf.size)
+        new_ids.append(sid)
+        seen = _read_file(store, tf, sid, path, f, mapping, acc_mapping, strict, reporter)
+        store.execute("UPDATE sources SET rows_read = ? WHERE source_id = ?", [seen, sid])
+    with reporter.task("Merging into the store", total=None):
+        report.posts_loaded, report.accounts_loaded = _merge(store, strict)
+    store.execute("DROP TABLE IF EXISTS stage_posts; DROP TABLE IF EXISTS stage_accounts")
+    for sid in new_ids:
+        rows = int(store.scalar("SELECT rows_read FROM sources WHERE source_id = ?", [sid]) or 0)
+        report.files.append(store.finish_source(sid, rows))
+    report.rejected = sum(f.rows_rejected for f in report.files)
+    report.account_field_problems = int(
+        store.scalar(
+            "SELECT count(DISTINCT (source_id, line)) FROM rejects "
+            "WHERE record_kind = 'derived-account' AND list_contains(?::INTEGER[], source_id)",
+            [new_ids],
+        )
+    )
+    return report
+
+
+def _read_file(
+    store: Store,
+    tf: TabularFile,
+    sid: int,
+    path: str,
+    f: Format,
+    mapping: dict[str, Source],
+    acc_mapping: dict[str, Source] | None,
+    strict: bool,
+    reporter: Reporter,
+) -> int:
+    """Stage one file; returns the number of records read."""
+    name = f"Reading {Path(path).name} ({f.name})"
+    if tf.container == "parquet":
+        pf = pq.ParquetFile(path)
+        n = int(pf.metadata.num_rows)
+        with reporter.task(name, total=n) as task:
+            scan = (
+                f"(SELECT *, file_row_number + 1 AS _line "
+                f"FROM read_parquet({sql_str(str(path))}, file_row_number = true))"
+            )
+            types = {fl.name: fl.type for fl in pf.schema_arrow}
+            types["_line"] = pa.int64()
+            _load(store, sid, path, f, mapping, acc_mapping, _Relation(scan, types), strict)
+            task.update(completed=n)
+        return n
+    seen = 0
+    with reporter.task(name, total=tf.size) as task:
+        for rb in tf.batches():
+            _reader_rejects(store, sid, path, f.kind.rstrip("s"), rb.rejects, strict)
+            if rb.table.num_rows:
+                with store.registered("raw_batch", rb.table):
+                    types = {fl.name: fl.type for fl in rb.table.schema}
+                    _load(store, sid, path, f, mapping, acc_mapping,
+                          _Relation("raw_batch", types), strict)
+            seen += rb.records_seen
+            task.update(completed=rb.progress)
+    return seen
+
+
+def _where(alias: str) -> str:
+    """SQL naming ``FILE:LINE`` of the first copy (columns ``f_sid``, ``f_line`` of ``alias``)."""
+    return (
+        f"(SELECT path || ':' || CAST({alias}.f_line AS VARCHAR) FROM sources "
+        f"WHERE source_id = {alias}.f_sid)"
+    )
+
+
+def _merge(store: Store, strict: bool) -> tuple[int, int]:
+    """Staged records -> posts, accounts, account_index. Returns (posts, accounts) loaded."""
+    # Keys needing care: posts staged more than once, or already in the store.
+    store.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE st_keys AS
+        SELECT platform, post_id FROM stage_posts GROUP BY platform, post_id HAVING count(*) > 1
+        UNION
+        SELECT s.platform, s.post_id FROM stage_posts s
+        SEMI JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id;
+        """
+    )
+    if store.scalar("SELECT count(*) FROM st_keys"):
+        _merge_duplicates(store, strict)
+    _merge_accounts_stage(store, strict)
+    # Dense account ids for every account seen, in a deterministic order.
+    base_aid = int(store.scalar("SELECT coalesce(max(aid), 0) FROM account_index"))
+    store.execute(
+        f"""
+        INSERT INTO account_index
+        SELECT {base_aid} + row_number() OVER (ORDER BY platform, account_id), platform, account_id
+        FROM (SELECT DISTINCT platform, account_id FROM stage_posts UNION
+              SELECT platform, account_id FROM sa_ok UNION
+              SELECT platform, account_id FROM sa_derived) n
+        WHERE NOT EXISTS (SELECT 1 FROM account_index a WHERE a.platform = n.platform
+                          AND a.account_id = n.account_id)
+        """
+    )
+    # pid: unique and deterministic without sorting: the record's line, offset per source.
+    base_pid = int(store.scalar("SELECT coalesce(max(pid), 0) FROM posts"))
+    n_posts = int(store.scalar("SELECT count(*) FROM stage_posts"))
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE src_offset AS
+        SELECT source_id, {base_pid} + coalesce(sum(max_line) OVER (ORDER BY source_id
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS off
+        FROM (SELECT source_id, max(source_line) AS max_line FROM stage_posts GROUP BY 1);
+        INSERT INTO posts
+        SELECT o.off + s.source_line, ai.aid, {", ".join("s." + c for c in POST_COLUMNS)},
+               s.source_id, s.source_line
+        FROM stage_posts s
+        JOIN src_offset o USING (source_id)
+        JOIN account_index ai ON ai.platform = s.platform AND ai.account_id = s.account_id;
+        """
+    )
+    n_acc = int(store.scalar("SELECT count(*) FROM sa_ok"))
+    store.execute(
+        f"""
+        DELETE FROM accounts WHERE derived AND EXISTS (
+          SELECT 1 FROM sa_ok s WHERE s.platform = accounts.platform
+          AND s.account_id = accounts.account_id);
+        DELETE FROM accounts WHERE derived AND EXISTS (
+          SELECT 1 FROM sa_derived s WHERE s.platform = accounts.platform
+          AND s.account_id = accounts.account_id);
+        INSERT INTO accounts
+        SELECT ai.aid, {", ".join("s." + c for c in ACCOUNT_COLUMNS)}, s.source_id, s.source_line,
+               false
+        FROM sa_ok s JOIN account_index ai USING (platform, account_id);
+        INSERT INTO accounts
+        SELECT ai.aid, {", ".join("s." + c for c in ACCOUNT_COLUMNS)}, s.source_id, s.source_line,
+               true
+        FROM sa_derived s JOIN account_index ai USING (platform, account_id)
+        WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = s.platform
+                          AND a.account_id = s.account_id AND NOT a.derived);
+        DROP TABLE IF EXISTS st_keys; DROP TABLE IF EXISTS src_offset;
+        DROP TABLE IF EXISTS sa_ok; DROP TABLE IF EXISTS sa_derived;
+        """
+    )
+    return n_posts, n_acc
+
+
+def _merge_duplicates(store: Store, strict: bool) -> None:
+    """Resolve staged posts whose id repeats: reject copies, merge long-layout rows.
+
+    Leaves ``stage_posts`` with one row per new post (list fields merged where allowed).
+    """
+    diff_parts = ", ".join(
+        f"CASE WHEN d.{c} IS DISTINCT FROM f.{c} THEN '{c}' END" for c in _POST_SCALARS
+    )
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE st AS
+        SELECT s.*, row_number() OVER (PARTITION BY platform, post_id
+                                       ORDER BY source_id, source_line) AS rn
+        FROM stage_posts s SEMI JOIN st_keys k USING (platform, post_id);
+        CREATE OR REPLACE TEMP TABLE st_dup AS
+        SELECT d.platform, d.post_id, d.source_id, d.source_line, d.merge_rows,
+               f.source_id AS f_sid, f.source_line AS f_line,
+               list_filter([{diff_parts}], lambda x: x IS NOT NULL) AS diff,
+               {_POST_RECORD} AS record
+        FROM st d JOIN st f ON f.platform = d.platform AND f.post_id = d.post_id AND f.rn = 1
+        WHERE d.rn > 1;
+        CREATE OR REPLACE TEMP TABLE st_old AS
+        SELECT d.platform, d.post_id, d.source_id, d.source_line,
+               p.source_id AS f_sid, p.source_line AS f_line, {_POST_RECORD} AS record
+        FROM st d JOIN posts p ON p.platform = d.platform AND p.post_id = d.post_id;
+        """
+    )
+    if strict:
+        row = store.fetchone(
+            """
+            SELECT s.path, x.source_line FROM (
+              SELECT source_id, source_line FROM st_dup WHERE NOT (merge_rows AND len(diff) = 0)
+              UNION ALL SELECT source_id, source_line FROM st_old) x
+            JOIN sources s USING (source_id) ORDER BY x.source_id, x.source_line LIMIT 1
+            """
+        )
+        if row is not None:
+            raise BadRecordError(row[0], int(row[1]), "post_id", "duplicate post id")
+    store.execute(
+        f"""
+        INSERT INTO rejects
+        SELECT o.source_id, o.source_line, 'post_id',
+               'duplicate post_id ' || o.post_id || ': already in the store from '
+               || {_where('o')}, o.record, 'post'
+        FROM st_old o;
+        INSERT INTO rejects
+        SELECT d.source_id, d.source_line,
+               CASE WHEN d.merge_rows THEN d.diff[1] ELSE 'post_id' END,
+               CASE WHEN d.merge_rows THEN
+                 'post ' || d.post_id || ' was first read from ' || {_where('d')}
+                 || ' with another ' || d.diff[1] || '; a post holds one value of '
+                 || d.diff[1] || ' (this row is kept here, not loaded)'
+               ELSE
+                 'duplicate post_id ' || d.post_id || ' (first loaded from ' || {_where('d')}
+                 || CASE WHEN len(d.diff) = 0 THEN ', identical record)'
+                         ELSE ', differs in ' || array_to_string(d.diff, ', ') || ')' END
+               END,
+               d.record, 'post'
+        FROM st_dup d
+        WHERE NOT (d.merge_rows AND len(d.diff) = 0)
+          AND NOT EXISTS (SELECT 1 FROM st_old o WHERE o.platform = d.platform
+                          AND o.post_id = d.post_id);
+        """
+    )
+    lists = {
+        c: f"flatten(list({c} ORDER BY source_id, source_line))" for c in sorted(LIST_FIELDS)
+    }
+    list_aggs = ", ".join(
+        f"list_filter({agg}, lambda x, i: list_position({agg}, x) = i) AS {c}"
+        for c, agg in lists.items()
+    )
+    others = ", ".join(
+        f"first({c} ORDER BY source_id, source_line) AS {c}"
+        for c in POST_COLUMNS
+        if c not in LIST_FIELDS and c not in ("platform", "post_id")
+    )
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE st_ok AS
+        SELECT platform, post_id, {others}, {list_aggs},
+               min(source_id) AS source_id, min(source_line) AS source_line,
+               bool_or(merge_rows) AS merge_rows, []::VARCHAR[] AS _errors
+        FROM st s
+        WHERE NOT EXISTS (SELECT 1 FROM st_old o WHERE o.platform = s.platform
+                          AND o.post_id = s.post_id)
+          AND (s.rn = 1 OR EXISTS (SELECT 1 FROM st_dup d WHERE d.source_id = s.source_id
+                 AND d.source_line = s.source_line AND d.merge_rows AND len(d.diff) = 0))
+        GROUP BY platform, post_id;
+        DELETE FROM stage_posts WHERE EXISTS (SELECT 1 FROM st_keys k
+          WHERE k.platform = stage_posts.platform AND k.post_id = stage_posts.post_id);
+        INSERT INTO stage_posts BY NAME SELECT * FROM st_ok;
+        DROP TABLE st; DROP TABLE st_dup; DROP TABLE st_old; DROP TABLE st_ok;
+        """
+    )
+
+
+def _merge_accounts_stage(store: Store, strict: bool) -> None:
+    """Explicit account rows (first wins; later copies rejected) and derived ones (latest wins)
+    -> temp tables ``sa_ok`` and ``sa_derived``."""
+    store.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE sa AS
+        SELECT s.* EXCLUDE (_errors), row_number() OVER (PARTITION BY platform, account_id
+                                       ORDER BY source_id, source_line) AS rn
+        FROM stage_accounts s WHERE NOT derived;
+        """
+    )
+    acc_dups = """
+        SELECT s.source_id, s.source_line, s.account_id, to_json(s) AS record,
+               coalesce(f.source_id, a.source_id) AS f_sid,
+               coalesce(f.source_line, a.source_line) AS f_line
+        FROM sa s
+        LEFT JOIN sa f ON f.platform = s.platform AND f.account_id = s.account_id AND f.rn = 1
+                       AND s.rn > 1
+        LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id
+                             AND NOT a.derived
+        WHERE s.rn > 1 OR a.account_id IS NOT NULL
+    """
+    if strict:
+        row = store.fetchone(
+            f"SELECT s.path, d.source_line FROM ({acc_dups}) d JOIN sources s USING (source_id) "
+            "ORDER BY d.source_id, d.source_line LIMIT 1"
+        )
+        if row is not None:
+            raise BadRecordError(row[0], int(row[1]), "account_id", "duplicate account")
+    derived_aggs = ", ".join(
+        f"arg_max({c}, source_id * 1000000000000 + source_line) FILTER (WHERE {c} IS NOT NULL) "
+        f"AS {c}"
+        for c in _ACC_FIELDS
+    )
+    store.execute(
+        f"""
+        INSERT INTO rejects
+        SELECT d.source_id, d.source_line, 'account_id',
+               'duplicate account ' || d.account_id || ' (first loaded from ' || {_where('d')}
+               || ')', d.record, 'account'
+        FROM ({acc_dups}) d;
+        CREATE OR REPLACE TEMP TABLE sa_ok AS
+        SELECT * EXCLUDE (rn) FROM sa s WHERE rn = 1
+          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = s.platform
+                          AND a.account_id = s.account_id AND NOT a.derived);
+        CREATE OR REPLACE TEMP TABLE sa_derived AS
+        SELECT platform, account_id, {derived_aggs},
+               arg_max(source_id, source_id * 1000000000000 + source_line) AS source_id,
+               arg_max(source_line, source_id * 1000000000000 + source_line) AS source_line
+        FROM stage_accounts WHERE derived GROUP BY platform, account_id;
+        DROP TABLE sa;
+        """
+    )

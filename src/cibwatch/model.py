@@ -1,0 +1,115 @@
+"""The canonical data model: one schema that every stage reads and writes.
+
+Posts and accounts are exactly the columns of the interface contract (docs/PRODUCT.md, kept in
+the README). The store adds bookkeeping columns (``pid``, ``aid``, provenance) that never leave
+it except as evidence references.
+
+Actions are the narrow waist of the pipeline: every trace turns posts into rows
+``(trace, key, aid, pid, ts, variant)`` and everything downstream (the window join, pair
+statistics, fusion, evidence) is shared.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pyarrow as pa
+
+__all__ = [
+    "POST_COLUMNS",
+    "ACCOUNT_COLUMNS",
+    "POST_REQUIRED",
+    "ACCOUNT_REQUIRED",
+    "LIST_FIELDS",
+    "TIME_FIELDS",
+    "INT_FIELDS",
+    "POSTS_SCHEMA",
+    "ACCOUNTS_SCHEMA",
+    "field_type",
+]
+
+#: Canonical post columns, in contract order.
+POST_COLUMNS: Final = (
+    "platform",
+    "post_id",
+    "account_id",
+    "created_at",
+    "text",
+    "urls",
+    "hashtags",
+    "mentions",
+    "media",
+    "reshare_of",
+    "reply_to",
+    "lang",
+)
+POST_REQUIRED: Final = ("platform", "post_id", "account_id", "created_at")
+
+#: Canonical account columns, in contract order.
+ACCOUNT_COLUMNS: Final = (
+    "platform",
+    "account_id",
+    "handle",
+    "display_name",
+    "created_at",
+    "followers",
+    "following",
+    "bio",
+    "lang",
+    "location",
+    "profile_image_hash",
+)
+ACCOUNT_REQUIRED: Final = ("platform", "account_id")
+
+#: Fields holding a list of strings.
+LIST_FIELDS: Final = frozenset({"urls", "hashtags", "mentions", "media"})
+#: Fields holding a point in time (stored as naive UTC timestamps).
+TIME_FIELDS: Final = frozenset({"created_at"})
+#: Fields holding a non-negative integer.
+INT_FIELDS: Final = frozenset({"followers", "following"})
+
+_LIST = pa.list_(pa.string())
+
+POSTS_SCHEMA: Final = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("post_id", pa.string()),
+        ("account_id", pa.string()),
+        ("created_at", pa.timestamp("us")),
+        ("text", pa.string()),
+        ("urls", _LIST),
+        ("hashtags", _LIST),
+        ("mentions", _LIST),
+        ("media", _LIST),
+        ("reshare_of", pa.string()),
+        ("reply_to", pa.string()),
+        ("lang", pa.string()),
+    ]
+)
+
+ACCOUNTS_SCHEMA: Final = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("account_id", pa.string()),
+        ("handle", pa.string()),
+        ("display_name", pa.string()),
+        ("created_at", pa.timestamp("us")),
+        ("followers", pa.int64()),
+        ("following", pa.int64()),
+        ("bio", pa.string()),
+        ("lang", pa.string()),
+        ("location", pa.string()),
+        ("profile_image_hash", pa.string()),
+    ]
+)
+
+
+def field_type(field: str) -> str:
+    """DuckDB type of a canonical field."""
+    if field in LIST_FIELDS:
+        return "VARCHAR[]"
+    if field in TIME_FIELDS:
+        return "TIMESTAMP"
+    if field in INT_FIELDS:
+        return "BIGINT"
+    return "VARCHAR"

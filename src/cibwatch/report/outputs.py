@@ -1,0 +1,335 @@
+"""The files of a ``detect`` output directory (the interface contract).
+
+``accounts.csv``   one row per member of a network: who, which network, scores, reasons
+``networks.csv``   one row per network: assessment, size, platforms, scores, reasons
+``edges.parquet``  one row per account pair and trace (kept pairs): counts, timing, evidence
+``bounded_keys.csv``  keys where the window join's hot-key bound took effect
+``rejects.csv``    input records that could not be loaded (when there are any)
+``network.graphml``   the fused graph, on request
+``run.json``       parameters and counts, for machines
+``summary.md``     what was found and why, for people
+
+Everything is ordered and rounded so that the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from .. import __version__
+from ..pipeline import DetectResult
+from ..store import Store
+from ..traces import TRACES
+
+__all__ = ["write_outputs", "OutputPaths"]
+
+_TS = "strftime(make_timestamp({x}), '%Y-%m-%dT%H:%M:%SZ')"
+
+
+def _ts(x: str) -> str:
+    return _TS.format(x=x)
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    out: Path
+    accounts: Path
+    networks: Path
+    edges: Path
+    summary: Path
+    bounded_keys: Path
+    run: Path
+    rejects: Path | None
+    graphml: Path | None
+
+
+def _copy_csv(store: Store, sql: str, path: Path) -> None:
+    store.execute("SET preserve_insertion_order = true")
+    try:
+        safe = str(path).replace("'", "''")
+        store.execute(f"COPY ({sql}) TO '{safe}' (HEADER, DELIMITER ',')")
+    finally:
+        store.execute("SET preserve_insertion_order = false")
+
+
+def _network_tables(store: Store) -> None:
+    """Temp tables of per-network and per-member statistics (internal evidence only)."""
+    trace_order = {n: i for i, n in enumerate(TRACES)}
+    order_case = " ".join(f"WHEN '{n}' THEN {i}" for n, i in trace_order.items())
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE net_edges AS
+        SELECT ma.network_id, e.* FROM edges e
+        JOIN members ma ON ma.aid = e.aid_a JOIN members mb ON mb.aid = e.aid_b
+        WHERE ma.network_id = mb.network_id AND e.aid_a <> e.aid_b;
+
+        CREATE OR REPLACE TEMP TABLE net_co AS
+        SELECT n.network_id, c.* FROM coactions c
+        JOIN net_edges n ON n.aid_a = c.aid_a AND n.aid_b = c.aid_b;
+
+        CREATE OR REPLACE TEMP TABLE net_trace AS
+        SELECT network_id, trace, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
+               CASE trace {order_case} ELSE 99 END AS t_order
+        FROM net_co GROUP BY network_id, trace;
+
+        CREATE OR REPLACE TEMP TABLE net_keys AS
+        SELECT network_id, trace, key, n_accounts,
+               ROW_NUMBER() OVER (PARTITION BY network_id
+                                  ORDER BY n_accounts DESC, n_co DESC, trace, key) AS r
+        FROM (SELECT network_id, trace, key, COUNT(DISTINCT aid) AS n_accounts,
+                     COUNT(*) AS n_co
+              FROM (SELECT network_id, trace, key, aid_a AS aid FROM net_co
+                    UNION ALL SELECT network_id, trace, key, aid_b FROM net_co) u
+              GROUP BY network_id, trace, key) k;
+
+        CREATE OR REPLACE TEMP TABLE net_stats AS
+        WITH m AS (
+          SELECT m.network_id, COUNT(*) AS size,
+                 string_agg(DISTINCT ai.platform, ';' ORDER BY ai.platform) AS platforms
+          FROM members m JOIN account_index ai USING (aid) GROUP BY m.network_id),
+        e AS (
+          SELECT network_id, COUNT(*) AS n_edges, SUM(weight) AS internal_weight
+          FROM net_edges GROUP BY network_id),
+        touching AS (
+          SELECT network_id, SUM(weight) AS total_weight FROM (
+            SELECT DISTINCT m.network_id, x.aid_a, x.aid_b, x.weight FROM edges x
+            JOIN members m ON m.aid = x.aid_a OR m.aid = x.aid_b
+            WHERE x.aid_a <> x.aid_b) t GROUP BY network_id),
+        c AS (
+          SELECT network_id, COUNT(*) AS n_coactions,
+                 COUNT(DISTINCT (trace, key)) AS n_keys,
+                 median(dt) / 1e6 AS median_dt_s,
+                 MIN(LEAST(ts_a, ts_b)) AS first_ts, MAX(GREATEST(ts_a, ts_b)) AS last_ts
+          FROM net_co GROUP BY network_id),
+        t AS (
+          SELECT network_id,
+                 string_agg(trace || '=' || CAST(n_coactions AS VARCHAR), ';'
+                            ORDER BY t_order) AS traces,
+                 string_agg(trace || ' ' || CAST(n_coactions AS VARCHAR) || ' co-actions on '
+                            || CAST(n_keys AS VARCHAR) || ' items', ', '
+                            ORDER BY t_order) AS trace_text
+          FROM net_trace GROUP BY network_id),
+        k AS (
+          SELECT network_id,
+                 string_agg(trace || ': ' || left(replace(key, chr(10), ' '), 80)
+                            || ' (' || CAST(n_accounts AS VARCHAR) || ' accounts)', ' | '
+                            ORDER BY r) AS top_keys
+          FROM net_keys WHERE r <= 3 GROUP BY network_id)
+        SELECT m.network_id, 'coordinated' AS assessment, m.size, m.platforms,
+               e.n_edges, round(2.0 * e.n_edges / (m.size * (m.size - 1)), 4) AS density,
+               round(e.internal_weight / e.n_edges, 4) AS mean_edge_weight,
+               round(e.internal_weight / touching.total_weight, 4) AS cohesion,
+               c.n_coactions, c.n_keys, round(c.median_dt_s, 3) AS median_dt_s,
+               c.first_ts, c.last_ts, t.traces, t.trace_text, k.top_keys
+        FROM m JOIN e USING (network_id) JOIN touching USING (network_id)
+        JOIN c USING (network_id) JOIN t USING (network_id) LEFT JOIN k USING (network_id);
+
+        CREATE OR REPLACE TEMP TABLE member_stats AS
+        WITH ends AS (
+          SELECT network_id, aid_a AS aid, aid_b AS partner, pid_a AS pid, trace, dt,
+                 LEAST(ts_a, ts_b) AS ts FROM net_co
+          UNION ALL
+          SELECT network_id, aid_b, aid_a, pid_b, trace, dt, LEAST(ts_a, ts_b) FROM net_co),
+        per AS (
+          SELECT aid, COUNT(DISTINCT partner) AS degree, COUNT(DISTINCT pid) AS n_coacting_posts,
+                 MIN(dt) / 1e6 AS min_dt_s, MIN(ts) AS first_ts, MAX(ts) AS last_ts
+          FROM ends GROUP BY aid),
+        tr AS (
+          SELECT aid, string_agg(trace || '=' || CAST(n AS VARCHAR), ';' ORDER BY t_order) AS traces
+          FROM (SELECT aid, trace, COUNT(*) AS n,
+                       CASE trace {order_case} ELSE 99 END AS t_order
+                FROM ends GROUP BY aid, trace) x GROUP BY aid),
+        s AS (
+          SELECT aid, SUM(weight) AS strength FROM (
+            SELECT aid_a AS aid, weight FROM net_edges UNION ALL
+            SELECT aid_b, weight FROM net_edges) y GROUP BY aid),
+        np AS (SELECT aid, COUNT(*) AS n_posts FROM posts GROUP BY aid)
+        SELECT m.aid, m.network_id, ai.platform, ai.account_id, a.handle, a.display_name,
+               per.degree, s.strength, np.n_posts, per.n_coacting_posts,
+               round(per.n_coacting_posts / np.n_posts, 4) AS coaction_share,
+               round(per.min_dt_s, 3) AS min_dt_s, per.first_ts, per.last_ts, tr.traces
+        FROM members m JOIN account_index ai USING (aid)
+        LEFT JOIN accounts a USING (aid)
+        LEFT JOIN per USING (aid) LEFT JOIN tr USING (aid) LEFT JOIN s USING (aid)
+        LEFT JOIN np USING (aid);
+        """
+    )
+
+
+def write_outputs(
+    store: Store,
+    result: DetectResult,
+    out: str | Path,
+    *,
+    graphml: bool = False,
+    inputs: list[str] | None = None,
+) -> OutputPaths:
+    """Write the output directory of a detection run (see the module docstring)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    _network_tables(store)
+    paths = OutputPaths(
+        out=out,
+        accounts=out / "accounts.csv",
+        networks=out / "networks.csv",
+        edges=out / "edges.parquet",
+        summary=out / "summary.md",
+        bounded_keys=out / "bounded_keys.csv",
+        run=out / "run.json",
+        rejects=(out / "rejects.csv") if store.scalar("SELECT count(*) FROM rejects") else None,
+        graphml=(out / "network.graphml") if graphml else None,
+    )
+    _copy_csv(
+        store,
+        f"""
+        SELECT n.network_id, n.assessment, n.size, n.platforms, n.n_edges, n.density,
+               n.mean_edge_weight, n.cohesion, n.n_coactions, n.n_keys, n.median_dt_s,
+               {_ts('n.first_ts')} AS first_coaction, {_ts('n.last_ts')} AS last_coaction,
+               n.traces, n.top_keys,
+               CAST(n.size AS VARCHAR) || ' accounts (' || n.platforms || '), '
+               || CAST(n.n_edges AS VARCHAR) || ' linked pairs (density '
+               || CAST(n.density AS VARCHAR) || '), acting together within the window: '
+               || n.trace_text || '; median time apart ' || CAST(n.median_dt_s AS VARCHAR)
+               || ' s; ' || CAST(round(100 * n.cohesion) AS INTEGER)
+               || ' % of their links stay inside the network' AS reasons
+        FROM net_stats n ORDER BY n.network_id
+        """,
+        paths.networks,
+    )
+    _copy_csv(
+        store,
+        f"""
+        SELECT platform, account_id, network_id, handle, display_name, degree,
+               round(strength, 4) AS strength, n_posts, n_coacting_posts, coaction_share,
+               min_dt_s, {_ts('first_ts')} AS first_coaction, {_ts('last_ts')} AS last_coaction,
+               traces,
+               'acted together with ' || CAST(degree AS VARCHAR) || ' other member(s) of '
+               || network_id || ' (' || replace(traces, ';', ', ') || ' co-actions); '
+               || CAST(n_coacting_posts AS VARCHAR) || ' of its ' || CAST(n_posts AS VARCHAR)
+               || ' posts (' || CAST(round(100 * coaction_share) AS INTEGER)
+               || ' %); closest in time: ' || CAST(min_dt_s AS VARCHAR) || ' s' AS reasons
+        FROM member_stats ORDER BY network_id, platform, account_id
+        """,
+        paths.accounts,
+    )
+    _copy_csv(
+        store,
+        f"""
+        SELECT trace, key, n_actions, n_accounts, n_bounded_actions,
+               {_ts('first_ts')} AS first_action, {_ts('last_ts')} AS last_action
+        FROM bounded_keys ORDER BY trace, n_actions DESC, key
+        """,
+        paths.bounded_keys,
+    )
+    _write_edges(store, paths.edges)
+    if paths.rejects is not None:
+        store.export_rejects(paths.rejects)
+    if paths.graphml is not None:
+        _write_graphml(store, paths.graphml)
+    run = _run_info(store, result, inputs or [])
+    paths.run.write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
+    from .summary import write_summary
+
+    write_summary(store, result, run, paths)
+    return paths
+
+
+def _write_edges(store: Store, path: Path) -> None:
+    t = store.arrow(
+        f"""
+        WITH ev AS (
+          SELECT x.trace, x.aid_a, x.aid_b,
+                 list({{'post_id_a': qa.post_id, 'post_id_b': qb.post_id, 'key': x.v.key,
+                        'dt_s': round(x.v.dt_s, 6)}} ORDER BY x.i) AS evidence
+          FROM (SELECT trace, aid_a, aid_b, unnest(evidence) AS v,
+                       generate_subscripts(evidence, 1) AS i
+                FROM pairs p SEMI JOIN edges e USING (aid_a, aid_b)) x
+          JOIN posts qa ON qa.pid = x.v.pid_a JOIN posts qb ON qb.pid = x.v.pid_b
+          GROUP BY x.trace, x.aid_a, x.aid_b)
+        SELECT aa.platform AS platform_a, aa.account_id AS account_id_a,
+               ab.platform AS platform_b, ab.account_id AS account_id_b,
+               p.trace, p.n_coactions, p.n_keys, p.n_posts_a, p.n_posts_b,
+               round(p.mean_dt_s, 6) AS mean_dt_s, round(p.min_dt_s, 6) AS min_dt_s,
+               {_ts('p.first_ts')} AS first_coaction, {_ts('p.last_ts')} AS last_coaction,
+               e.weight,
+               CASE WHEN ma.network_id = mb.network_id THEN ma.network_id END AS network_id,
+               ev.evidence
+        FROM pairs p
+        JOIN edges e ON e.aid_a = p.aid_a AND e.aid_b = p.aid_b
+        JOIN ev ON ev.trace = p.trace AND ev.aid_a = p.aid_a AND ev.aid_b = p.aid_b
+        JOIN account_index aa ON aa.aid = p.aid_a
+        JOIN account_index ab ON ab.aid = p.aid_b
+        LEFT JOIN members ma ON ma.aid = p.aid_a
+        LEFT JOIN members mb ON mb.aid = p.aid_b
+        ORDER BY platform_a, account_id_a, platform_b, account_id_b, p.trace
+        """
+    )
+    pq.write_table(t, path, compression="zstd")
+
+
+def _write_graphml(store: Store, path: Path) -> None:
+    import igraph as ig
+
+    nodes = store.arrow(
+        """
+        SELECT DISTINCT ai.aid, ai.platform, ai.account_id, coalesce(m.network_id, '') AS network_id
+        FROM (SELECT aid_a AS aid FROM edges UNION SELECT aid_b FROM edges) x
+        JOIN account_index ai USING (aid) LEFT JOIN members m USING (aid)
+        ORDER BY ai.aid
+        """
+    ).to_pylist()
+    index = {n["aid"]: i for i, n in enumerate(nodes)}
+    edges = store.arrow(
+        """
+        SELECT e.aid_a, e.aid_b, e.weight, array_to_string(e.traces, ';') AS traces
+        FROM edges e ORDER BY e.aid_a, e.aid_b
+        """
+    ).to_pylist()
+    g = ig.Graph(n=len(nodes), edges=[(index[e["aid_a"]], index[e["aid_b"]]) for e in edges])
+    g.vs["name"] = [f"{n['platform']}:{n['account_id']}" for n in nodes]
+    g.vs["platform"] = [n["platform"] for n in nodes]
+    g.vs["account_id"] = [n["account_id"] for n in nodes]
+    g.vs["network_id"] = [n["network_id"] for n in nodes]
+    g.es["weight"] = [float(e["weight"]) for e in edges]
+    g.es["traces"] = [e["traces"] for e in edges]
+    g.write_graphml(str(path))
+
+
+def _run_info(store: Store, result: DetectResult, inputs: list[str]) -> dict[str, Any]:
+    sources = [
+        {
+            "path": s.path,
+            "format": s.format,
+            "kind": s.kind,
+            "rows_read": s.rows_read,
+            "rows_loaded": s.rows_loaded,
+            "rows_rejected": s.rows_rejected,
+        }
+        for s in store.sources()
+    ]
+    return {
+        "cibwatch_version": __version__,
+        "inputs": inputs,
+        "sources": sources,
+        "config": result.config.as_dict(),
+        "counts": {
+            "posts": result.n_posts,
+            "accounts": result.n_accounts,
+            "traces": result.trace_counts,
+            "pairs": result.n_pairs,
+            "edges": result.n_edges,
+            "networks": result.n_networks,
+            "members": result.n_members,
+            "bounded_keys": result.n_bounded_keys,
+            "rejected_records": int(
+                store.scalar("SELECT count(DISTINCT (source_id, line)) FROM rejects "
+                             "WHERE record_kind <> 'derived-account'")
+            ),
+        },
+    }
+

@@ -1,0 +1,169 @@
+"""``summary.md``: what a detection run found and why, for a person to read first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..traces import TRACES
+
+if TYPE_CHECKING:
+    from ..pipeline import DetectResult
+    from ..store import Store
+    from .outputs import OutputPaths
+
+__all__ = ["write_summary"]
+
+#: Networks described one by one in the summary (all are in networks.csv).
+DETAILED_NETWORKS = 10
+
+
+def _md(v: Any) -> str:
+    s = "" if v is None else str(v)
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_md(v) for v in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
+                  paths: OutputPaths) -> None:
+    cfg = result.config
+    lines: list[str] = ["# cibwatch: detection summary", ""]
+    lines.append(
+        f"**{result.n_networks} network(s)** of coordinated accounts "
+        f"({result.n_members} accounts) among {result.n_posts:,} posts by "
+        f"{result.n_accounts:,} accounts. An account pair is linked when the two acted "
+        f"together (same item, within the window) with weight >= {cfg.min_weight:g} "
+        f"({cfg.weight}); networks are Leiden communities of at least {cfg.min_size} accounts."
+    )
+    lines.append("")
+    lines.append(
+        "Assessment `coordinated` means coordinated behaviour only: authentic groups (fandoms, "
+        "activists, news aggregators) coordinate too. Review the evidence before acting."
+    )
+    lines += ["", "## Inputs", ""]
+    lines.append(
+        _table(
+            ["file", "format", "records read", "loaded", "rejected"],
+            [[s["path"], s["format"], s["rows_read"], s["rows_loaded"], s["rows_rejected"]]
+             for s in run["sources"]],
+        )
+    )
+    rejected = run["counts"]["rejected_records"]
+    if rejected:
+        lines += ["", f"{rejected} record(s) could not be loaded: `rejects.csv` lists each with "
+                      "its file, line, field and the reason. The good records were kept."]
+    lines += ["", "## Traces", ""]
+    rows = []
+    for t in cfg.traces:
+        c = result.trace_counts.get(t.name, {})
+        rows.append([t.name, TRACES[t.name].summary, f"{cfg.window_for(t.name):g} s",
+                     c.get("actions", 0), c.get("coactions", 0), c.get("pairs", 0),
+                     c.get("bounded_keys", 0)])
+    lines.append(_table(["trace", "accounts that ...", "window", "actions", "co-actions",
+                         "account pairs", "bounded keys"], rows))
+    lines += ["", f"Account pairs kept after fusion and filters: {result.n_edges:,}."]
+    nets = store.fetchall(
+        """
+        SELECT network_id, size, platforms, n_edges, density, n_coactions, median_dt_s,
+               traces, top_keys
+        FROM net_stats ORDER BY network_id
+        """
+    )
+    lines += ["", "## Networks", ""]
+    if not nets:
+        lines.append("No network passed the filters.")
+    else:
+        lines.append(
+            _table(["network", "accounts", "platforms", "linked pairs", "density",
+                    "co-actions", "median time apart (s)", "traces"],
+                   [list(r[:8]) for r in nets[:50]])
+        )
+        if len(nets) > 50:
+            lines.append(f"\n... and {len(nets) - 50} more in `networks.csv`.")
+    for r in nets[:DETAILED_NETWORKS]:
+        nid = r[0]
+        lines += ["", f"### {nid}: {r[1]} accounts", ""]
+        reason = store.scalar("SELECT trace_text FROM net_stats WHERE network_id = ?", [nid])
+        lines.append(f"Acting together: {reason}. Median time apart {r[6]} s.")
+        if r[8]:
+            lines += ["", "Most shared items: " + _md(r[8])]
+        members = store.fetchall(
+            """
+            SELECT platform || ':' || account_id || coalesce(' (@' || handle || ')', ''),
+                   degree, n_coacting_posts
+            FROM member_stats WHERE network_id = ?
+            ORDER BY degree DESC, n_coacting_posts DESC, platform, account_id LIMIT 10
+            """,
+            [nid],
+        )
+        lines += ["", "Most linked members: " + ", ".join(
+            f"{_md(m[0])} ({m[1]} partners)" for m in members)]
+        ev = store.fetchall(
+            """
+            SELECT c.trace, pa.platform || ':' || pa.account_id, pa.post_id,
+                   strftime(pa.created_at, '%Y-%m-%d %H:%M:%S'),
+                   pb.platform || ':' || pb.account_id, pb.post_id,
+                   strftime(pb.created_at, '%Y-%m-%d %H:%M:%S'), c.dt / 1e6
+            FROM net_co c JOIN posts pa ON pa.pid = c.pid_a JOIN posts pb ON pb.pid = c.pid_b
+            WHERE c.network_id = ?
+            ORDER BY c.dt, c.pid_a, c.pid_b LIMIT 3
+            """,
+            [nid],
+        )
+        if ev:
+            lines += ["", _table(["trace", "account", "post", "at (UTC)", "account", "post",
+                                  "at (UTC)", "apart (s)"], [list(e) for e in ev])]
+    bounded = store.fetchall(
+        "SELECT trace, key, n_actions, n_accounts, n_bounded_actions FROM bounded_keys "
+        "ORDER BY n_bounded_actions DESC, trace, key LIMIT 10"
+    )
+    lines += ["", "## Hot keys bounded by the window join", ""]
+    if cfg.max_neighbours is None:
+        lines.append("No bound was set: every pair of actions within the window was compared.")
+    elif not bounded:
+        lines.append(f"None: no key had more than {cfg.max_neighbours + 1} actions within one "
+                     "window, so every co-action was counted.")
+    else:
+        lines.append(
+            f"On {result.n_bounded_keys} key(s) more than {cfg.max_neighbours + 1} actions fell "
+            f"within one window; there each action was paired with its {cfg.max_neighbours} "
+            "closest predecessors only (`bounded_keys.csv` lists them all):"
+        )
+        lines += ["", _table(["trace", "key", "actions", "accounts", "actions bounded"],
+                             [[b[0], str(b[1])[:80], b[2], b[3], b[4]] for b in bounded])]
+    lines += [
+        "",
+        "## Files",
+        "",
+        "- `networks.csv`: one row per network, with its scores and reasons",
+        "- `accounts.csv`: one row per member, with its scores and reasons",
+        "- `edges.parquet`: one row per account pair and trace, with counts and example "
+        "evidence (post ids)",
+        "- `bounded_keys.csv`: keys where the hot-key bound took effect",
+        "- `run.json`: parameters and counts",
+    ]
+    if paths.rejects is not None:
+        lines.append("- `rejects.csv`: input records that could not be loaded")
+    if paths.graphml is not None:
+        lines.append("- `network.graphml`: the fused account graph")
+    lines += [
+        "",
+        "Every co-action behind a pair can be listed from the store: "
+        "`cibwatch evidence --db STORE PLATFORM:ACCOUNT PLATFORM:ACCOUNT`.",
+        "",
+        "## Parameters",
+        "",
+        f"window {cfg.window_s:g} s"
+        + (f" (per trace: {cfg.trace_windows})" if cfg.trace_windows else "")
+        + f"; weight {cfg.weight} >= {cfg.min_weight:g}; min network size {cfg.min_size}; "
+        f"min participation {cfg.min_participation}; hot-key bound "
+        f"{cfg.max_neighbours if cfg.max_neighbours is not None else 'none'}; self-loops "
+        f"{'on' if cfg.self_loops else 'off'}; Leiden resolution {cfg.resolution:g}, "
+        f"seed {cfg.seed}.",
+        "",
+    ]
+    paths.summary.write_text("\n".join(lines))

@@ -1,0 +1,284 @@
+"""The investigation store: one DuckDB file per investigation.
+
+Tables (each arrow of the pipeline is a table, so any stage can be inspected or re-run):
+
+``sources``        every file ingested: path, format, kind, sha256, row counts
+``account_index``  ``aid`` (dense integer) <-> ``(platform, account_id)``
+``posts``          canonical posts + ``pid``, ``aid`` and provenance (``source_id``, ``source_line``)
+``accounts``       canonical accounts + ``aid`` and provenance; ``derived`` marks rows built from
+                   the account columns of a posts file (QUT ``username``, IO archive user columns)
+``rejects``        every record that could not be loaded: file, line, field, error, raw record
+``actions``        the narrow waist: ``(trace, key, aid, pid, ts, variant)``
+``coactions``      the window join's output: one row per pair of actions (the evidence)
+``pairs``          per account pair and trace: counts, timing and example evidence
+``edges``/``networks``/``members``  the last detection run
+
+DuckDB is the embedded default (MIT, in-process, columnar, parallel); nothing needs a server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError
+from .model import ACCOUNT_COLUMNS, POST_COLUMNS, field_type
+
+__all__ = ["Store", "SourceInfo", "file_sha256", "relation_arrow"]
+
+SCHEMA_VERSION = "1"
+
+
+def _cols_ddl(columns: tuple[str, ...]) -> str:
+    return ",\n  ".join(f"{c} {field_type(c)}" for c in columns)
+
+
+_DDL = f"""
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
+CREATE TABLE IF NOT EXISTS sources (
+  source_id INTEGER, path VARCHAR, format VARCHAR, kind VARCHAR, sha256 VARCHAR,
+  bytes BIGINT, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT
+);
+CREATE TABLE IF NOT EXISTS account_index (aid INTEGER, platform VARCHAR, account_id VARCHAR);
+CREATE TABLE IF NOT EXISTS posts (
+  pid BIGINT, aid INTEGER,
+  {_cols_ddl(POST_COLUMNS)},
+  source_id INTEGER, source_line BIGINT
+);
+CREATE TABLE IF NOT EXISTS accounts (
+  aid INTEGER,
+  {_cols_ddl(ACCOUNT_COLUMNS)},
+  source_id INTEGER, source_line BIGINT, derived BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS rejects (
+  source_id INTEGER, line BIGINT, field VARCHAR, error VARCHAR, record VARCHAR,
+  record_kind VARCHAR
+);
+"""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One ingested file, as recorded in ``sources``."""
+
+    source_id: int
+    path: str
+    format: str
+    kind: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+
+
+def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file, read in chunks (bounded memory)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Store:
+    """An investigation store backed by one DuckDB file (or memory when ``path`` is None).
+
+    Parameters
+    ----------
+    path:
+        The DuckDB file. Created when missing. ``None`` keeps everything in memory.
+    threads:
+        DuckDB worker threads; ``None`` lets DuckDB use every core.
+    memory_limit:
+        DuckDB memory limit (e.g. ``"12GB"``); larger intermediate results spill to disk.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.path = None if path is None else Path(path)
+        if self.path is not None and not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(
+                ":memory:" if self.path is None else str(self.path), read_only=read_only
+            )
+        except duckdb.IOException as exc:  # locked by another process, unreadable, ...
+            raise StoreError(
+                f"cannot open the store {self.path}: {exc}",
+                remedy="closing the other program that holds it, or choosing another --db",
+            ) from exc
+        self.execute("SET TimeZone = 'UTC'")
+        self.execute("SET preserve_insertion_order = false")
+        if threads:
+            self.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.execute(f"SET memory_limit = '{memory_limit}'")
+        if not read_only:
+            self.execute(_DDL)
+            if not self.scalar("SELECT count(*) FROM meta"):
+                self.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- small query helpers ------------------------------------------------------------------
+    def execute(self, sql: str, params: list[Any] | None = None) -> None:
+        """Run statements to completion (DDL, INSERT, UPDATE ...)."""
+        self.con.execute(sql, params or []).fetchall()
+
+    def fetchall(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    def fetchone(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+        rows = self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        row = self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    def arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        rel = self.con.sql(sql, params=params) if params else self.con.sql(sql)
+        return relation_arrow(rel)
+
+    def table_exists(self, name: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+            )
+        )
+
+    @contextmanager
+    def registered(self, name: str, table: pa.Table) -> Iterator[str]:
+        """Expose an Arrow table to SQL under ``name`` for the duration of the block."""
+        self.con.register(name, table)
+        try:
+            yield name
+        finally:
+            self.con.unregister(name)
+
+    # -- sources ------------------------------------------------------------------------------
+    def find_source(self, sha256: str, fmt: str) -> SourceInfo | None:
+        row = self.fetchone(
+            "SELECT source_id, path, format, kind, rows_read, rows_loaded, rows_rejected "
+            "FROM sources WHERE sha256 = ? AND format = ? AND rows_read IS NOT NULL",
+            [sha256, fmt],
+        )
+        return None if row is None else SourceInfo(*row)
+
+    def add_source(self, path: str, fmt: str, kind: str, sha256: str, size: int) -> int:
+        sid = int(self.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
+        self.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
+            [sid, path, fmt, kind, sha256, size],
+        )
+        return sid
+
+    def finish_source(self, source_id: int, rows_read: int) -> SourceInfo:
+        self.execute(
+            """
+            UPDATE sources SET rows_read = ?,
+              rows_rejected = (SELECT count(DISTINCT line) FROM rejects
+                               WHERE source_id = ? AND record_kind <> 'derived-account')
+            WHERE source_id = ?
+            """,
+            [rows_read, source_id, source_id],
+        )
+        self.execute(
+            "UPDATE sources SET rows_loaded = rows_read - rows_rejected WHERE source_id = ?",
+            [source_id],
+        )
+        row = self.fetchone(
+            "SELECT source_id, path, format, kind, rows_read, rows_loaded, rows_rejected "
+            "FROM sources WHERE source_id = ?",
+            [source_id],
+        )
+        assert row is not None
+        return SourceInfo(*row)
+
+    def sources(self) -> list[SourceInfo]:
+        rows = self.fetchall(
+            "SELECT source_id, path, format, kind, rows_read, rows_loaded, rows_rejected "
+            "FROM sources ORDER BY source_id"
+        )
+        return [SourceInfo(*r) for r in rows]
+
+    # -- contents -----------------------------------------------------------------------------
+    def count_posts(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM posts"))
+
+    def count_accounts(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM account_index"))
+
+    def require_posts(self) -> None:
+        if self.count_posts() == 0:
+            raise StoreError(
+                f"the store {self.path or '(in memory)'} holds no posts",
+                remedy="passing input files to the command, or ingesting them first with "
+                "'cibwatch ingest FILE --db PATH'",
+            )
+
+    def export_rejects(self, path: str | os.PathLike[str]) -> int:
+        """Write every rejected record to a CSV file; returns how many were written."""
+        n = int(self.scalar("SELECT count(*) FROM rejects"))
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.execute(
+            f"""
+            COPY (
+              SELECT s.path AS file, r.line, r.field, r.error, r.record_kind, r.record
+              FROM rejects r JOIN sources s USING (source_id)
+              ORDER BY r.source_id, r.line, r.field
+            ) TO '{_sql_path(path)}' (HEADER, DELIMITER ',')
+            """
+        )
+        return n
+
+    def post_refs(self, pids: list[int]) -> pa.Table:
+        """Look posts up by internal id: what an evidence reference points at."""
+        return self.arrow(
+            """
+            SELECT p.pid, p.platform, p.post_id, p.account_id, p.created_at, p.text,
+                   s.path AS source_file, p.source_line
+            FROM posts p JOIN sources s USING (source_id)
+            WHERE p.pid IN (SELECT unnest(?::BIGINT[]))
+            ORDER BY p.pid
+            """,
+            [pids],
+        )
+
+    def aid_of(self, platform: str, account_id: str) -> int | None:
+        v = self.scalar(
+            "SELECT aid FROM account_index WHERE platform = ? AND account_id = ?",
+            [platform, account_id],
+        )
+        return None if v is None else int(v)
+
+
+def relation_arrow(rel: duckdb.DuckDBPyRelation) -> pa.Table:
+    """A relation as an Arrow table (``to_arrow_table`` in DuckDB 2, ``arrow`` in 1.x)."""
+    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
+    return fetch()
+
+
+def _sql_path(path: str | os.PathLike[str]) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,74 @@
+"""What a behavioural trace is: a rule that turns posts into actions.
+
+An action is ``(key, aid, pid, ts, variant)``: account ``aid`` did something identified by
+``key`` (the post it reshared, the URL it shared ...) in post ``pid`` at ``ts`` (microseconds
+since the epoch, UTC). Two actions with the same key by different accounts within the trace's
+window are a co-action (:mod:`cibwatch.coaction`); everything after that is shared by every
+trace. ``variant`` (optional) marks actions that should not pair with each other although they
+share a key: the near-duplicate trace sets it to the exact text, so that identical copies are
+left to the exact-text trace and the two traces count disjoint evidence.
+
+A trace is an estimator-style object: parameters in ``__init__`` and nothing else; the
+``actions_sql`` method returns one SELECT over the store's ``posts`` table. A trace that needs
+work outside SQL (near-duplicate text) does it in ``prepare``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from ..progress import Reporter
+    from ..store import Store
+
+__all__ = ["Trace", "TS_SQL", "ensure_normalized_text", "NORM_TABLE"]
+
+#: Action time: microseconds since the epoch (UTC), from the canonical ``created_at``.
+TS_SQL = "epoch_us(created_at)"
+
+
+#: Table of normalised post texts, shared by the text traces within one detection run.
+NORM_TABLE = "post_norm"
+
+
+def ensure_normalized_text(store: Store) -> str:
+    """Create (once per run) ``post_norm(pid, aid, ts, norm)``: the normalised text of every
+    post that is not a reshare and has text. Returns the table name."""
+    from ..normalize import normalize_text_sql
+
+    if not store.table_exists(NORM_TABLE):
+        store.execute(
+            f"""
+            CREATE TABLE {NORM_TABLE} AS
+            SELECT pid, aid, {TS_SQL} AS ts, {normalize_text_sql('text')} AS norm
+            FROM posts WHERE reshare_of IS NULL AND text <> ''
+            """
+        )
+    return NORM_TABLE
+
+
+@dataclass(frozen=True)
+class Trace(ABC):
+    """Base class of the traces; see the module docstring."""
+
+    #: Short name used on the command line and in outputs.
+    name: ClassVar[str]
+    #: One line for ``--help`` and reports.
+    summary: ClassVar[str]
+    #: Whether ``detect`` runs it when ``--traces`` is not given.
+    default: ClassVar[bool] = True
+    #: Whether keys are scoped to a platform (ids) or comparable across platforms (URLs, text).
+    cross_platform: ClassVar[bool] = False
+
+    def prepare(self, store: Store, reporter: Reporter) -> None:  # noqa: B027 - optional hook
+        """Work to do before ``actions_sql`` can run (default: none)."""
+
+    @abstractmethod
+    def actions_sql(self) -> str:
+        """SELECT key, aid, pid, ts, variant FROM posts ... (one row per action)."""
+
+    def describe_key(self) -> str:
+        """What a key of this trace is, for reports."""
+        return "key"
