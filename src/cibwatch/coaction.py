@@ -46,10 +46,11 @@ __all__ = [
 US = 1_000_000
 
 #: Example evidence per pair: the ``n`` most synchronous co-actions (smallest |dt|, then post
-#: ids), as a list of structs. DuckDB's ``min_by(arg, key, n)``.
+#: ids and key: a total order, so the choice is deterministic), as a list of structs.
+#: DuckDB's ``min_by(arg, key, n)``.
 EVIDENCE_AGG = (
     "min_by({{'pid_a': pid_a, 'pid_b': pid_b, 'key': key, 'dt_s': dt / {us}.0}}, "
-    "(dt, pid_a, pid_b), {n})"
+    "(dt, pid_a, pid_b, key), {n})"
 )
 
 
@@ -78,11 +79,16 @@ class JoinSpec:
     def window_us(self) -> int:
         return int(round(self.window_s * US))
 
+    @property
+    def bucket_us(self) -> int:
+        """Width of a time bucket: the window (at least 1 us, so a 0 s window works)."""
+        return max(1, self.window_us)
+
 
 def ranked_actions_sql(actions: str, spec: JoinSpec) -> str:
     """Actions with their time bucket ``tb``, per-key rank ``rn`` and rank bucket ``rb``, plus
     ``lag_ts``: the time of the action M+1 places earlier (for the bound report)."""
-    w = spec.window_us
+    w = spec.bucket_us
     m = spec.max_neighbours
     order = "PARTITION BY key ORDER BY ts, pid"
     if m is None:

@@ -106,8 +106,8 @@ def _reader_rejects(
             raise BadRecordError(path, rj.line, rj.field, rj.error)
     if rejects:
         store.execute(
-            "INSERT INTO rejects SELECT * FROM (SELECT unnest(?::INTEGER[]), unnest(?::BIGINT[]), "
-            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])))",
+            "INSERT INTO rejects SELECT unnest(?::INTEGER[]), unnest(?::BIGINT[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
             [
                 [source_id] * len(rejects),
                 [r.line for r in rejects],

@@ -118,11 +118,11 @@ def _parse(field: str, s: str, kind: str, list_style: ListStyle) -> tuple[str, s
             )
             return parsed, err
         is_json = f"(left(ltrim({v}), 1) = '[')"
-        valid = f"(json_valid({v}) AND json_type({v}) = 'ARRAY')"
+        valid = f"coalesce(CASE WHEN json_valid({v}) THEN json_type({v}) END = 'ARRAY', false)"
         parsed = (
             f"CASE WHEN {blank} THEN []::VARCHAR[] "
             f"WHEN {is_json} THEN CASE WHEN {valid} THEN "
-            f"list_filter(CAST(CAST({v} AS JSON) AS VARCHAR[]), lambda x: x IS NOT NULL) END "
+            f"list_filter(try_cast(try_cast({v} AS JSON) AS VARCHAR[]), lambda x: x IS NOT NULL) END "
             rf"ELSE string_split_regex(trim({v}), '\s+') END"
         )
         err = (

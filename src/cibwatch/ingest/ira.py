@@ -21,9 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .base import Format
-from .convert import Col, Const, Expr, Source, quote_ident
+from .convert import Col, Const, Expr, Source, quote_ident, sql_str
 
 __all__ = ["IRA"]
+
+#: A URL in tweet text: up to white space or a quote, without trailing punctuation.
+_URL_RE = r"""https?://[^\s'"<>]*[^\s'"<>.,;:!?)]"""
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class _Ira(Format):
             "created_at": Col("publish_date"),
             "text": Col("content"),
             "urls": Expr(
-                rf"array_to_string(regexp_extract_all({content}, 'https?://[^\s]+'), ' ')"
+                f"array_to_string(regexp_extract_all({content}, {sql_str(_URL_RE)}), ' ')"
             ),
             "hashtags": Expr(
                 rf"array_to_string(regexp_extract_all({content}, '#([\p{{L}}\p{{N}}_]+)', 1), ' ')"
