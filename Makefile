@@ -4,12 +4,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench bench-peers clean help
+.PHONY: setup demo test lint typecheck bench bench-quick docs clean help
 
 help:
 	@echo "make demo    create $(VENV), install, run detection on the bundled data (demo-out/)"
 	@echo "make test    install what the tests need and run the whole suite (lint + types + pytest)"
-	@echo "make bench   speed benchmarks (benchmarks/README.md); needs ../shared/data for real data"
+	@echo "make bench   speed benchmarks against the QUT toolkit, 10 M posts and the IRA set (about 30 min;"
+	@echo "             benchmarks/README.md); the IRA part is skipped when ../shared/data is absent"
+	@echo "make bench-quick   the same at 100 k posts only (about a minute)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +34,13 @@ test: lint typecheck
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --sizes 100k,1m --big 10m --ira
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes 100k
+
+docs: $(STAMP)
+	$(BIN)/python -m cibwatch.cli_docs > docs/CLI.md
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info

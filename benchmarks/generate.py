@@ -30,7 +30,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SPAN_S = 30 * 86400
+#: Default span of the posts: 30 days (33 k posts a day at 1 M posts: a topic collection).
+#: ``--days 3`` gives the density of a trending-topic collection (about 4 posts a second at
+#: 1 M), where every tool that compares posts within the window pays more.
+DAYS = 30
 START = 1_600_000_000
 
 
@@ -54,8 +57,9 @@ def _zipf_index(rng: np.random.Generator, n: int, size: int, a: float = 1.1) -> 
     return rng.choice(n, size=size, p=w)
 
 
-def generate(n_posts: int, seed: int = 0) -> tuple[pa.Table, dict[str, int]]:
+def generate(n_posts: int, seed: int = 0, days: float = DAYS) -> tuple[pa.Table, dict[str, int]]:
     rng = np.random.default_rng(seed)
+    span_s = int(days * 86400)
     n_acc = max(100, n_posts // 10)
     vocab = _vocab(rng, 50_000)
     tags = np.array([f"tag{i}" for i in range(10_000)], dtype=object)
@@ -72,7 +76,7 @@ def generate(n_posts: int, seed: int = 0) -> tuple[pa.Table, dict[str, int]]:
     n_planted_posts = int(n_posts * 0.03)
     n_org = n_posts - n_planted_posts
     acc = rng.choice(n_acc, size=n_org, p=act)
-    ts = np.sort(rng.integers(0, SPAN_S, n_org)) + START
+    ts = np.sort(rng.integers(0, span_s, n_org)) + START
     kind = rng.random(n_org)
     is_rs = kind < 0.45
     is_rp = (kind >= 0.45) & (kind < 0.53)
@@ -121,7 +125,7 @@ def generate(n_posts: int, seed: int = 0) -> tuple[pa.Table, dict[str, int]]:
     for g in range(n_groups):
         made = 0
         while made < per_group:
-            t0 = START + int(rng.integers(0, SPAN_S))
+            t0 = START + int(rng.integers(0, span_s))
             who = rng.choice(members[g], size=int(rng.integers(8, 20)), replace=False)
             base = list(vocab[_zipf_index(rng, len(vocab), 20, 1.0)])
             mode = rng.integers(0, 3)
@@ -186,11 +190,12 @@ def main() -> None:
     ap.add_argument("--posts", type=int, required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--days", type=float, default=DAYS, help="time span of the posts (days)")
     ap.add_argument("--qut", action="store_true", help="also write qut.csv")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     t = time.time()
-    table, info = generate(args.posts, args.seed)
+    table, info = generate(args.posts, args.seed, args.days)
     pq.write_table(table, args.out / "posts.parquet", compression="zstd")
     if args.qut:
         write_qut_csv(table, args.out / "qut.csv")

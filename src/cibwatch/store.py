@@ -122,6 +122,7 @@ class Store:
             ) from exc
         self.execute("SET TimeZone = 'UTC'")
         self.execute("SET preserve_insertion_order = false")
+        self.execute("SET wal_autocheckpoint = '8GB'")
         if threads:
             self.execute(f"SET threads = {int(threads)}")
         if memory_limit:

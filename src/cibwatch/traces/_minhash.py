@@ -197,13 +197,19 @@ def _minhash_kernel(
     p = a.shape[0]
     for d in prange(n):
         s0 = starts[d]
-        seg = np.sort(values[s0 : starts[d + 1]])
-        # the text's set: sorted, unique, without stop shingles, written back in place
+        # the text's set, in place: stop shingles dropped, then sorted and made unique
+        m = 0
+        for i in range(s0, starts[d + 1]):
+            h = values[i]
+            if not _is_stop(bitmap, h, shift):
+                values[s0 + m] = h
+                m += 1
+        seg = values[s0 : s0 + m]
+        seg.sort()
         u = 0
-        for i in range(seg.shape[0]):
-            h = seg[i]
-            if (i == 0 or h != seg[i - 1]) and not _is_stop(bitmap, h, shift):
-                values[s0 + u] = h
+        for i in range(m):
+            if i == 0 or seg[i] != seg[i - 1]:
+                seg[u] = seg[i]
                 u += 1
         kept[d] = u
         for j in range(p):

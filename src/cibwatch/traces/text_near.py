@@ -16,7 +16,8 @@ and other scripts without spaces (DOMAIN.md). Method:
    ``threshold``;
 5. kept pairs are joined into clusters (connected components, as VIGINUM's D3lta does), and
    each post of a cluster with two or more distinct texts becomes an action whose key is the
-   cluster (shown as its first text) and whose ``variant`` is the exact text: identical copies
+   cluster (shown as its earliest text, in load order) and whose ``variant`` is the exact text:
+   identical copies
    are the exact-text trace's evidence, so the two traces never count the same pair twice.
 
 Defaults and why: ``shingle=4`` (one typo changes at most 4 shingles; 4 Chinese characters are
@@ -41,7 +42,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _minhash as mh
 from .base import NORM_TABLE, Trace, ensure_normalized_text
 
 if TYPE_CHECKING:
@@ -70,6 +70,8 @@ def near_duplicate_labels(
     ``texts`` is an Arrow string array of normalised texts. Texts whose shingles are all stop
     shingles get no signature and the label -1.
     """
+    from . import _minhash as mh  # compiled kernels: imported (and JIT-loaded) only when used
+
     arr = pc.cast(texts, pa.large_string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -127,9 +129,9 @@ class NearDuplicateText(Trace):
         store.execute(
             f"""
             CREATE OR REPLACE TABLE {CLUSTER_TABLE} AS
-            SELECT norm, (row_number() OVER (ORDER BY norm) - 1)::BIGINT AS tid
-            FROM (SELECT DISTINCT norm FROM {NORM_TABLE}
-                  WHERE length(norm) >= {int(self.min_chars)})
+            SELECT norm, (row_number() OVER (ORDER BY first_pid) - 1)::BIGINT AS tid
+            FROM (SELECT norm, min(pid) AS first_pid FROM {NORM_TABLE}
+                  WHERE length(norm) >= {int(self.min_chars)} GROUP BY norm)
             """
         )
         texts = store.arrow(f"SELECT norm FROM {CLUSTER_TABLE} ORDER BY tid").column(0)
