@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(BIN)/cibwatch demo --out demo-out
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks evaluation
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -640,6 +640,22 @@ def print_tables(res: dict[str, Any]) -> None:
                 f"{fmt_bytes(r.get('peak_rss_bytes'))}")
 
 
+#: Why the speed ratio depends on the input's density (shown under the targets).
+DENSITY_NOTE = [
+    "**Density decides the ratio.** The toolkit's co-link and co-similar-tweet compare every "
+    "pair of messages that fall within the window of each other (co-similar runs a Python "
+    "similarity function on each), so their time grows with the number of posts per window; "
+    "cibwatch's joins are equality joins on keys and time buckets, and its near-duplicate "
+    "search is MinHash LSH over distinct texts, so its time hardly depends on density. The "
+    "same 1 M posts are therefore run twice: spread over 30 days (`1m`, about 33,000 posts a "
+    "day, a slow topic collection) and over 3 days (`1m@3d`, about 4 posts a second, a "
+    "trending-topic collection; PEERS.md's figure for the toolkit's co-similar-tweet at 1 M "
+    "posts, 480 s, is of the dense set's order, not the sparse one's). Compare the two rows of "
+    "each target: the 20x target is a property of dense inputs.",
+    "",
+]
+
+
 def md_table(head: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 1) -> str:
     """A Markdown table; the first ``left`` columns are left-aligned, the others right."""
     out = ["| " + " | ".join(head) + " |",
@@ -813,6 +829,7 @@ def render_markdown(res: dict[str, Any]) -> str:
                  [(t["target"], t["measured"], f"**{t['status']}**") for t in res["targets"]],
                  left=3),
         "",
+        *DENSITY_NOTE,
     ]
     for label, sz in res["sizes"].items():
         dd = sz["data"]

@@ -95,8 +95,15 @@ def test_ingest_then_detect_on_the_store_and_evidence(tmp_path: Path) -> None:
     r = runner.invoke(app, ["evidence", "--db", str(db), "twitter:A", "twitter:B",
                             "--output", str(tmp_path / "ev.csv")])
     assert r.exit_code == 0, r.output
-    ev = (tmp_path / "ev.csv").read_text()
-    assert ev.count("\n") == 1 + 6  # reshare 2, text_exact 2, url 2 (their copies are identical)
+    import csv
+    from collections import Counter
+
+    with open(tmp_path / "ev.csv") as fh:
+        ev = Counter((r["trace"], float(r["window_s"])) for r in csv.DictReader(fh))
+    # each co-action once per window that holds it; A published ex.com/a first, B shared it twice
+    assert ev == {("reshare", 60): 2, ("reshare", 600): 2, ("text_exact", 60): 2,
+                  ("text_exact", 600): 2, ("url", 60): 2, ("url", 600): 2,
+                  ("url_seed", 259200): 2}
     r = runner.invoke(app, ["export", "canonical", "--db", str(db), "--out", str(tmp_path / "c")])
     assert r.exit_code == 0 and (tmp_path / "c" / "posts.parquet").exists()
 

@@ -279,3 +279,23 @@ def test_accounts_file_wins_over_derived_accounts(store: Store, tmp_path: Path) 
     fields = [r[1] for r in _rejects(store)]
     assert "followers" in fields and "account_id" in fields
     assert report.rejected == 2
+
+
+def test_coortweet_wide_layout(store: Store, tmp_path: Path) -> None:
+    """CooRTweet's multimodal layout (german_elections): one row per post and object."""
+    path = tmp_path / "g.csv"
+    path.write_text("account_id,post_id,url_id,hashtag_id,domain_id,phash_id,timestamp\n"
+                    "fb_1,10,23678,,3498,,1629589836.0\n"
+                    "fb_1,10,,77,,,1629589836.0\n"
+                    "fb_1,10,,78,,,1629589836.0\n"
+                    "tw_2,11,,,6756,,1629589069.0\n"
+                    "tw_2,12,,,,9280,1629589022.0\n"
+                    "tw_2,12,,,,9280,1629589022.0\n")
+    report = ingest_files(store, [path])
+    assert report.files[0].format == "coortweet-wide"
+    assert report.posts_loaded == 3 and report.rejected == 0
+    rows = {r[0]: r[1:] for r in store.fetchall(
+        "SELECT post_id, platform, urls, hashtags, media FROM posts")}
+    assert rows["10"] == ("facebook", ["https://d3498.anon/23678"], ["h77", "h78"], [])
+    assert rows["11"] == ("twitter", ["https://d6756.anon/"], [], [])
+    assert rows["12"] == ("twitter", [], [], ["phash:9280"])

@@ -30,13 +30,14 @@ def _run(tmp_path: Path, rows: list[dict], **cfg: object) -> Store:
     ingest_files(store, [write_posts_csv(tmp_path / "p.csv", rows)])
     cfg.setdefault("min_weight", 1)
     cfg.setdefault("min_size", 2)
+    cfg.setdefault("window_s", 60.0)
     detect(store, DetectConfig(**cfg))  # type: ignore[arg-type]
     return store
 
 
 def test_default_traces() -> None:
     assert DEFAULT_TRACES == ("reshare", "reply", "text_exact", "text_near", "url",
-                              "hashtag_seq", "media")
+                              "url_seed", "hashtag_seq", "media")
     assert "domain" in TRACES and not TRACES["domain"].default
     with pytest.raises(ConfigError, match="unknown trace"):
         make_traces(["retweets"])
@@ -124,3 +125,13 @@ def test_near_duplicate_labels_with_stop_shingles_are_deterministic() -> None:
     assert len(set(others.tolist())) == len(others)  # random texts stay apart
     assert (near_duplicate_labels(arr) == labels).all()
     assert not (near_duplicate_labels(arr, seed=7) == -1).any()
+
+
+def test_link_seeding_pairs_the_first_poster_with_later_sharers(tmp_path: Path) -> None:
+    rows = [post("1", "channel", 0, urls=["https://video.example/watch?v=abc"],
+                 platform="youtube"),
+            post("2", "a", 3600, urls=["https://video.example/watch?v=abc"]),
+            post("3", "b", 7200, urls=["https://video.example/watch?v=abc"]),
+            post("4", "c", 5 * 86400, urls=["https://video.example/watch?v=abc"])]  # too late
+    s = _run(tmp_path, rows, traces=tuple(make_traces(["url_seed"])), window_s=3 * 86400.0)
+    assert _pairs(s, "url_seed") == {("a", "channel"), ("b", "channel")}

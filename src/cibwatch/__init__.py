@@ -9,7 +9,7 @@ Library first: every CLI command is a thin wrapper over the functions exported h
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .errors import (
     BadRecordError,

@@ -147,14 +147,29 @@ def detect_cmd(
         "--traces", help="Comma-separated traces (default: " + ",".join(DEFAULT_TRACES)
         + "; also: " + ",".join(t for t in TRACES if t not in DEFAULT_TRACES) + ").")] = None,
     window: Annotated[str | None, typer.Option(
-        "--window", help="Co-action window for every trace, e.g. 60s, 10, 5m [default: 60s].")
+        "--window", help="One co-action window for every trace, e.g. 60s, 10, 5m, or 'auto' to "
+        "estimate it per trace from the data (CooRnet's rule) [default: each trace's windows, "
+        "1 min and 10 min for most].")
     ] = None,
     trace_window: Annotated[list[str] | None, typer.Option(
-        "--trace-window", help="Per-trace window, TRACE=DURATION (repeatable).")] = None,
+        "--trace-window", help="Per-trace windows, TRACE=DURATION[,DURATION...] (repeatable; "
+        "several windows are each tested), e.g. url=60s,1d.")] = None,
+    significance: Annotated[bool | None, typer.Option(
+        "--significance/--no-significance", help="Test each pair against chance co-action "
+        "and control the false discovery rate [default: on; presets: off].")] = None,
+    fdr: Annotated[float | None, typer.Option(
+        "--fdr", help="False discovery rate of the significance test [default: 0.01].")] = None,
+    crowd_accounts: Annotated[int | None, typer.Option(
+        "--crowd-accounts", help="Items acted on by more accounts than this are crowds: not "
+        "counted by the significance test [default: 50].")] = None,
+    attach: Annotated[bool | None, typer.Option(
+        "--attach/--no-attach", help="Attach accounts whose co-actions with a network as a "
+        "whole are beyond chance [default: on].")] = None,
     weight: Annotated[str | None, typer.Option(
         "--weight", help="Edge weight: events, keys, coactions, posts [default: events].")] = None,
     min_weight: Annotated[float | None, typer.Option(
-        "--min-weight", help="Least edge weight kept [default: 2].")] = None,
+        "--min-weight", help="Least edge weight kept [default: 1 with the significance test, "
+        "2 without].")] = None,
     min_participation: Annotated[int | None, typer.Option(
         "--min-participation", help="CooRTweet's min_participation [default: 1, off].")] = None,
     min_size: Annotated[int | None, typer.Option(
@@ -173,18 +188,24 @@ def detect_cmd(
 ) -> None:
     """Detect coordinated account networks and write their evidence to OUT."""
     try:
-        windows = {}
+        windows: dict[str, tuple[float, ...]] = {}
         for tw in trace_window or []:
-            name, sep, dur = tw.partition("=")
+            name, sep, durs = tw.partition("=")
             if not sep:
                 raise ConfigError(f"cannot read --trace-window {tw!r}",
                                   remedy="writing it as TRACE=DURATION, e.g. text_near=1h")
-            windows[name.strip()] = parse_duration(dur)
+            windows[name.strip()] = tuple(parse_duration(d) for d in durs.split(","))
+        auto = window is not None and window.strip().lower() == "auto"
         cfg = config_from(
             preset,
             traces=tuple(t.strip() for t in traces.split(",") if t.strip()) if traces else None,
-            window_s=parse_duration(window) if window else None,
+            window_s=parse_duration(window) if window and not auto else None,
+            auto_window=auto or None,
             trace_windows=windows or None,
+            significance=significance,
+            fdr=fdr,
+            crowd_accounts=crowd_accounts,
+            attach=attach,
             weight=weight,
             min_weight=min_weight,
             min_participation=min_participation,
@@ -243,7 +264,8 @@ def evidence(
     account_a: Annotated[str, typer.Argument(help="PLATFORM:ACCOUNT_ID")],
     account_b: Annotated[str, typer.Argument(help="PLATFORM:ACCOUNT_ID")],
     db: Annotated[Path, typer.Option("--db", help="The store of the detection run.")],
-    window: Annotated[str | None, typer.Option("--window", help="Window [default: 60s].")] = None,
+    window: Annotated[str | None, typer.Option(
+        "--window", help="Window [default: the windows of the last detection run].")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write CSV here.")] = None,
 ) -> None:
     """List every co-action of two accounts (all traces run), with both posts."""
@@ -260,7 +282,7 @@ def evidence(
             names = [r[0] for r in store.fetchall("SELECT DISTINCT trace FROM actions ORDER BY 1")]
             cfg = config_from(None, traces=tuple(names) or None,
                               window_s=parse_duration(window) if window else None)
-            t = pair_evidence(store, aids[0], aids[1], cfg)
+            t = pair_evidence(store, aids[0], aids[1], cfg, windows_from_store=window is None)
             if output:
                 import pyarrow.csv as pacsv
 
@@ -291,6 +313,73 @@ def export_canonical(
             store.require_posts()
             posts, accs = run(store, out)
             err_console.print(f"wrote {posts} and {accs}")
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 0,
+    scale: Annotated[float, typer.Option(
+        "--scale", help="Multiplies every account count (1 = about 6,700 accounts, 300 k posts)."
+    )] = 1.0,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="World settings (TOML) laid over the documented defaults "
+        "(src/cibwatch/simulate/default_world.toml).")] = None,
+) -> None:
+    """Make a simulated world with ground truth: organic users, authentic coordination, spam
+    and planted operations (posts.parquet, accounts.parquet, truth.csv, world.json)."""
+    from .simulate import simulate as run
+
+    try:
+        with RichReporter(err_console).task("Simulating", total=None):
+            res = run(out, seed=seed, scale=scale, config=config)
+        t = Table(title=f"World in {res.out}")
+        t.add_column("group")
+        t.add_column("accounts", justify="right")
+        for g, n in sorted(res.counts["groups"].items()):
+            t.add_row(g, f"{n:,}")
+        out_console.print(t)
+        err_console.print(f"{res.counts['posts']:,} posts, {res.counts['accounts']:,} accounts: "
+                          f"{res.posts}, {res.accounts}, truth in {res.truth}")
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    results: Annotated[Path, typer.Argument(help="A detect (or expand) output directory.")],
+    truth: Annotated[Path, typer.Option("--truth", help="Ground truth CSV: platform, "
+                                        "account_id, group (cibwatch simulate writes one).")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Write the metrics as JSON here [default: RESULTS/evaluation.json].")
+    ] = None,
+) -> None:
+    """Precision, recall and F1 for planted operations, false-positive rates of authentic
+    groups, network purity and completeness."""
+    from .evaluate import evaluate, write_evaluation
+
+    try:
+        rep = evaluate(truth, results)
+        path = output or results / "evaluation.json"
+        write_evaluation(rep, path)
+        t = Table(title="Accounts by ground-truth group")
+        for c in ("group", "kind", "accounts", "in a network", "rate", "assessed inauthentic",
+                  "completeness"):
+            t.add_column(c, justify="left" if c in ("group", "kind") else "right")
+        for g, e in rep["groups"].items():
+            t.add_row(g, e["kind"], f"{e['accounts']:,}", f"{e['in_networks']:,}",
+                      f"{e['rate_in_networks']:.4f}", f"{e['assessed_inauthentic']:,}",
+                      f"{e['completeness']:.3f}" if "completeness" in e else "")
+        out_console.print(t)
+        s = rep["summary"]
+        out_console.print(
+            f"operations: recall {s['operation_recall']}, precision of attributed networks "
+            f"{s['operation_precision_attributed']}; authentic accounts in networks: "
+            f"{s['authentic_rate_in_networks']}; networks {s['networks']}, purity (weighted) "
+            f"{s['purity_weighted']}, least {s['purity_min']}")
+        err_console.print(f"metrics written to {path}")
     except CibwatchError as exc:
         _fail(exc)
 

@@ -85,25 +85,33 @@ class JoinSpec:
         return max(1, self.window_us)
 
 
-def ranked_actions_sql(actions: str, spec: JoinSpec) -> str:
+def ranked_actions_sql(actions: str, spec: JoinSpec, neighbours: bool = False) -> str:
     """Actions with their time bucket ``tb``, per-key rank ``rn`` and rank bucket ``rb``, plus
-    ``lag_ts``: the time of the action M+1 places earlier (for the bound report)."""
+    ``lag_ts``: the time of the action M+1 places earlier (for the bound report), and, when
+    ``neighbours``, ``nb``: how many other actions on the same key fall within the window
+    around it (all of them, bound or not: what the significance test's null model needs)."""
     w = spec.bucket_us
     m = spec.max_neighbours
     order = "PARTITION BY key ORDER BY ts, pid"
+    nb = (
+        f"COUNT(*) OVER (PARTITION BY key ORDER BY ts RANGE BETWEEN {spec.window_us} PRECEDING "
+        f"AND {spec.window_us} FOLLOWING) - 1"
+        if neighbours else "CAST(0 AS BIGINT)"
+    )
     if m is None:
         return f"""
             SELECT key, aid, pid, ts, variant, CAST(FLOOR(ts / {w}) AS BIGINT) AS tb,
                    CAST(0 AS BIGINT) AS rn, CAST(0 AS BIGINT) AS rb,
-                   CAST(NULL AS BIGINT) AS lag_ts
+                   CAST(NULL AS BIGINT) AS lag_ts, {nb} AS nb
             FROM {actions}
         """
     return f"""
         SELECT key, aid, pid, ts, variant, CAST(FLOOR(ts / {w}) AS BIGINT) AS tb, rn,
-               CAST(FLOOR((rn - 1) / {m}) AS BIGINT) AS rb, lag_ts
+               CAST(FLOOR((rn - 1) / {m}) AS BIGINT) AS rb, lag_ts, nb
         FROM (SELECT key, aid, pid, ts, variant,
                      ROW_NUMBER() OVER ({order}) AS rn,
-                     LAG(ts, {m + 1}) OVER ({order}) AS lag_ts
+                     LAG(ts, {m + 1}) OVER ({order}) AS lag_ts,
+                     {nb} AS nb
               FROM {actions}) AS r
     """
 
@@ -163,7 +171,7 @@ def bounded_keys_sql(ranked: str, spec: JoinSpec) -> str:
 
 
 def pair_stats_sql(coactions: str, n_evidence: int = 5) -> str:
-    """Per trace and account pair: counts, timing and the most synchronous examples.
+    """Per trace, window and account pair: counts, timing and the most synchronous examples.
 
     ``n_coactions`` (pairs of actions: CooRTweet's edge weight), ``n_keys`` (distinct keys),
     ``n_posts_a``/``n_posts_b`` (distinct posts of each account involved: the QUT toolkit's
@@ -172,13 +180,13 @@ def pair_stats_sql(coactions: str, n_evidence: int = 5) -> str:
     """
     ev = EVIDENCE_AGG.format(us=US, n=int(n_evidence))
     return f"""
-        SELECT trace, aid_a, aid_b, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
+        SELECT trace, win, aid_a, aid_b, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
                COUNT(DISTINCT pid_a) AS n_posts_a, COUNT(DISTINCT pid_b) AS n_posts_b,
                AVG(dt) / {US}.0 AS mean_dt_s, MIN(dt) / {US}.0 AS min_dt_s,
                MIN(LEAST(ts_a, ts_b)) AS first_ts, MAX(GREATEST(ts_a, ts_b)) AS last_ts,
                {ev} AS evidence
         FROM {coactions}
-        GROUP BY trace, aid_a, aid_b
+        GROUP BY trace, win, aid_a, aid_b
     """
 
 
@@ -186,9 +194,9 @@ def self_pair_posts_sql(coactions: str) -> str:
     """For self-pairs (``aid_a = aid_b``): distinct posts of the account on either side, the
     QUT toolkit's weight of a self-loop."""
     return f"""
-        SELECT trace, aid_a, COUNT(DISTINCT pid) AS n_posts
-        FROM (SELECT trace, aid_a, pid_a AS pid FROM {coactions} WHERE aid_a = aid_b
+        SELECT trace, win, aid_a, COUNT(DISTINCT pid) AS n_posts
+        FROM (SELECT trace, win, aid_a, pid_a AS pid FROM {coactions} WHERE aid_a = aid_b
               UNION ALL
-              SELECT trace, aid_a, pid_b AS pid FROM {coactions} WHERE aid_a = aid_b) AS s
-        GROUP BY trace, aid_a
+              SELECT trace, win, aid_a, pid_b AS pid FROM {coactions} WHERE aid_a = aid_b) AS s
+        GROUP BY trace, win, aid_a
     """

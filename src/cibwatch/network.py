@@ -18,7 +18,9 @@ weight is one of (``weight=``):
     per trace the QUT toolkit's directed weight (distinct posts of one account matched by the
     other), the larger direction, summed over traces.
 
-Edges with weight below ``min_weight`` are dropped. Communities: Leiden (Traag, Waltman and van
+Edges with weight below ``min_weight`` are dropped, and, with the significance test on
+(:mod:`cibwatch.significance`), pairs whose q-value is above the false discovery rate;
+communities are then found on the evidence (-log10 p) rather than on the weight. Communities: Leiden (Traag, Waltman and van
 Eck, "From Louvain to Leiden: guaranteeing well-connected communities", Sci. Rep. 2019) on
 modularity with ``resolution``, through igraph's ``community_leiden`` (2-3 s on a 1 M-edge graph
 here; leidenalg is 15x slower on the same graph, docs/PEERS.md), seeded. Leiden communities are
@@ -41,8 +43,12 @@ Weight = Literal["events", "keys", "coactions", "posts"]
 WEIGHTS: Final = ("events", "keys", "coactions", "posts")
 
 
-def fused_edges_sql(pairs: str, coactions: str, weight: Weight, min_weight: float) -> str:
-    """One row per account pair: ``aid_a, aid_b, weight, n_traces, traces``."""
+def fused_edges_sql(pairs: str, coactions: str, scores: str, weight: Weight,
+                    min_weight: float) -> str:
+    """One row per account pair: ``aid_a, aid_b, weight, evidence, p_value, q_value,
+    n_traces, traces``, for the pairs that are significant (``scores.significant``) and weigh
+    at least ``min_weight``. With several windows per trace, a trace counts with its largest
+    figure (a longer window holds the shorter one's co-actions)."""
     if weight == "events":
         w = f"""
             SELECT aid_a, aid_b,
@@ -53,17 +59,24 @@ def fused_edges_sql(pairs: str, coactions: str, weight: Weight, min_weight: floa
         """
     else:
         expr = {
-            "keys": "SUM(n_keys)",
-            "coactions": "SUM(n_coactions)",
-            "posts": "SUM(GREATEST(n_posts_a, n_posts_b))",
+            "keys": "n_keys",
+            "coactions": "n_coactions",
+            "posts": "GREATEST(n_posts_a, n_posts_b)",
         }[weight]
-        w = f"SELECT aid_a, aid_b, CAST({expr} AS DOUBLE) AS weight FROM {pairs} GROUP BY 1, 2"
+        w = f"""
+            SELECT aid_a, aid_b, CAST(SUM(v) AS DOUBLE) AS weight
+            FROM (SELECT trace, aid_a, aid_b, MAX({expr}) AS v FROM {pairs}
+                  GROUP BY trace, aid_a, aid_b) t
+            GROUP BY aid_a, aid_b
+        """
     return f"""
-        SELECT p.aid_a, p.aid_b, w.weight, COUNT(*) AS n_traces,
-               list(p.trace ORDER BY p.trace) AS traces
+        SELECT p.aid_a, p.aid_b, w.weight, s.evidence, s.p_value, s.q_value,
+               COUNT(DISTINCT p.trace) AS n_traces,
+               list(DISTINCT p.trace ORDER BY p.trace) AS traces
         FROM {pairs} p JOIN ({w}) w USING (aid_a, aid_b)
-        WHERE w.weight >= {float(min_weight)}
-        GROUP BY p.aid_a, p.aid_b, w.weight
+        JOIN {scores} s USING (aid_a, aid_b)
+        WHERE w.weight >= {float(min_weight)} AND s.significant
+        GROUP BY p.aid_a, p.aid_b, w.weight, s.evidence, s.p_value, s.q_value
     """
 
 

@@ -1,8 +1,10 @@
-"""One detection run: store -> traces -> actions -> co-actions -> pairs -> graph -> networks.
+"""One detection run: store -> traces -> actions -> co-actions -> pairs -> significance ->
+graph -> networks.
 
-Every arrow is a table in the store (``actions``, ``pairs``, ``edges``, ``members``,
-``networks``, ``bounded_keys``), so a run can be inspected, re-run or replaced stage by stage.
-:class:`DetectConfig` holds every parameter; :data:`PRESETS` reproduce the peers' semantics.
+Every arrow is a table in the store (``actions``, ``coactions``, ``pairs``, ``pair_scores``,
+``edges``, ``members``, ``networks``, ``bounded_keys``), so a run can be inspected, re-run or
+replaced stage by stage. :class:`DetectConfig` holds every parameter; :data:`PRESETS`
+reproduce the peers' semantics.
 """
 
 from __future__ import annotations
@@ -24,24 +26,29 @@ from .coaction import (
 from .errors import ConfigError
 from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
 from .progress import Reporter, SilentReporter
+from .significance import (
+    account_activity_sql,
+    attach_to_networks,
+    crowd_keys_sql,
+    estimate_window_sql,
+    score_pairs,
+)
 from .store import Store
 from .traces import DEFAULT_TRACES, TRACES, Trace, make_traces
 
-__all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "RUN_TABLES", "pair_evidence"]
+__all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "RUN_TABLES", "pair_evidence",
+           "config_from", "DEFAULT_TRACES", "DEFAULT_TRACE_WINDOWS"]
 
 #: Tables a run (re)creates.
 RUN_TABLES = (
-    "post_norm",
-    "near_text",
-    "actions",
-    "coactions",
-    "pairs",
-    "edges",
-    "members",
-    "networks",
-    "bounded_keys",
-    "participants",
+    "post_norm", "near_text", "actions", "coactions", "pairs", "pair_scores", "edges",
+    "members", "networks", "bounded_keys", "participants", "activity", "trace_totals",
+    "windows",
 )
+
+#: Per-trace windows used unless a run sets its own: each trace's ``windows`` (see
+#: :mod:`cibwatch.traces`).
+DEFAULT_TRACE_WINDOWS: dict[str, tuple[float, ...]] = {n: t.windows for n, t in TRACES.items()}
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,16 @@ class DetectConfig:
     traces:
         Trace objects to run (default: the default traces, each with its default parameters).
     window_s:
-        Co-action window in seconds for every trace (default 60 s, the QUT toolkit's common
-        setting; Luceri et al. use 10 s for fast retweets).
+        One co-action window in seconds for every trace. ``None`` (default): each trace's own
+        windows (:data:`DEFAULT_TRACE_WINDOWS`: one minute and ten minutes for most traces,
+        each tested: fast synchronised bursts and a team posting over a few minutes; a day for
+        link seeding).
+    auto_window:
+        Estimate one window per trace from the data instead (CooRnet's rule,
+        :mod:`cibwatch.significance`).
     trace_windows:
-        Per-trace windows overriding ``window_s`` (e.g. ``{"text_near": 3600}``).
+        Per-trace windows overriding the above: one or more windows per trace (e.g.
+        ``{"url": (60, 3600)}``).
     max_neighbours:
         Hot-key bound of the window join (:class:`cibwatch.coaction.JoinSpec`); ``None``: none.
     self_loops:
@@ -65,9 +78,23 @@ class DetectConfig:
         CooRTweet's ``min_participation``: accounts need this many actions before the join, and
         a co-action is kept only when one of its accounts has this many distinct actions in
         co-actions (1: no filter).
+    significance, fdr:
+        Test every pair against the null model of chance co-action and keep the pairs whose
+        Benjamini-Hochberg q-value is at most ``fdr`` (default 0.01: about one pair in a hundred
+        kept by chance). Off: fixed thresholds only (``min_weight``), as the peers do.
+    crowd_accounts:
+        With significance on, co-actions on a key that more than this many accounts acted on
+        (a viral post, a breaking-news link, a trending hashtag sequence) are kept as evidence
+        but do not count in the test: being in a crowd says nothing about any two of its
+        members. Default 50.
+    attach:
+        With significance on, also attach outside accounts whose co-actions with a network as a
+        whole are beyond chance (:func:`cibwatch.significance.attach_to_networks`).
     weight, min_weight:
         Edge weight of the fused graph and the least weight kept (:mod:`cibwatch.network`).
-        Default: pairs that acted together at least twice.
+        With significance on, communities are found on the evidence (-log10 p) instead, and
+        ``min_weight`` is an extra filter; its default is 1 with the test and 2 without it
+        (pairs that acted together at least twice).
     min_size:
         Least number of accounts of a reported network.
     resolution, seed:
@@ -78,27 +105,36 @@ class DetectConfig:
     """
 
     traces: tuple[Trace, ...] = field(default_factory=lambda: tuple(make_traces()))
-    window_s: float = 60.0
-    trace_windows: dict[str, float] = field(default_factory=dict)
+    window_s: float | None = None
+    auto_window: bool = False
+    trace_windows: dict[str, tuple[float, ...]] = field(default_factory=dict)
     max_neighbours: int | None = 200
     self_loops: bool = False
     min_participation: int = 1
+    significance: bool = True
+    fdr: float = 0.01
+    crowd_accounts: int = 50
+    attach: bool = True
     weight: Weight = "events"
-    min_weight: float = 2.0
+    min_weight: float | None = None
     min_size: int = 3
     resolution: float = 1.0
     seed: int = 0
     n_evidence: int = 5
 
     def __post_init__(self) -> None:
-        if self.window_s < 0:
+        if self.window_s is not None and self.window_s < 0:
             raise ConfigError("the window cannot be negative", remedy="giving e.g. --window 60s")
+        fixed = {}
         for name, w in self.trace_windows.items():
             if name not in TRACES:
                 raise ConfigError(f"unknown trace {name!r} in a per-trace window",
                                   remedy="choosing from: " + ", ".join(TRACES))
-            if w < 0:
-                raise ConfigError(f"the window of {name} cannot be negative")
+            ws = (float(w),) if isinstance(w, int | float) else tuple(float(x) for x in w)
+            if not ws or min(ws) < 0:
+                raise ConfigError(f"the windows of {name} must be one or more durations >= 0")
+            fixed[name] = ws
+        object.__setattr__(self, "trace_windows", fixed)
         if self.weight not in WEIGHTS:
             raise ConfigError(f"unknown weight {self.weight!r}",
                               remedy="choosing one of: " + ", ".join(WEIGHTS))
@@ -106,17 +142,42 @@ class DetectConfig:
             raise ConfigError("max_neighbours must be at least 1",
                               remedy="giving a positive number, or 0 on the command line for "
                               "no bound")
+        if self.crowd_accounts < 2:
+            raise ConfigError("crowd_accounts must be at least 2",
+                              remedy="giving e.g. --crowd-accounts 50")
         if self.min_size < 1 or self.min_participation < 1:
             raise ConfigError("min_size and min_participation must be at least 1")
+        if not 0 < self.fdr < 1:
+            raise ConfigError("the false discovery rate must be between 0 and 1",
+                              remedy="giving e.g. --fdr 0.01")
         if not self.traces:
             raise ConfigError("no trace to run", remedy="naming at least one with --traces")
 
+    @property
+    def min_weight_used(self) -> float:
+        if self.min_weight is not None:
+            return self.min_weight
+        return 1.0 if self.significance else 2.0
+
+    def windows_for(self, trace: str) -> tuple[float, ...] | None:
+        """The windows (seconds) of ``trace``; ``None``: to be estimated from the data."""
+        if trace in self.trace_windows:
+            return self.trace_windows[trace]
+        if self.auto_window:
+            return None
+        if self.window_s is not None:
+            return (self.window_s,)
+        return DEFAULT_TRACE_WINDOWS[trace]
+
     def window_for(self, trace: str) -> float:
-        return self.trace_windows.get(trace, self.window_s)
+        """The trace's shortest window (for reports); 0 when it is estimated at run time."""
+        ws = self.windows_for(trace)
+        return min(ws) if ws else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["traces"] = {t.name: dataclasses.asdict(t) for t in self.traces}
+        d["trace_windows"] = {k: list(v) for k, v in self.trace_windows.items()}
         return d
 
 
@@ -124,33 +185,37 @@ class DetectConfig:
 #: min_participation 5, co-retweets, edge weight = co-shares, no bound on hot keys).
 #: ``qut``: the QUT toolkit's networks (60 s, co-retweet, co-tweet, co-link, co-reply, weight =
 #: the toolkit's directed message count, min weight 1). Both report every pair and every
-#: connected pair of accounts (min_size 2).
+#: connected pair of accounts (min_size 2), with fixed thresholds (no significance test).
 PRESETS: dict[str, dict[str, Any]] = {
     "coortweet": {
         "traces": ("reshare",),
         "window_s": 10.0,
+        "trace_windows": {},
         "min_participation": 5,
         "weight": "coactions",
         "min_weight": 1.0,
         "min_size": 2,
         "max_neighbours": None,
+        "significance": False,
     },
     "qut": {
         "traces": ("reshare", "text_exact", "url", "reply"),
         "window_s": 60.0,
+        "trace_windows": {},
         "weight": "posts",
         "min_weight": 1.0,
         "min_size": 2,
         "max_neighbours": None,
+        "significance": False,
     },
 }
+
+_UNSET = object()
 
 
 def config_from(preset: str | None = None, **overrides: Any) -> DetectConfig:
     """A config from a preset (or the defaults) with ``overrides`` (``None`` values ignored).
-
-    ``traces`` may be given as names.
-    """
+    ``traces`` may be names."""
     values: dict[str, Any] = {}
     if preset is not None:
         if preset not in PRESETS:
@@ -163,9 +228,6 @@ def config_from(preset: str | None = None, **overrides: Any) -> DetectConfig:
     return DetectConfig(**values)
 
 
-__all__ += ["config_from", "DEFAULT_TRACES"]
-
-
 @dataclass
 class DetectResult:
     """What a run found, with the counts a summary needs."""
@@ -173,12 +235,14 @@ class DetectResult:
     config: DetectConfig
     n_posts: int
     n_accounts: int
-    trace_counts: dict[str, dict[str, int]]
+    trace_counts: dict[str, dict[str, Any]]
     n_pairs: int
     n_edges: int
     n_networks: int
     n_members: int
     n_bounded_keys: int
+    n_significant: int = 0
+    n_attached: int = 0
 
 
 def _drop_run_tables(store: Store) -> None:
@@ -197,14 +261,18 @@ def detect(store: Store, config: DetectConfig | None = None,
         """
         CREATE TABLE actions (trace VARCHAR, key VARCHAR, aid INTEGER, pid BIGINT, ts BIGINT,
                               variant VARCHAR);
-        CREATE TABLE coactions (trace VARCHAR, key VARCHAR, aid_a INTEGER, pid_a BIGINT,
-                                ts_a BIGINT, aid_b INTEGER, pid_b BIGINT, ts_b BIGINT, dt BIGINT);
-        CREATE TABLE bounded_keys (trace VARCHAR, key VARCHAR, n_actions BIGINT,
-                                   n_accounts BIGINT, n_bounded_actions BIGINT, first_ts BIGINT,
-                                   last_ts BIGINT);
+        CREATE TABLE coactions (trace VARCHAR, win DOUBLE, key VARCHAR, aid_a INTEGER,
+                                pid_a BIGINT, ts_a BIGINT, aid_b INTEGER, pid_b BIGINT,
+                                ts_b BIGINT, dt BIGINT, crowd BOOLEAN);
+        CREATE TABLE bounded_keys (trace VARCHAR, win DOUBLE, key VARCHAR, n_actions BIGINT,
+                                   n_accounts BIGINT, n_bounded_actions BIGINT,
+                                   first_ts BIGINT, last_ts BIGINT);
+        CREATE TABLE activity (trace VARCHAR, win DOUBLE, aid INTEGER, n BIGINT, c BIGINT,
+                               stratum VARCHAR);
+        CREATE TABLE windows (trace VARCHAR, win DOUBLE, estimated BOOLEAN);
         """
     )
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     with reporter.task("Extracting actions", total=len(config.traces)) as task:
         for trace in config.traces:
             trace.prepare(store, reporter)
@@ -224,63 +292,120 @@ def detect(store: Store, config: DetectConfig | None = None,
         source = "(SELECT * FROM actions SEMI JOIN participants USING (aid))"
     with reporter.task("Window join (co-actions)", total=len(config.traces)) as task:
         for trace in config.traces:
-            spec = JoinSpec(config.window_for(trace.name), config.max_neighbours,
-                            config.self_loops)
+            acts = f"(SELECT * FROM {source} AS s WHERE trace = '{trace.name}')"
+            windows = config.windows_for(trace.name)
+            estimated = windows is None
+            if windows is None:
+                est = store.scalar(estimate_window_sql(acts))
+                windows = (_clamp_window(est),)
+            crowd = config.crowd_accounts if config.significance else None
             store.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE ranked AS
-                {ranked_actions_sql(f"(SELECT * FROM {source} AS s WHERE trace = '{trace.name}')", spec)};
-                INSERT INTO coactions SELECT '{trace.name}', * FROM ({coaction_sql('ranked', spec)});
-                INSERT INTO bounded_keys SELECT '{trace.name}', * FROM ({bounded_keys_sql('ranked', spec)});
-                DROP TABLE ranked;
-                """
+                "CREATE OR REPLACE TEMP TABLE crowd_keys AS "
+                + (crowd_keys_sql(acts, crowd) if crowd else
+                   "SELECT CAST(NULL AS VARCHAR) AS key WHERE FALSE")
             )
+            for w in windows:
+                spec = JoinSpec(w, config.max_neighbours, config.self_loops)
+                store.execute(
+                    f"""
+                    INSERT INTO windows VALUES ('{trace.name}', {w}, {estimated});
+                    CREATE OR REPLACE TEMP TABLE ranked AS
+                    {ranked_actions_sql(acts, spec, neighbours=config.significance)};
+                    INSERT INTO coactions SELECT '{trace.name}', {w}, c.*, ck.key IS NOT NULL
+                      FROM ({coaction_sql('ranked', spec)}) c
+                      LEFT JOIN crowd_keys ck ON ck.key = c.key;
+                    INSERT INTO bounded_keys SELECT '{trace.name}', {w}, *
+                      FROM ({bounded_keys_sql('ranked', spec)});
+                    INSERT INTO activity SELECT '{trace.name}', {w}, *
+                      FROM ({account_activity_sql('ranked', not trace.cross_platform,
+                                                  'crowd_keys')});
+                    DROP TABLE ranked;
+                    """
+                )
             counts[trace.name] = {
+                "windows_s": list(windows),
+                "window_estimated": estimated,
                 "actions": int(store.scalar("SELECT count(*) FROM actions WHERE trace = ?",
                                             [trace.name])),
                 "coactions": int(store.scalar("SELECT count(*) FROM coactions WHERE trace = ?",
                                               [trace.name])),
                 "bounded_keys": int(store.scalar(
-                    "SELECT count(*) FROM bounded_keys WHERE trace = ?", [trace.name])),
+                    "SELECT count(DISTINCT key) FROM bounded_keys WHERE trace = ?",
+                    [trace.name])),
             }
             task.advance()
     if config.min_participation > 1:
         _filter_participation(store, config.min_participation)
-    with reporter.task("Pairs and graph", total=3) as task:
+    with reporter.task("Pairs, significance and graph", total=4) as task:
         store.execute(f"CREATE TABLE pairs AS {pair_stats_sql('coactions', config.n_evidence)}")
         if config.self_loops:
             store.execute(
                 f"""
                 UPDATE pairs SET n_posts_a = s.n_posts, n_posts_b = s.n_posts
                 FROM ({self_pair_posts_sql('coactions')}) s
-                WHERE pairs.trace = s.trace AND pairs.aid_a = s.aid_a AND pairs.aid_b = s.aid_a
+                WHERE pairs.trace = s.trace AND pairs.win = s.win AND pairs.aid_a = s.aid_a
+                  AND pairs.aid_b = s.aid_a
                 """
             )
         for name in counts:
             counts[name]["pairs"] = int(
-                store.scalar("SELECT count(*) FROM pairs WHERE trace = ?", [name])
+                store.scalar("SELECT count(DISTINCT (aid_a, aid_b)) FROM pairs WHERE trace = ?",
+                             [name])
+            )
+        task.advance()
+        if config.significance:
+            n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
+            score_pairs(store, n_windows, config.fdr)
+        else:
+            store.execute(
+                """
+                CREATE TABLE pair_scores AS
+                SELECT aid_a, aid_b, CAST(NULL AS DOUBLE) AS p_value,
+                       CAST(NULL AS DOUBLE) AS q_value, CAST(NULL AS DOUBLE) AS evidence,
+                       TRUE AS significant
+                FROM pairs GROUP BY aid_a, aid_b
+                """
             )
         task.advance()
         store.execute(
             "CREATE TABLE edges AS "
-            + fused_edges_sql("pairs", "coactions", config.weight, config.min_weight)
+            + fused_edges_sql("pairs", "coactions", "pair_scores", config.weight,
+                              config.min_weight_used)
         )
         task.advance()
-        edges = store.arrow("SELECT aid_a, aid_b, weight FROM edges ORDER BY aid_a, aid_b")
+        graph_weight = "evidence" if config.significance else "weight"
+        edges = store.arrow(
+            f"SELECT aid_a, aid_b, {graph_weight} AS weight FROM edges ORDER BY aid_a, aid_b")
         aids, labels = leiden_membership(edges, resolution=config.resolution, seed=config.seed)
         _store_networks(store, aids, labels, config.min_size)
+        n_attached = 0
+        if config.significance and config.attach:
+            n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
+            n_attached = attach_to_networks(store, n_windows, config.fdr)
         task.advance()
     return DetectResult(
         config=config,
         n_posts=store.count_posts(),
         n_accounts=store.count_accounts(),
         trace_counts=counts,
-        n_pairs=int(store.scalar("SELECT count(*) FROM pairs")),
+        n_pairs=int(store.scalar("SELECT count(*) FROM pair_scores")),
         n_edges=int(store.scalar("SELECT count(*) FROM edges")),
         n_networks=int(store.scalar("SELECT count(*) FROM networks")),
         n_members=int(store.scalar("SELECT count(*) FROM members")),
-        n_bounded_keys=int(store.scalar("SELECT count(*) FROM bounded_keys")),
+        n_bounded_keys=int(store.scalar("SELECT count(DISTINCT (trace, key)) FROM bounded_keys")),
+        n_significant=int(store.scalar("SELECT count(*) FROM pair_scores WHERE significant")),
+        n_attached=n_attached,
     )
+
+
+#: Estimated windows are kept between one second and one day.
+_WINDOW_BOUNDS = (1.0, 86400.0)
+
+
+def _clamp_window(est: Any) -> float:
+    if est is None:
+        return 60.0
+    return float(min(max(float(est), _WINDOW_BOUNDS[0]), _WINDOW_BOUNDS[1]))
 
 
 def _filter_participation(store: Store, p: int) -> None:
@@ -322,7 +447,9 @@ def _store_networks(store: Store, aids: Any, labels: Any, min_size: int) -> None
                      'N' || lpad(CAST(ROW_NUMBER() OVER (ORDER BY size DESC, first) AS VARCHAR),
                                  4, '0') AS network_id
               FROM c)
-            SELECT m.aid, n.network_id FROM m JOIN n USING (community)
+            SELECT m.aid, n.network_id, FALSE AS attached, CAST(NULL AS DOUBLE) AS attach_p,
+                   CAST(NULL AS DOUBLE) AS attach_q, 0 AS attach_round
+            FROM m JOIN n USING (community)
             """
         )
     store.execute(
@@ -334,30 +461,41 @@ def _store_networks(store: Store, aids: Any, labels: Any, min_size: int) -> None
 
 
 def pair_evidence(
-    store: Store, aid_a: int, aid_b: int, config: DetectConfig | None = None
+    store: Store, aid_a: int, aid_b: int, config: DetectConfig | None = None,
+    windows_from_store: bool = True,
 ) -> pa.Table:
-    """Every co-action of two accounts, per trace, with both posts: the full evidence behind an
-    edge, recomputed from the stored actions with the same join (no hot-key bound)."""
+    """Every co-action of two accounts, per trace and window, with both posts: the full
+    evidence behind an edge, recomputed from the stored actions with the same join (no hot-key
+    bound). The windows are those of the last run in the store (``windows_from_store``), else
+    the config's."""
     config = config or DetectConfig()
+    stored: dict[str, list[float]] = {}
+    if windows_from_store and store.table_exists("windows"):
+        for trace, win in store.fetchall("SELECT trace, win FROM windows ORDER BY trace, win"):
+            stored.setdefault(trace, []).append(float(win))
     parts = []
     for trace in config.traces:
-        spec = JoinSpec(config.window_for(trace.name), None, aid_a == aid_b)
-        acts = (f"(SELECT * FROM actions WHERE trace = '{trace.name}' "
-                f"AND aid IN ({int(aid_a)}, {int(aid_b)}))")
-        parts.append(
-            f"SELECT '{trace.name}' AS trace, * FROM "
-            f"({coaction_sql('(' + ranked_actions_sql(acts, spec) + ')', spec)})"
-        )
+        windows = tuple(stored[trace.name]) if trace.name in stored else (
+            config.windows_for(trace.name) or (60.0,))
+        for w in windows:
+            spec = JoinSpec(w, None, aid_a == aid_b)
+            acts = (f"(SELECT * FROM actions WHERE trace = '{trace.name}' "
+                    f"AND aid IN ({int(aid_a)}, {int(aid_b)}))")
+            parts.append(
+                f"SELECT '{trace.name}' AS trace, {w} AS win, * FROM "
+                f"({coaction_sql('(' + ranked_actions_sql(acts, spec) + ')', spec)})"
+            )
     sql = " UNION ALL ".join(parts)
     return store.arrow(
         f"""
-        SELECT c.trace, c.key, pa.platform AS platform_a, pa.account_id AS account_id_a,
-               pa.post_id AS post_id_a, pa.created_at AS created_at_a,
-               pb.platform AS platform_b, pb.account_id AS account_id_b,
-               pb.post_id AS post_id_b, pb.created_at AS created_at_b,
-               c.dt / 1e6 AS dt_s, pa.text AS text_a, pb.text AS text_b
+        SELECT c.trace, c.win AS window_s, c.key, pa.platform AS platform_a,
+               pa.account_id AS account_id_a, pa.post_id AS post_id_a,
+               pa.created_at AS created_at_a, pb.platform AS platform_b,
+               pb.account_id AS account_id_b, pb.post_id AS post_id_b,
+               pb.created_at AS created_at_b, c.dt / 1e6 AS dt_s, pa.text AS text_a,
+               pb.text AS text_b
         FROM ({sql}) c JOIN posts pa ON pa.pid = c.pid_a JOIN posts pb ON pb.pid = c.pid_b
         WHERE c.aid_a = {min(aid_a, aid_b)} AND c.aid_b = {max(aid_a, aid_b)}
-        ORDER BY c.trace, c.ts_a, c.ts_b, pa.post_id, pb.post_id
+        ORDER BY c.trace, c.win, c.ts_a, c.ts_b, pa.post_id, pb.post_id
         """
     )

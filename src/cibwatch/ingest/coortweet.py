@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 from .base import Format
-from .convert import Col, Const, Source
+from .convert import Col, Const, Expr, Source, quote_ident, sql_str
 
-__all__ = ["COORTWEET", "OBJECT_FIELDS"]
+__all__ = ["COORTWEET", "COORTWEET_WIDE", "OBJECT_FIELDS"]
 
 #: What ``--object-as`` may name, and the canonical field each maps to.
 OBJECT_FIELDS = {"reshare": "reshare_of", "url": "urls", "hashtag": "hashtags", "media": "media"}
@@ -54,4 +54,54 @@ COORTWEET = _CooRTweet(
     merge_rows=True,
     reference="https://github.com/nicolarighetti/CooRTweet (R/detect_groups.R)",
     priority=20,
+)
+
+
+@dataclass(frozen=True)
+class _CooRTweetWide(Format):
+    def mapping(self, header: set[str], platform: str | None) -> dict[str, Source]:
+        acc = quote_ident("account_id")
+
+        def cell(col: str) -> str:  # an empty cell is no value
+            return f"nullif(trim(CAST({quote_ident(col)} AS VARCHAR)), '')"
+
+        dom, url = cell("domain_id"), cell("url_id")
+        plat = (sql_str(platform) if platform else
+                f"CASE WHEN starts_with({acc}, 'fb_') THEN 'facebook' "
+                f"WHEN starts_with({acc}, 'tw_') THEN 'twitter' ELSE 'unknown' END")
+        m: dict[str, Source] = {
+            "platform": Expr(plat),
+            "post_id": Col("post_id"),
+            "account_id": Col("account_id"),
+            "created_at": Col("timestamp"),
+        }
+        if "url_id" in header or "domain_id" in header:
+            d = dom if "domain_id" in header else "NULL"
+            u = url if "url_id" in header else "NULL"
+            m["urls"] = Expr(
+                f"CASE WHEN {d} IS NULL AND {u} IS NULL THEN NULL "
+                f"ELSE 'https://d' || coalesce({d}, 'x') || '.anon/' || coalesce({u}, '') END")
+        if "hashtag_id" in header:
+            m["hashtags"] = Expr(f"'h' || {cell('hashtag_id')}")
+        if "phash_id" in header:
+            m["media"] = Expr(f"'phash:' || {cell('phash_id')}")
+        return m
+
+
+#: CooRTweet's multimodal example layout (``german_elections``): one row per post and object,
+#: with anonymised ids of the URL, hashtag, domain and image hash; account ids carry the
+#: platform (``fb_``, ``tw_``). URLs become ``https://d<domain_id>.anon/<url_id>`` so that the
+#: URL trace compares URL ids and the domain trace domain ids; a row with a domain and no URL
+#: becomes the domain's front page (``https://d<domain_id>.anon/``); hashtags ``h<id>``, image
+#: hashes ``phash:<id>``. Rows of a post are merged (its hashtags in row order).
+COORTWEET_WIDE = _CooRTweetWide(
+    name="coortweet-wide",
+    kind="posts",
+    description="CooRTweet multimodal layout: account_id, post_id, url_id, hashtag_id, "
+    "domain_id, phash_id, timestamp (one row per post and object)",
+    signature=frozenset({"account_id", "post_id", "timestamp"}),
+    excludes=frozenset({"created_at"}),
+    merge_rows=True,
+    reference="https://github.com/nicolarighetti/CooRTweet (R/data.R, german_elections)",
+    priority=15,
 )

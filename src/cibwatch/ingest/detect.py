@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import FormatError
 from .base import Format
 from .canonical import CANONICAL_ACCOUNTS, CANONICAL_POSTS
-from .coortweet import COORTWEET
+from .coortweet import COORTWEET, COORTWEET_WIDE
 from .ira import IRA
 from .qut import QUT
 from .twitter_io import TWITTER_IO_TWEETS, TWITTER_IO_USERS
@@ -20,6 +20,7 @@ FORMATS: dict[str, Format] = {
         CANONICAL_ACCOUNTS,
         QUT,
         COORTWEET,
+        COORTWEET_WIDE,
         TWITTER_IO_TWEETS,
         TWITTER_IO_USERS,
         IRA,

@@ -35,6 +35,11 @@ def _ts(x: str) -> str:
     return _TS.format(x=x)
 
 
+def _g(x: str) -> str:
+    """A p- or q-value in 3 significant digits (NULL stays NULL)."""
+    return f"printf('%.3g', {x})"
+
+
 @dataclass(frozen=True)
 class OutputPaths:
     out: Path
@@ -69,8 +74,10 @@ def _network_tables(store: Store) -> None:
         WHERE ma.network_id = mb.network_id AND e.aid_a <> e.aid_b;
 
         CREATE OR REPLACE TEMP TABLE net_co AS
-        SELECT n.network_id, c.* FROM coactions c
-        JOIN net_edges n ON n.aid_a = c.aid_a AND n.aid_b = c.aid_b;
+        SELECT n.network_id, c.trace, c.key, c.aid_a, c.pid_a, c.ts_a, c.aid_b, c.pid_b,
+               c.ts_b, c.dt, MIN(c.win) AS win
+        FROM coactions c JOIN net_edges n ON n.aid_a = c.aid_a AND n.aid_b = c.aid_b
+        GROUP BY ALL;
 
         CREATE OR REPLACE TEMP TABLE net_trace AS
         SELECT network_id, trace, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
@@ -93,7 +100,8 @@ def _network_tables(store: Store) -> None:
                  string_agg(DISTINCT ai.platform, ';' ORDER BY ai.platform) AS platforms
           FROM members m JOIN account_index ai USING (aid) GROUP BY m.network_id),
         e AS (
-          SELECT network_id, COUNT(*) AS n_edges, SUM(weight) AS internal_weight
+          SELECT network_id, COUNT(*) AS n_edges, SUM(weight) AS internal_weight,
+                 MIN(p_value) AS min_p, MAX(q_value) AS max_q, SUM(evidence) AS evidence_sum
           FROM net_edges GROUP BY network_id),
         touching AS (
           SELECT network_id, SUM(weight) AS total_weight FROM (
@@ -122,6 +130,7 @@ def _network_tables(store: Store) -> None:
           FROM net_keys WHERE r <= 3 GROUP BY network_id)
         SELECT m.network_id, 'coordinated' AS assessment, m.size, m.platforms,
                e.n_edges, round(2.0 * e.n_edges / (m.size * (m.size - 1)), 4) AS density,
+               e.min_p, e.max_q, e.evidence_sum,
                round(e.internal_weight / e.n_edges, 4) AS mean_edge_weight,
                round(e.internal_weight / touching.total_weight, 4) AS cohesion,
                c.n_coactions, c.n_keys, round(c.median_dt_s, 3) AS median_dt_s,
@@ -145,14 +154,15 @@ def _network_tables(store: Store) -> None:
                        CASE trace {order_case} ELSE 99 END AS t_order
                 FROM ends GROUP BY aid, trace) x GROUP BY aid),
         s AS (
-          SELECT aid, SUM(weight) AS strength FROM (
-            SELECT aid_a AS aid, weight FROM net_edges UNION ALL
-            SELECT aid_b, weight FROM net_edges) y GROUP BY aid),
+          SELECT aid, SUM(weight) AS strength, MIN(q_value) AS best_q, MIN(p_value) AS best_p
+          FROM (SELECT aid_a AS aid, weight, q_value, p_value FROM net_edges UNION ALL
+                SELECT aid_b, weight, q_value, p_value FROM net_edges) y GROUP BY aid),
         np AS (SELECT aid, COUNT(*) AS n_posts FROM posts GROUP BY aid)
         SELECT m.aid, m.network_id, ai.platform, ai.account_id, a.handle, a.display_name,
                per.degree, s.strength, np.n_posts, per.n_coacting_posts,
                round(per.n_coacting_posts / np.n_posts, 4) AS coaction_share,
-               round(per.min_dt_s, 3) AS min_dt_s, per.first_ts, per.last_ts, tr.traces
+               round(per.min_dt_s, 3) AS min_dt_s, per.first_ts, per.last_ts, tr.traces,
+               s.best_p, s.best_q
         FROM members m JOIN account_index ai USING (aid)
         LEFT JOIN accounts a USING (aid)
         LEFT JOIN per USING (aid) LEFT JOIN tr USING (aid) LEFT JOIN s USING (aid)
@@ -189,6 +199,8 @@ def write_outputs(
         f"""
         SELECT n.network_id, n.assessment, n.size, n.platforms, n.n_edges, n.density,
                n.mean_edge_weight, n.cohesion, n.n_coactions, n.n_keys, n.median_dt_s,
+               {_g('n.min_p')} AS p_value, {_g('n.max_q')} AS q_value,
+               round(n.evidence_sum, 1) AS evidence,
                {_ts('n.first_ts')} AS first_coaction, {_ts('n.last_ts')} AS last_coaction,
                n.traces, n.top_keys,
                CAST(n.size AS VARCHAR) || ' accounts (' || n.platforms || '), '
@@ -196,7 +208,9 @@ def write_outputs(
                || CAST(n.density AS VARCHAR) || '), acting together within the window: '
                || n.trace_text || '; median time apart ' || CAST(n.median_dt_s AS VARCHAR)
                || ' s; ' || CAST(round(100 * n.cohesion) AS INTEGER)
-               || ' % of their links stay inside the network' AS reasons
+               || ' % of their links stay inside the network'
+               || coalesce('; every link is beyond chance (q <= ' || {_g('n.max_q')}
+                           || ', strongest p = ' || {_g('n.min_p')} || ')', '') AS reasons
         FROM net_stats n ORDER BY n.network_id
         """,
         paths.networks,
@@ -207,12 +221,13 @@ def write_outputs(
         SELECT platform, account_id, network_id, handle, display_name, degree,
                round(strength, 4) AS strength, n_posts, n_coacting_posts, coaction_share,
                min_dt_s, {_ts('first_ts')} AS first_coaction, {_ts('last_ts')} AS last_coaction,
-               traces,
+               traces, {_g('best_p')} AS p_value, {_g('best_q')} AS q_value,
                'acted together with ' || CAST(degree AS VARCHAR) || ' other member(s) of '
                || network_id || ' (' || replace(traces, ';', ', ') || ' co-actions); '
                || CAST(n_coacting_posts AS VARCHAR) || ' of its ' || CAST(n_posts AS VARCHAR)
                || ' posts (' || CAST(round(100 * coaction_share) AS INTEGER)
-               || ' %); closest in time: ' || CAST(min_dt_s AS VARCHAR) || ' s' AS reasons
+               || ' %); closest in time: ' || CAST(min_dt_s AS VARCHAR) || ' s'
+               || coalesce('; its strongest link: p = ' || {_g('best_p')}, '') AS reasons
         FROM member_stats ORDER BY network_id, platform, account_id
         """,
         paths.accounts,
@@ -220,9 +235,9 @@ def write_outputs(
     _copy_csv(
         store,
         f"""
-        SELECT trace, key, n_actions, n_accounts, n_bounded_actions,
+        SELECT trace, win AS window_s, key, n_actions, n_accounts, n_bounded_actions,
                {_ts('first_ts')} AS first_action, {_ts('last_ts')} AS last_action
-        FROM bounded_keys ORDER BY trace, n_actions DESC, key
+        FROM bounded_keys ORDER BY trace, win, n_actions DESC, key
         """,
         paths.bounded_keys,
     )
@@ -240,36 +255,50 @@ def write_outputs(
 
 
 def _write_edges(store: Store, path: Path) -> None:
+    """One row per kept account pair, trace and window: counts, timing, the test's expected
+    count and p-value, the pair's combined p- and q-value, example evidence."""
     t = store.arrow(
         f"""
         WITH ev AS (
-          SELECT x.trace, x.aid_a, x.aid_b,
+          SELECT x.trace, x.win, x.aid_a, x.aid_b,
                  list({{'post_id_a': qa.post_id, 'post_id_b': qb.post_id, 'key': x.v.key,
                         'dt_s': round(x.v.dt_s, 6)}} ORDER BY x.i) AS evidence
-          FROM (SELECT trace, aid_a, aid_b, unnest(evidence) AS v,
+          FROM (SELECT trace, win, aid_a, aid_b, unnest(evidence) AS v,
                        generate_subscripts(evidence, 1) AS i
                 FROM pairs p SEMI JOIN edges e USING (aid_a, aid_b)) x
           JOIN posts qa ON qa.pid = x.v.pid_a JOIN posts qb ON qb.pid = x.v.pid_b
-          GROUP BY x.trace, x.aid_a, x.aid_b)
+          GROUP BY x.trace, x.win, x.aid_a, x.aid_b)
         SELECT aa.platform AS platform_a, aa.account_id AS account_id_a,
                ab.platform AS platform_b, ab.account_id AS account_id_b,
-               p.trace, p.n_coactions, p.n_keys, p.n_posts_a, p.n_posts_b,
+               p.trace, p.win AS window_s, p.n_coactions, p.n_keys, p.n_posts_a, p.n_posts_b,
                round(p.mean_dt_s, 6) AS mean_dt_s, round(p.min_dt_s, 6) AS min_dt_s,
                {_ts('p.first_ts')} AS first_coaction, {_ts('p.last_ts')} AS last_coaction,
-               e.weight,
+               {_expected_cols(store)}
+               e.weight, e.p_value AS pair_p_value, e.q_value AS pair_q_value,
                CASE WHEN ma.network_id = mb.network_id THEN ma.network_id END AS network_id,
                ev.evidence
         FROM pairs p
         JOIN edges e ON e.aid_a = p.aid_a AND e.aid_b = p.aid_b
-        JOIN ev ON ev.trace = p.trace AND ev.aid_a = p.aid_a AND ev.aid_b = p.aid_b
+        JOIN ev ON ev.trace = p.trace AND ev.win = p.win AND ev.aid_a = p.aid_a
+               AND ev.aid_b = p.aid_b
         JOIN account_index aa ON aa.aid = p.aid_a
         JOIN account_index ab ON ab.aid = p.aid_b
         LEFT JOIN members ma ON ma.aid = p.aid_a
         LEFT JOIN members mb ON mb.aid = p.aid_b
-        ORDER BY platform_a, account_id_a, platform_b, account_id_b, p.trace
+        ORDER BY platform_a, account_id_a, platform_b, account_id_b, p.trace, p.win
         """
     )
-    pq.write_table(t, path, compression="zstd")
+    # one chunk per column: the bytes must not depend on how DuckDB batched the rows
+    pq.write_table(t.combine_chunks(), path, compression="zstd")
+
+
+def _expected_cols(store: Store) -> str:
+    """The per-test significance columns (absent when the run had no significance test)."""
+    cols = {r[0] for r in store.fetchall(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'pairs'")}
+    if "p_value" in cols:
+        return "round(p.expected, 9) AS expected, p.p_value,"
+    return "CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS p_value,"
 
 
 def _write_graphml(store: Store, path: Path) -> None:

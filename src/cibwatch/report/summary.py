@@ -22,6 +22,13 @@ def _md(v: Any) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
 def _table(header: list[str], rows: list[list[Any]]) -> str:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_md(v) for v in r) + " |" for r in rows]
@@ -32,12 +39,19 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
                   paths: OutputPaths) -> None:
     cfg = result.config
     lines: list[str] = ["# cibwatch: detection summary", ""]
+    if cfg.significance:
+        rule = (f"more often than chance would make them: each pair is tested against a null "
+                f"model of chance co-action (given how popular each item was at the time and "
+                f"how active each account is), and kept when its Benjamini-Hochberg q-value "
+                f"is at most {cfg.fdr:g} ({result.n_significant:,} pairs)")
+    else:
+        rule = f"with weight >= {cfg.min_weight_used:g} ({cfg.weight}), with no significance test"
     lines.append(
         f"**{result.n_networks} network(s)** of coordinated accounts "
         f"({result.n_members} accounts) among {result.n_posts:,} posts by "
         f"{result.n_accounts:,} accounts. An account pair is linked when the two acted "
-        f"together (same item, within the window) with weight >= {cfg.min_weight:g} "
-        f"({cfg.weight}); networks are Leiden communities of at least {cfg.min_size} accounts."
+        f"together (same item, within the window) {rule}; networks are Leiden communities "
+        f"of at least {cfg.min_size} accounts."
     )
     lines.append("")
     lines.append(
@@ -60,7 +74,10 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
     rows = []
     for t in cfg.traces:
         c = result.trace_counts.get(t.name, {})
-        rows.append([t.name, TRACES[t.name].summary, f"{cfg.window_for(t.name):g} s",
+        wins = ", ".join(_duration(w) for w in c.get("windows_s", []))
+        if c.get("window_estimated"):
+            wins += " (estimated)"
+        rows.append([t.name, TRACES[t.name].summary, wins,
                      c.get("actions", 0), c.get("coactions", 0), c.get("pairs", 0),
                      c.get("bounded_keys", 0)])
     lines.append(_table(["trace", "accounts that ...", "window", "actions", "co-actions",
@@ -110,7 +127,7 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
                    strftime(pb.created_at, '%Y-%m-%d %H:%M:%S'), c.dt / 1e6
             FROM net_co c JOIN posts pa ON pa.pid = c.pid_a JOIN posts pb ON pb.pid = c.pid_b
             WHERE c.network_id = ?
-            ORDER BY c.dt, c.pid_a, c.pid_b LIMIT 3
+            ORDER BY c.dt, c.pid_a, c.pid_b, c.trace, c.key LIMIT 3
             """,
             [nid],
         )
@@ -119,7 +136,7 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
                                   "at (UTC)", "apart (s)"], [list(e) for e in ev])]
     bounded = store.fetchall(
         "SELECT trace, key, n_actions, n_accounts, n_bounded_actions FROM bounded_keys "
-        "ORDER BY n_bounded_actions DESC, trace, key LIMIT 10"
+        "ORDER BY n_bounded_actions DESC, trace, key, win LIMIT 10"
     )
     lines += ["", "## Hot keys bounded by the window join", ""]
     if cfg.max_neighbours is None:
@@ -157,9 +174,14 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         "",
         "## Parameters",
         "",
-        f"window {cfg.window_s:g} s"
-        + (f" (per trace: {cfg.trace_windows})" if cfg.trace_windows else "")
-        + f"; weight {cfg.weight} >= {cfg.min_weight:g}; min network size {cfg.min_size}; "
+        ("windows estimated from the data per trace" if cfg.auto_window
+         else "each trace's own windows (table above)" if cfg.window_s is None
+         else f"window {cfg.window_s:g} s")
+        + (f" (per trace: { {k: list(v) for k, v in cfg.trace_windows.items()} })"
+           if cfg.trace_windows else "")
+        + (f"; significance test on, FDR {cfg.fdr:g}" if cfg.significance
+           else "; no significance test")
+        + f"; weight {cfg.weight} >= {cfg.min_weight_used:g}; min network size {cfg.min_size}; "
         f"min participation {cfg.min_participation}; hot-key bound "
         f"{cfg.max_neighbours if cfg.max_neighbours is not None else 'none'}; self-loops "
         f"{'on' if cfg.self_loops else 'off'}; Leiden resolution {cfg.resolution:g}, "

@@ -29,15 +29,17 @@ __all__ = [
     "HashtagSequence",
     "CoMedia",
     "CoDomain",
+    "LinkSeeding",
 ]
 
+from .seeding import LinkSeeding  # noqa: E402
 from .url import CoUrl  # noqa: E402  (kept in pipeline order below)
 
 #: Every trace, in the order reports list them.
 TRACES: dict[str, type[Trace]] = {
     t.name: t
-    for t in (CoReshare, CoReply, CoText, NearDuplicateText, CoUrl, HashtagSequence, CoMedia,
-              CoDomain)
+    for t in (CoReshare, CoReply, CoText, NearDuplicateText, CoUrl, LinkSeeding,
+              HashtagSequence, CoMedia, CoDomain)
 }
 DEFAULT_TRACES: tuple[str, ...] = tuple(n for n, t in TRACES.items() if t.default)
 

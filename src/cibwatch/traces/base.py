@@ -61,6 +61,11 @@ class Trace(ABC):
     default: ClassVar[bool] = True
     #: Whether keys are scoped to a platform (ids) or comparable across platforms (URLs, text).
     cross_platform: ClassVar[bool] = False
+    #: Default co-action windows (seconds), each tested: one minute for tightly synchronised
+    #: action (the peers' usual setting), ten minutes for a team working through a message
+    #: together. Longer windows cost much more on popular keys and, measured on the simulated
+    #: worlds, mostly add coincidences (docs/EVALUATION.md).
+    windows: ClassVar[tuple[float, ...]] = (60.0, 600.0)
 
     def prepare(self, store: Store, reporter: Reporter) -> None:  # noqa: B027 - optional hook
         """Work to do before ``actions_sql`` can run (default: none)."""
