@@ -9,7 +9,7 @@ import pyarrow as pa
 from scipy.stats import poisson
 
 from cibwatch import DetectConfig, Store, detect, ingest_files
-from cibwatch.significance import benjamini_hochberg, estimate_window_sql, poisson_upper_tail
+from cibwatch.significance import bh_sql, estimate_window_sql, poisson_upper_tail
 
 from .conftest import post, write_posts_csv
 
@@ -25,14 +25,18 @@ def test_benjamini_hochberg_against_the_definition() -> None:
     rng = np.random.default_rng(0)
     p = np.concatenate([rng.random(50), rng.random(10) * 1e-6])
     m = 1000
-    q = benjamini_hochberg(p, m)
+    t = pa.table({"k": pa.array(np.arange(len(p))), "p": pa.array(p)})
+    with Store(None) as s, s.registered("pt", t):
+        rows = s.fetchall(f"SELECT k, q_value, significant FROM ({bh_sql('pt', 'k', m, 0.05)}) "
+                          "ORDER BY k")
+    q = np.array([r[1] for r in rows])
     order = np.argsort(p)
     ps = p[order]
     ref = np.array([min(1.0, min(ps[j] * m / (j + 1) for j in range(i, len(ps))))
                     for i in range(len(ps))])
     assert np.allclose(q[order], ref)
     assert (q >= p).all()
-    assert benjamini_hochberg(np.array([]), 10).size == 0
+    assert [r[2] for r in rows] == list(q <= 0.05)
 
 
 def test_window_estimate_follows_the_fastest_keys() -> None:
@@ -81,9 +85,9 @@ def test_bursts_are_chance_and_repeated_rare_coaction_is_not(tmp_path: Path) -> 
         "JOIN account_index a ON a.aid = s.aid_a JOIN account_index b ON b.aid = s.aid_b "
         "WHERE s.significant")
     assert sig == [("opA", "opB")]
-    # the burst pairs were tested and judged chance
-    n_burst = store.scalar("SELECT count(*) FROM pair_scores WHERE NOT significant")
-    assert n_burst >= 60 * 59 / 2 * 0.5
+    # the burst is a crowd (60 accounts > 50): its co-actions are kept as evidence, not tested
+    assert store.scalar("SELECT count(*) FROM coactions WHERE crowd") >= 60 * 59 / 2 * 0.5
+    assert store.scalar("SELECT count(*) FROM coactions WHERE crowd AND win > 60") == 0
     assert store.scalar("SELECT count(*) FROM members") == 2
     # without the test, the burst links everyone
     detect(store, DetectConfig(min_size=2, significance=False, min_weight=1))

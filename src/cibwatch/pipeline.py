@@ -298,26 +298,32 @@ def detect(store: Store, config: DetectConfig | None = None,
             if windows is None:
                 est = store.scalar(estimate_window_sql(acts))
                 windows = (_clamp_window(est),)
+            windows = tuple(sorted(set(windows)))
             crowd = config.crowd_accounts if config.significance else None
             store.execute(
                 "CREATE OR REPLACE TEMP TABLE crowd_keys AS "
                 + (crowd_keys_sql(acts, crowd) if crowd else
                    "SELECT CAST(NULL AS VARCHAR) AS key WHERE FALSE")
             )
-            for w in windows:
+            non_crowd = f"(SELECT * FROM {acts} AS a ANTI JOIN crowd_keys ck USING (key))"
+            for i, w in enumerate(sorted(windows)):
                 spec = JoinSpec(w, config.max_neighbours, config.self_loops)
+                # The shortest window joins every action (all co-actions are evidence); longer
+                # windows only serve the test, which leaves crowd keys out: so do they (on
+                # popular keys a long window is what costs the most).
+                joined = acts if i == 0 or not crowd else non_crowd
                 store.execute(
                     f"""
                     INSERT INTO windows VALUES ('{trace.name}', {w}, {estimated});
                     CREATE OR REPLACE TEMP TABLE ranked AS
-                    {ranked_actions_sql(acts, spec, neighbours=config.significance)};
+                    {ranked_actions_sql(joined, spec, neighbours=config.significance)};
                     INSERT INTO coactions SELECT '{trace.name}', {w}, c.*, ck.key IS NOT NULL
                       FROM ({coaction_sql('ranked', spec)}) c
                       LEFT JOIN crowd_keys ck ON ck.key = c.key;
                     INSERT INTO bounded_keys SELECT '{trace.name}', {w}, *
                       FROM ({bounded_keys_sql('ranked', spec)});
                     INSERT INTO activity SELECT '{trace.name}', {w}, *
-                      FROM ({account_activity_sql('ranked', not trace.cross_platform,
+                      FROM ({account_activity_sql(acts, 'ranked', not trace.cross_platform,
                                                   'crowd_keys')});
                     DROP TABLE ranked;
                     """
@@ -388,7 +394,7 @@ def detect(store: Store, config: DetectConfig | None = None,
         n_posts=store.count_posts(),
         n_accounts=store.count_accounts(),
         trace_counts=counts,
-        n_pairs=int(store.scalar("SELECT count(*) FROM pair_scores")),
+        n_pairs=int(store.scalar("SELECT count(*) FROM (SELECT DISTINCT aid_a, aid_b FROM pairs)")),
         n_edges=int(store.scalar("SELECT count(*) FROM edges")),
         n_networks=int(store.scalar("SELECT count(*) FROM networks")),
         n_members=int(store.scalar("SELECT count(*) FROM members")),

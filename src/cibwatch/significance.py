@@ -50,6 +50,7 @@ aggregation per account, and a vectorised Poisson tail over the pairs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,9 +61,11 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = [
+    "attach_to_networks",
+    "attach_round",
     "crowd_keys_sql",
     "poisson_upper_tail",
-    "benjamini_hochberg",
+    "bh_sql",
     "account_activity_sql",
     "estimate_window_sql",
     "score_pairs",
@@ -83,40 +86,25 @@ def poisson_upper_tail(k: np.ndarray, lam: np.ndarray) -> np.ndarray:
     return out
 
 
-def benjamini_hochberg(p: np.ndarray, m: int) -> np.ndarray:
-    """BH q-values of ``p`` among ``m >= len(p)`` hypotheses (the others have p = 1)."""
-    p = np.asarray(p, dtype=float)
-    n = p.shape[0]
-    if n == 0:
-        return p.copy()
-    m = max(int(m), n)
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, n + 1)
-    q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty(n)
-    q[order] = np.minimum(q_sorted, 1.0)
-    return q
-
-
 def crowd_keys_sql(actions: str, crowd: int) -> str:
     """Keys acted on by more than ``crowd`` distinct accounts: co-actions on them are not
     counted as evidence (see the module docstring)."""
     return f"SELECT key FROM {actions} GROUP BY key HAVING COUNT(DISTINCT aid) > {int(crowd)}"
 
 
-def account_activity_sql(ranked: str, platform_scoped: bool, crowd_keys: str) -> str:
-    """Per account: its actions ``n``, the sum ``c`` of the window neighbour counts of those
-    not on crowd keys, and its stratum: the population its actions are drawn from under the
-    null (its platform, for a trace whose keys are platform ids: a Reddit account can only
-    reshare Reddit posts)."""
+def account_activity_sql(actions: str, ranked: str, platform_scoped: bool,
+                         crowd_keys: str) -> str:
+    """Per account: its actions ``n`` (all of them), the sum ``c`` of the window neighbour
+    counts of those not on crowd keys (from ``ranked``), and its stratum: the population its
+    actions are drawn from under the null (its platform, for a trace whose keys are platform
+    ids: a Reddit account can only reshare Reddit posts)."""
     stratum = "ai.platform" if platform_scoped else "''"
     return f"""
-        SELECT r.aid, COUNT(*) AS n,
-               CAST(SUM(CASE WHEN ck.key IS NULL THEN r.nb ELSE 0 END) AS BIGINT) AS c,
-               any_value({stratum}) AS stratum
-        FROM {ranked} r JOIN account_index ai ON ai.aid = r.aid
-        LEFT JOIN {crowd_keys} ck ON ck.key = r.key
-        GROUP BY r.aid
+        SELECT a.aid, a.n, coalesce(c.c, 0) AS c, a.stratum
+        FROM (SELECT r.aid, COUNT(*) AS n, any_value({stratum}) AS stratum
+              FROM {actions} r JOIN account_index ai ON ai.aid = r.aid GROUP BY r.aid) a
+        LEFT JOIN (SELECT r.aid, CAST(SUM(r.nb) AS BIGINT) AS c FROM {ranked} r
+                   ANTI JOIN {crowd_keys} ck ON ck.key = r.key GROUP BY r.aid) c USING (aid)
     """
 
 
@@ -141,20 +129,71 @@ def estimate_window_sql(actions: str, q: float = 0.1, p: float = 0.5) -> str:
     """
 
 
-def score_pairs(store: Store, n_tests: int, fdr: float) -> None:
-    """Add ``expected`` and ``p_value`` to ``pairs`` (per trace and window); build
-    ``pair_scores(aid_a, aid_b, p_value, q_value, evidence, significant)``: per window, the
-    pair's co-actions and expected co-actions summed over traces give one Poisson test; the
-    pair's p-value is the smallest over windows times ``n_tests`` (the number of distinct
-    windows), and its q-value comes from Benjamini-Hochberg over all possible pairs.
+#: Rows per batch when p-values are computed (bounded memory on any number of pairs).
+BATCH_ROWS = 1_000_000
 
-    Needs ``activity(trace, win, aid, n, c, stratum)``; the null's ``N`` is the number of
-    actions of the pair's stratum (the trace, or its platform for platform-scoped traces).
+
+def _poisson_table(store: Store, select: str, out: str, keys: tuple[str, ...]) -> None:
+    """``out(keys..., p)``: the Poisson upper tail P(X >= x) for the rows ``(keys..., x, lam)``
+    of ``select``, computed batch by batch (memory does not grow with the number of rows)."""
+    cols = ", ".join(f"{k}" for k in keys)
+    first = True
+    reader = _reader(store, f"SELECT {cols}, x, lam FROM ({select}) WHERE x > 0")
+    for batch in reader:
+        p = poisson_upper_tail(batch.column("x").to_numpy().astype(float),
+                               batch.column("lam").to_numpy(zero_copy_only=False).astype(float))
+        t = pa.table({**{k: batch.column(k) for k in keys}, "p": pa.array(p)})
+        with store.registered("p_batch", t):
+            if first:
+                store.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT * FROM p_batch")
+                first = False
+            else:
+                store.execute(f"INSERT INTO {out} SELECT * FROM p_batch")
+    if first:  # nothing co-acted
+        defs = ", ".join(f"CAST(NULL AS {'VARCHAR' if k == 'network_id' else 'BIGINT'}) AS {k}"
+                         for k in keys)
+        store.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {defs}, "
+                      "CAST(NULL AS DOUBLE) AS p WHERE FALSE")
+
+
+def _reader(store: Store, sql: str) -> Iterator[pa.RecordBatch]:
+    """Record batches of ``sql``, read through a second cursor so that the store's connection
+    stays free for writing while they stream."""
+    cur = store.con.cursor()
+    try:
+        rel = cur.sql(sql)
+        fetch = getattr(rel, "to_arrow_reader", None) or rel.fetch_arrow_reader  # DuckDB 2 / 1.x
+        yield from fetch(BATCH_ROWS)
+    finally:
+        cur.close()
+
+
+def bh_sql(p_table: str, keys: str, m: int, fdr: float) -> str:
+    """Benjamini-Hochberg in SQL over ``p_table(keys..., p)`` among ``m`` hypotheses: rows
+    ranked by p (ties by the keys, so the result is the same on every run)."""
+    return f"""
+        SELECT {keys}, p AS p_value, LEAST(q, 1.0) AS q_value,
+               LEAST(-log10(GREATEST(p, 1e-300)), {MAX_EVIDENCE}) AS evidence,
+               q <= {float(fdr)} AS significant
+        FROM (SELECT *, MIN(p * {int(m)} / rk) OVER (ORDER BY rk DESC
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS q
+              FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY p, {keys}) AS rk FROM {p_table}))
+    """
+
+
+def score_pairs(store: Store, n_tests: int, fdr: float) -> None:
+    """Add ``expected`` to ``pairs`` (per trace and window) and build ``pair_scores(aid_a,
+    aid_b, p_value, q_value, evidence, significant)``: per window, the pair's distinct
+    co-acting post pairs (crowd keys left out) against its expected co-actions summed over
+    traces, one Poisson test; the pair's p-value is the smallest over windows times ``n_tests``
+    (the number of distinct windows); its q-value comes from Benjamini-Hochberg over all
+    possible pairs. Floating-point sums are ordered (by trace) so that results are the same
+    bits on every run. Needs ``activity(trace, win, aid, n, c, stratum)``.
     """
     store.execute(
         """
-        CREATE OR REPLACE TEMP TABLE lam AS
-        SELECT p.trace, p.win, p.aid_a, p.aid_b, p.n_coactions,
+        CREATE OR REPLACE TABLE pairs AS
+        SELECT p.*,
                CASE WHEN p.aid_a = p.aid_b THEN NULL ELSE
                (b.n * a.c + a.n * b.c) / (2.0 * t.n_actions) END AS expected
         FROM pairs p
@@ -165,75 +204,36 @@ def score_pairs(store: Store, n_tests: int, fdr: float) -> None:
           ON t.trace = p.trace AND t.win = p.win AND t.stratum = a.stratum
         """
     )
-    t = store.arrow("SELECT trace, win, aid_a, aid_b, n_coactions, expected FROM lam")
-    lam = t.column("expected").to_numpy(zero_copy_only=False)
-    k = t.column("n_coactions").to_numpy().astype(float)
-    self_pair = np.isnan(lam.astype(float))
-    p = np.ones(t.num_rows)
-    ok = ~self_pair
-    p[ok] = poisson_upper_tail(k[ok], lam[ok].astype(float))
-    scored = t.append_column("p_value", pa.array(p))
-    with store.registered("scored", scored):
-        store.execute(
-            """
-            ALTER TABLE pairs ADD COLUMN IF NOT EXISTS expected DOUBLE;
-            ALTER TABLE pairs ADD COLUMN IF NOT EXISTS p_value DOUBLE;
-            UPDATE pairs SET expected = s.expected, p_value = s.p_value FROM scored s
-            WHERE pairs.trace = s.trace AND pairs.win = s.win AND pairs.aid_a = s.aid_a
-              AND pairs.aid_b = s.aid_b;
-            """
-        )
-    lam_win = _ordered_sums(
-        store.arrow("SELECT aid_a, aid_b, win, expected FROM pairs WHERE aid_a <> aid_b "
-                    "ORDER BY aid_a, aid_b, win, trace"),
-        ("aid_a", "aid_b", "win"), "expected", "lam")
-    with store.registered("lam_win", lam_win):
-        per_win = store.arrow(
-            """
-            WITH x AS (
-              SELECT aid_a, aid_b, win, COUNT(DISTINCT (pid_a, pid_b)) AS x FROM coactions
-              WHERE aid_a <> aid_b AND NOT crowd GROUP BY aid_a, aid_b, win)
-            SELECT aid_a, aid_b, win, coalesce(x.x, 0) AS x, l.lam
-            FROM lam_win l LEFT JOIN x USING (aid_a, aid_b, win)
-            ORDER BY aid_a, aid_b, win
-            """
-        )
-    p_win = poisson_upper_tail(per_win.column("x").to_numpy().astype(float),
-                               per_win.column("lam").to_numpy().astype(float))
-    with store.registered("per_win", per_win.append_column("p", pa.array(p_win))):
-        per_pair = store.arrow(
-            "SELECT aid_a, aid_b, MIN(p) AS p_min FROM per_win GROUP BY aid_a, aid_b "
-            "ORDER BY aid_a, aid_b")
-    p_comb = np.minimum(1.0, per_pair.column("p_min").to_numpy() * max(1, n_tests))
+    # expected co-actions over every trace run with the window (not only those where the
+    # pair met): the observed count pools all of them
+    per_win = """
+        WITH x AS (
+          SELECT aid_a, aid_b, win, COUNT(DISTINCT (pid_a, pid_b)) AS x FROM coactions
+          WHERE aid_a <> aid_b AND NOT crowd GROUP BY aid_a, aid_b, win),
+        totals AS (
+          SELECT trace, win, stratum, SUM(n) AS n_actions FROM activity
+          GROUP BY trace, win, stratum)
+        SELECT x.aid_a, x.aid_b, x.win, x.x,
+               SUM((b.n * a.c + a.n * b.c) / (2.0 * t.n_actions) ORDER BY a.trace) AS lam
+        FROM x
+        JOIN activity a ON a.aid = x.aid_a AND a.win = x.win
+        JOIN activity b ON b.aid = x.aid_b AND b.win = x.win AND b.trace = a.trace
+                       AND b.stratum = a.stratum
+        JOIN totals t ON t.trace = a.trace AND t.win = a.win AND t.stratum = a.stratum
+        GROUP BY x.aid_a, x.aid_b, x.win, x.x
+    """
+    _poisson_table(store, per_win, "p_win", ("aid_a", "aid_b", "win"))
     n_acc = int(store.scalar("SELECT COUNT(DISTINCT aid) FROM activity") or 0)
-    m = n_acc * (n_acc - 1) // 2
-    q = benjamini_hochberg(p_comb, m)
-    evidence = np.minimum(-np.log10(np.maximum(p_comb, 1e-300)), MAX_EVIDENCE)
-    scores = pa.table({
-        "aid_a": per_pair.column("aid_a"), "aid_b": per_pair.column("aid_b"),
-        "p_value": pa.array(p_comb), "q_value": pa.array(q), "evidence": pa.array(evidence),
-        "significant": pa.array(q <= fdr),
-    })
-    with store.registered("scores_in", scores):
-        store.execute("CREATE OR REPLACE TABLE pair_scores AS SELECT * FROM scores_in")
-
-
-def _ordered_sums(t: pa.Table, keys: tuple[str, ...], value: str, out: str) -> pa.Table:
-    """Sum ``value`` over runs of equal ``keys`` in a table sorted by them. Done here rather
-    than in a parallel SQL aggregate so that the floating-point sums, and every p-value after
-    them, are the same bits on every run (results must be reproducible to the byte)."""
-    if t.num_rows == 0:
-        return pa.table({**{k: t.column(k) for k in keys}, out: pa.array([], pa.float64())})
-    cols = [t.column(k).to_numpy() for k in keys]
-    change = np.zeros(t.num_rows, np.bool_)
-    change[0] = True
-    for c in cols:
-        change[1:] |= c[1:] != c[:-1]
-    starts = np.nonzero(change)[0]
-    vals = t.column(value).to_numpy(zero_copy_only=False).astype(float)
-    sums = np.add.reduceat(vals, starts)
-    return pa.table({**{k: pa.array(c[starts]) for k, c in zip(keys, cols, strict=True)},
-                     out: pa.array(sums)})
+    m = max(1, n_acc * (n_acc - 1) // 2)
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE p_pair AS
+        SELECT aid_a, aid_b, LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p
+        FROM p_win GROUP BY aid_a, aid_b;
+        CREATE OR REPLACE TABLE pair_scores AS {bh_sql('p_pair', 'aid_a, aid_b', m, fdr)};
+        DROP TABLE p_win; DROP TABLE p_pair;
+        """
+    )
 
 
 def attach_to_networks(store: Store, n_tests: int, fdr: float, rounds: int = 3) -> int:
@@ -252,88 +252,69 @@ def attach_to_networks(store: Store, n_tests: int, fdr: float, rounds: int = 3) 
 def attach_round(store: Store, n_tests: int, fdr: float, round_no: int = 1) -> int:
     """Accounts linked to a network as a whole: test each outside account against each network
     it co-acted with, pooling its co-actions with all the network's members (and the expected
-    ones); attach it to its most significant network when the Benjamini-Hochberg q-value over
-    all (account, network) possibilities is at most ``fdr``. Returns how many were attached.
+    ones, with every member, met or not); attach it to its most significant network when the
+    Benjamini-Hochberg q-value over all (account, network) possibilities is at most ``fdr``.
+    Returns how many were attached.
 
     This is the same Poisson test as for pairs, at the level of an account and a group: an
     operation's peripheral accounts (the channel that publishes the videos the others share,
     a low-activity account) meet each member once or twice, too little for any one pair, but
-    the sum over the network is not chance. Needs ``pairs.expected`` and ``members``.
+    the sum over the network is not chance. Needs ``pairs`` and ``members``.
     """
     outside = "(SELECT aid FROM members)"
-    exp = store.arrow(
-        f"""
-        WITH edge AS (
-          SELECT aid_a AS aid, aid_b AS other, trace, win FROM pairs WHERE aid_a <> aid_b
-          UNION ALL
-          SELECT aid_b, aid_a, trace, win FROM pairs WHERE aid_a <> aid_b),
-        obs AS (   -- the outside account's (trace, window) pairs with members
-          SELECT DISTINCT e.aid, m.network_id, e.trace, e.win
-          FROM edge e JOIN members m ON m.aid = e.other WHERE e.aid NOT IN {outside}),
+    cand = f"""
+        WITH events AS (   -- distinct post pairs with members, per window, over traces
+          SELECT c.aid, m.network_id, c.win, COUNT(DISTINCT (c.pid_self, c.pid_other)) AS x
+          FROM (SELECT aid_a AS aid, aid_b AS other, win, pid_a AS pid_self,
+                       pid_b AS pid_other FROM coactions WHERE aid_a <> aid_b AND NOT crowd
+                UNION ALL
+                SELECT aid_b, aid_a, win, pid_b, pid_a FROM coactions
+                WHERE aid_a <> aid_b AND NOT crowd) c
+          JOIN members m ON m.aid = c.other WHERE c.aid NOT IN {outside}
+          GROUP BY c.aid, m.network_id, c.win),
         totals AS (
           SELECT trace, win, stratum, SUM(n) AS n_actions FROM activity
           GROUP BY trace, win, stratum),
         net AS (   -- per network, trace, window and stratum: its members' n and c summed
           SELECT m.network_id, a.trace, a.win, a.stratum, SUM(a.n) AS n_sum, SUM(a.c) AS c_sum
           FROM activity a JOIN members m ON m.aid = a.aid
-          GROUP BY m.network_id, a.trace, a.win, a.stratum)
-        -- expected co-actions with all the network's members, met or not
-        SELECT o.aid, o.network_id, o.win, o.trace,
-               (a.c * n.n_sum + a.n * n.c_sum) / (2.0 * t.n_actions) AS lam
-        FROM obs o
-        JOIN activity a ON a.aid = o.aid AND a.trace = o.trace AND a.win = o.win
-        JOIN net n ON n.network_id = o.network_id AND n.trace = o.trace AND n.win = o.win
-                  AND n.stratum = a.stratum
-        JOIN totals t ON t.trace = o.trace AND t.win = o.win AND t.stratum = a.stratum
-        ORDER BY o.aid, o.network_id, o.win, o.trace
-        """
-    )
-    lam = _ordered_sums(exp, ("aid", "network_id", "win"), "lam", "lam")
-    with store.registered("lam_net", lam):
-        t = store.arrow(
-            f"""
-            WITH events AS (   -- distinct post pairs with members, per window, over traces
-              SELECT c.aid, m.network_id, c.win,
-                     COUNT(DISTINCT (c.pid_self, c.pid_other)) AS x
-              FROM (SELECT aid_a AS aid, aid_b AS other, win, pid_a AS pid_self,
-                           pid_b AS pid_other FROM coactions WHERE aid_a <> aid_b AND NOT crowd
-                    UNION ALL
-                    SELECT aid_b, aid_a, win, pid_b, pid_a FROM coactions
-                    WHERE aid_a <> aid_b AND NOT crowd) c
-              JOIN members m ON m.aid = c.other WHERE c.aid NOT IN {outside}
-              GROUP BY c.aid, m.network_id, c.win)
-            SELECT l.aid, l.network_id, l.win, e.x, l.lam
-            FROM lam_net l JOIN events e USING (aid, network_id, win)
-            ORDER BY l.aid, l.network_id, l.win
-            """
-        )
-    if t.num_rows == 0:
-        return 0
-    p = poisson_upper_tail(t.column("x").to_numpy().astype(float),
-                           t.column("lam").to_numpy().astype(float))
-    with store.registered("cand", t.append_column("p", pa.array(p))):
-        best = store.arrow(
-            """
-            SELECT aid, arg_min(network_id, (p, network_id)) AS network_id, MIN(p) AS p
-            FROM (SELECT aid, network_id, MIN(p) AS p FROM cand GROUP BY aid, network_id)
-            GROUP BY aid ORDER BY aid
-            """
-        )
+          GROUP BY m.network_id, a.trace, a.win, a.stratum),
+        lam AS (   -- expected co-actions with all the network's members, met or not,
+                   -- over every trace run with the window
+          SELECT e.aid, e.network_id, e.win,
+                 SUM((a.c * n.n_sum + a.n * n.c_sum) / (2.0 * t.n_actions) ORDER BY a.trace)
+                   AS lam
+          FROM events e
+          JOIN activity a ON a.aid = e.aid AND a.win = e.win
+          JOIN net n ON n.network_id = e.network_id AND n.trace = a.trace AND n.win = e.win
+                    AND n.stratum = a.stratum
+          JOIN totals t ON t.trace = a.trace AND t.win = e.win AND t.stratum = a.stratum
+          GROUP BY e.aid, e.network_id, e.win)
+        SELECT l.aid, l.network_id, l.win, e.x, l.lam
+        FROM lam l JOIN events e USING (aid, network_id, win)
+    """
+    _poisson_table(store, cand, "p_cand", ("aid", "network_id", "win"))
     n_out = int(store.scalar(
         "SELECT COUNT(DISTINCT aid) FROM activity WHERE aid NOT IN (SELECT aid FROM members)"))
     n_nets = int(store.scalar("SELECT COUNT(*) FROM networks"))
-    p_best = np.minimum(1.0, best.column("p").to_numpy() * max(1, n_tests))
-    q = benjamini_hochberg(p_best, max(1, n_out * n_nets))
-    keep = best.filter(pa.array(q <= fdr)).append_column(
-        "q", pa.array(q[q <= fdr])).append_column("p_comb", pa.array(p_best[q <= fdr]))
-    if keep.num_rows == 0:
-        return 0
-    with store.registered("attach", keep):
-        store.execute("INSERT INTO members SELECT aid, network_id, TRUE, p_comb, q, ? FROM attach",
-                      [round_no])
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE p_best AS
+        SELECT aid, arg_min(network_id, (p, network_id)) AS network_id,
+               LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p
+        FROM (SELECT aid, network_id, MIN(p) AS p FROM p_cand GROUP BY aid, network_id)
+        GROUP BY aid;
+        CREATE OR REPLACE TEMP TABLE attach AS
+        SELECT * FROM ({bh_sql('p_best', 'aid, network_id', max(1, n_out * n_nets), fdr)})
+        WHERE significant;
+        """
+    )
+    n = int(store.scalar("SELECT count(*) FROM attach"))
+    if n:
+        store.execute("INSERT INTO members SELECT aid, network_id, TRUE, p_value, q_value, ? "
+                      "FROM attach", [round_no])
         store.execute("CREATE OR REPLACE TABLE networks AS "
                       "SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id")
-    return keep.num_rows
-
-
-__all__ += ["attach_to_networks", "attach_round"]
+    store.execute("DROP TABLE IF EXISTS p_cand; DROP TABLE IF EXISTS p_best; "
+                  "DROP TABLE IF EXISTS attach")
+    return n

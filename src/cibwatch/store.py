@@ -97,7 +97,8 @@ class Store:
     threads:
         DuckDB worker threads; ``None`` lets DuckDB use every core.
     memory_limit:
-        DuckDB memory limit (e.g. ``"12GB"``); larger intermediate results spill to disk.
+        DuckDB memory limit (e.g. ``"12GB"``; default :func:`default_memory_limit`); larger
+        intermediate results spill to disk.
     """
 
     def __init__(
@@ -125,8 +126,7 @@ class Store:
         self.execute("SET wal_autocheckpoint = '8GB'")
         if threads:
             self.execute(f"SET threads = {int(threads)}")
-        if memory_limit:
-            self.execute(f"SET memory_limit = '{memory_limit}'")
+        self.execute(f"SET memory_limit = '{memory_limit or default_memory_limit()}'")
         if not read_only:
             self.execute(_DDL)
             if not self.scalar("SELECT count(*) FROM meta"):
@@ -273,6 +273,20 @@ class Store:
             [platform, account_id],
         )
         return None if v is None else int(v)
+
+
+#: Share of the machine's memory DuckDB may use by default: the rest is for the compiled
+#: near-duplicate kernels and the Python side (DuckDB's own default, 80 %, leaves too little).
+MEMORY_SHARE = 0.6
+
+
+def default_memory_limit() -> str:
+    """``MEMORY_SHARE`` of physical memory, as DuckDB's memory_limit (e.g. ``'14GB'``)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return "4GB"
+    return f"{max(1, int(total * MEMORY_SHARE / 2**30))}GB"
 
 
 def relation_arrow(rel: duckdb.DuckDBPyRelation) -> pa.Table:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
@@ -289,6 +291,14 @@ def _write_edges(store: Store, path: Path) -> None:
         """
     )
     # one chunk per column: the bytes must not depend on how DuckDB batched the rows
+    if "expected" in t.column_names:  # each test's own p-value, for the rows kept (few)
+        from ..significance import poisson_upper_tail
+
+        lam = t.column("expected").to_numpy(zero_copy_only=False).astype(float)
+        k = t.column("n_coactions").to_numpy().astype(float)
+        p = np.where(np.isnan(lam), np.nan, poisson_upper_tail(k, np.nan_to_num(lam, nan=1.0)))
+        t = t.set_column(t.column_names.index("p_value"), "p_value",
+                         pa.array(p, pa.float64(), from_pandas=True))
     pq.write_table(t.combine_chunks(), path, compression="zstd")
 
 
@@ -296,8 +306,8 @@ def _expected_cols(store: Store) -> str:
     """The per-test significance columns (absent when the run had no significance test)."""
     cols = {r[0] for r in store.fetchall(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'pairs'")}
-    if "p_value" in cols:
-        return "round(p.expected, 9) AS expected, p.p_value,"
+    if "expected" in cols:
+        return "round(p.expected, 9) AS expected, CAST(NULL AS DOUBLE) AS p_value,"
     return "CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS p_value,"
 
 
