@@ -89,8 +89,30 @@ def case_ira(data: Path, out: Path) -> dict[str, Any]:
         "coverage_by_category": {c: round(per_cat[c] / all_cat[c], 4) for c in sorted(all_cat)},
         "largest_networks": {nid: dict(c.most_common()) for nid, c in
                              sorted(by_net.items(), key=lambda x: -sum(x[1].values()))[:10]},
+        "assessment": assessment(res, by_net),
     }
     return report
+
+
+def assessment(res: Path, by_net: dict[str, Counter[str]]) -> dict[str, Any]:
+    """The verdict and the inferred clock of every network, with its IRA categories: how
+    many networks and member accounts come out ``inauthentic``, and why."""
+    with open(res / "networks.csv", newline="") as fh:
+        nets = list(csv.DictReader(fh))
+    inauth = [n for n in nets if n["assessment"] == "inauthentic"]
+    return {
+        "networks_inauthentic": len(inauth), "networks": len(nets),
+        "accounts_inauthentic": sum(int(n["size"]) for n in inauth),
+        "accounts_in_networks": sum(int(n["size"]) for n in nets),
+        "networks_by_kind": dict(Counter(n["kind"] for n in nets)),
+        "per_network": [
+            {"network_id": n["network_id"], "size": int(n["size"]),
+             "assessment": n["assessment"], "kind": n["kind"], "score": float(n["score"]),
+             "utc_offset": n["utc_offset"], "clock": n["clock"], "disarm": n["disarm"],
+             "categories": dict(by_net[n["network_id"]].most_common(3)),
+             "reasons": n["reasons"]}
+            for n in nets],
+    }
 
 
 def case_injection(data: Path, out: Path, seed: int) -> dict[str, Any]:

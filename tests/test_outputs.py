@@ -46,7 +46,26 @@ def test_contract_columns(ira_run: tuple[Path, Store]) -> None:
         assert col in nets[0]
     for col in ("platform", "account_id", "network_id", "reasons"):
         assert col in accs[0]
-    assert {n["assessment"] for n in nets} == {"coordinated"}
+    # every network is assessed, with a kind, a score and reasons with codes
+    assert {n["assessment"] for n in nets} <= {"coordinated", "inauthentic"}
+    for n in nets:
+        assert 0.0 <= float(n["score"]) <= 1.0
+        assert n["reasons"] and n["disarm"] is not None
+        if n["assessment"] == "inauthentic":
+            assert n["kind"] in ("influence_operation", "spam")
+            assert float(n["score"]) >= 0.5 and "[T0" in n["reasons"]
+        else:
+            assert n["kind"] in ("coordination", "disclosed_automation")
+    assert {a["assessment"] for a in accs} <= {"coordinated", "inauthentic"}
+    by_net = {n["network_id"]: n["assessment"] for n in nets}
+    assert all(a["assessment"] == by_net[a["network_id"]] for a in accs)
+    # pictures of the largest networks, linked from the summary
+    summary = (out / "summary.md").read_text()
+    for n in nets[:10]:
+        for kind in ("clock", "timeline", "graph"):
+            png = out / "networks" / f"{n['network_id']}_{kind}.png"
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert f"(networks/{png.name})" in summary
     sizes = {n["network_id"]: int(n["size"]) for n in nets}
     per_net: dict[str, int] = {}
     for a in accs:
@@ -96,6 +115,11 @@ def test_same_input_same_bytes(ira_run: tuple[Path, Store], tmp_path: Path) -> N
         if f == "run.json":
             continue
         assert (out / f).read_bytes() == (again / f).read_bytes(), f
+    pictures = sorted(p.name for p in (out / "networks").iterdir())
+    assert pictures and pictures == sorted(p.name for p in (again / "networks").iterdir())
+    for name in pictures:
+        assert (out / "networks" / name).read_bytes() == \
+            (again / "networks" / name).read_bytes(), name
     r1, r2 = (json.loads((d / "run.json").read_text()) for d in (out, again))
     assert r1 == r2
 

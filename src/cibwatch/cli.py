@@ -183,10 +183,16 @@ def detect_cmd(
     resolution: Annotated[float | None, typer.Option(
         "--resolution", help="Leiden modularity resolution [default: 1].")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed [default: 0].")] = None,
+    assess: Annotated[bool | None, typer.Option(
+        "--assess/--no-assess", help="Assess each network inauthentic or coordinated from the "
+        "accounts' fingerprints [default: on].")] = None,
+    pictures: Annotated[int, typer.Option(
+        "--pictures", help="Draw the posting clock, timeline and graph of this many of the "
+        "largest networks (0: none).")] = 10,
     graphml: Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")] = False,
     threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")] = None,
 ) -> None:
-    """Detect coordinated account networks and write their evidence to OUT."""
+    """Detect coordinated account networks, assess them and write their evidence to OUT."""
     try:
         windows: dict[str, tuple[float, ...]] = {}
         for tw in trace_window or []:
@@ -206,6 +212,7 @@ def detect_cmd(
             fdr=fdr,
             crowd_accounts=crowd_accounts,
             attach=attach,
+            assess=assess,
             weight=weight,
             min_weight=min_weight,
             min_participation=min_participation,
@@ -233,7 +240,8 @@ def detect_cmd(
             result = detect(store, cfg, reporter)
             from .report.outputs import write_outputs
 
-            paths = write_outputs(store, result, out, graphml=graphml, inputs=inputs)
+            paths = write_outputs(store, result, out, graphml=graphml, inputs=inputs,
+                                  pictures=pictures)
             _print_networks(store)
             err_console.print(
                 f"\n[bold]{result.n_networks} network(s)[/], {result.n_members} accounts, from "
@@ -246,13 +254,18 @@ def detect_cmd(
 
 
 def _print_networks(store: Store, limit: int = 15) -> None:
+    from .report.outputs import assessments_sql
+
     rows = store.fetchall(
-        "SELECT network_id, size, platforms, n_edges, density, n_coactions, median_dt_s, traces "
-        f"FROM net_stats ORDER BY network_id LIMIT {limit}"
+        "SELECT n.network_id, coalesce(a.assessment, 'coordinated'), "
+        "coalesce(a.kind, 'coordination'), coalesce(a.score, 0), n.size, n.platforms, n.n_edges, "
+        "n.n_coactions, n.median_dt_s, n.traces "
+        f"FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id) "
+        f"ORDER BY n.network_id LIMIT {limit}"
     )
     t = Table(title="Networks found")
-    for c in ("network", "accounts", "platforms", "pairs", "density", "co-actions",
-              "median dt (s)", "traces"):
+    for c in ("network", "assessment", "kind", "score", "accounts", "platforms", "pairs",
+              "co-actions", "median dt (s)", "traces"):
         t.add_column(c)
     for r in rows:
         t.add_row(*[str(v) for v in r])
@@ -366,11 +379,13 @@ def evaluate_cmd(
         write_evaluation(rep, path)
         t = Table(title="Accounts by ground-truth group")
         for c in ("group", "kind", "accounts", "in a network", "rate", "assessed inauthentic",
-                  "completeness"):
-            t.add_column(c, justify="left" if c in ("group", "kind") else "right")
+                  "rate", "as kind", "completeness"):
+            t.add_column(c, justify="left" if c in ("group", "kind", "as kind") else "right")
         for g, e in rep["groups"].items():
             t.add_row(g, e["kind"], f"{e['accounts']:,}", f"{e['in_networks']:,}",
                       f"{e['rate_in_networks']:.4f}", f"{e['assessed_inauthentic']:,}",
+                      f"{e['rate_inauthentic']:.4f}",
+                      ", ".join(f"{k} {n}" for k, n in e["assessed_kinds"].items()),
                       f"{e['completeness']:.3f}" if "completeness" in e else "")
         out_console.print(t)
         s = rep["summary"]
@@ -378,7 +393,9 @@ def evaluate_cmd(
             f"operations: recall {s['operation_recall']}, precision of attributed networks "
             f"{s['operation_precision_attributed']}; authentic accounts in networks: "
             f"{s['authentic_rate_in_networks']}; networks {s['networks']}, purity (weighted) "
-            f"{s['purity_weighted']}, least {s['purity_min']}")
+            f"{s['purity_weighted']}, least {s['purity_min']}" + (
+                f"; assessed inauthentic: precision {s['inauthentic_precision']}, recall "
+                f"{s['inauthentic_recall']}" if "inauthentic_precision" in s else ""))
         err_console.print(f"metrics written to {path}")
     except CibwatchError as exc:
         _fail(exc)

@@ -16,6 +16,9 @@ Metrics (all account-level):
 * per authentic group: the **false-positive rate** (share of its accounts in any reported
   network), and, when networks carry an ``inauthentic`` assessment, the share assessed
   ``inauthentic``;
+* per group, the kinds (``influence_operation``, ``spam``) of the networks its accounts
+  assessed ``inauthentic`` are in; overall, **inauthentic precision and recall**: accounts in
+  networks assessed ``inauthentic`` against the accounts of operations and spam;
 * per network: **purity** (share of its largest group); the size-weighted mean over networks,
   and the least.
 """
@@ -64,6 +67,7 @@ def evaluate(truth_path: str | Path, results: str | Path) -> dict[str, Any]:
         (r["platform"], r["account_id"]): r["network_id"] for r in acc_rows if r["network_id"]
     }
     assessment = {r["network_id"]: r.get("assessment", "coordinated") for r in net_rows}
+    kind = {r["network_id"]: r.get("kind", "") for r in net_rows}
     unknown = [k for k in member if k not in truth]
 
     nets: dict[str, Counter[str]] = defaultdict(Counter)
@@ -84,6 +88,8 @@ def evaluate(truth_path: str | Path, results: str | Path) -> dict[str, Any]:
             "assessed_inauthentic": len(inauth),
             "rate_inauthentic": round(len(inauth) / n, 4),
             "kind": "operation" if is_operation(g) else ("spam" if g == "spam" else "authentic"),
+            "assessed_kinds": dict(sorted(Counter(
+                kind.get(member[k]) or "coordination" for k in inauth).items())),
         }
         if is_operation(g):
             attributed = [nid for nid, m in majority.items() if m == g]

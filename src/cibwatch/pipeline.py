@@ -43,7 +43,7 @@ __all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "RUN_TABLES", "p
 RUN_TABLES = (
     "post_norm", "near_text", "actions", "coactions", "pairs", "pair_scores", "edges",
     "members", "networks", "bounded_keys", "participants", "activity", "trace_totals",
-    "windows",
+    "windows", "assessments", "account_flags",
 )
 
 #: Per-trace windows used unless a run sets its own: each trace's ``windows`` (see
@@ -87,6 +87,9 @@ class DetectConfig:
         (a viral post, a breaking-news link, a trending hashtag sequence) are kept as evidence
         but do not count in the test: being in a crowd says nothing about any two of its
         members. Default 50.
+    assess:
+        Assess each network (``inauthentic`` or ``coordinated``, kind, score, reasons with
+        DISARM codes: :mod:`cibwatch.assess`).
     attach:
         With significance on, also attach outside accounts whose co-actions with a network as a
         whole are beyond chance (:func:`cibwatch.significance.attach_to_networks`).
@@ -115,6 +118,7 @@ class DetectConfig:
     fdr: float = 0.01
     crowd_accounts: int = 50
     attach: bool = True
+    assess: bool = True
     weight: Weight = "events"
     min_weight: float | None = None
     min_size: int = 3
@@ -243,6 +247,7 @@ class DetectResult:
     n_bounded_keys: int
     n_significant: int = 0
     n_attached: int = 0
+    n_inauthentic: int = 0
 
 
 def _drop_run_tables(store: Store) -> None:
@@ -389,6 +394,11 @@ def detect(store: Store, config: DetectConfig | None = None,
             n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
             n_attached = attach_to_networks(store, n_windows, config.fdr)
         task.advance()
+    if config.assess:
+        from .assess import assess
+
+        with reporter.task("Assessing networks", total=None):
+            assess(store)
     return DetectResult(
         config=config,
         n_posts=store.count_posts(),
@@ -401,6 +411,9 @@ def detect(store: Store, config: DetectConfig | None = None,
         n_bounded_keys=int(store.scalar("SELECT count(DISTINCT (trace, key)) FROM bounded_keys")),
         n_significant=int(store.scalar("SELECT count(*) FROM pair_scores WHERE significant")),
         n_attached=n_attached,
+        n_inauthentic=int(store.scalar(
+            "SELECT count(*) FROM assessments WHERE assessment = 'inauthentic'"))
+        if config.assess else 0,
     )
 
 

@@ -8,6 +8,7 @@
 ``network.graphml``   the fused graph, on request
 ``run.json``       parameters and counts, for machines
 ``summary.md``     what was found and why, for people
+``networks/``      pictures of the largest networks: posting clock, timeline, graph (PNG)
 
 Everything is ordered and rounded so that the same input gives the same bytes.
 """
@@ -28,7 +29,7 @@ from ..pipeline import DetectResult
 from ..store import Store
 from ..traces import TRACES
 
-__all__ = ["write_outputs", "OutputPaths"]
+__all__ = ["write_outputs", "OutputPaths", "assessments_sql"]
 
 _TS = "strftime(make_timestamp({x}), '%Y-%m-%dT%H:%M:%SZ')"
 
@@ -53,6 +54,7 @@ class OutputPaths:
     run: Path
     rejects: Path | None
     graphml: Path | None
+    pictures: dict[str, dict[str, str]]
 
 
 def _copy_csv(store: Store, sql: str, path: Path) -> None:
@@ -160,7 +162,8 @@ def _network_tables(store: Store) -> None:
           FROM (SELECT aid_a AS aid, weight, q_value, p_value FROM net_edges UNION ALL
                 SELECT aid_b, weight, q_value, p_value FROM net_edges) y GROUP BY aid),
         np AS (SELECT aid, COUNT(*) AS n_posts FROM posts GROUP BY aid)
-        SELECT m.aid, m.network_id, ai.platform, ai.account_id, a.handle, a.display_name,
+        SELECT m.aid, m.network_id, m.attached, m.attach_p, m.attach_q,
+               ai.platform, ai.account_id, a.handle, a.display_name,
                per.degree, s.strength, np.n_posts, per.n_coacting_posts,
                round(per.n_coacting_posts / np.n_posts, 4) AS coaction_share,
                round(per.min_dt_s, 3) AS min_dt_s, per.first_ts, per.last_ts, tr.traces,
@@ -180,6 +183,7 @@ def write_outputs(
     *,
     graphml: bool = False,
     inputs: list[str] | None = None,
+    pictures: int = 10,
 ) -> OutputPaths:
     """Write the output directory of a detection run (see the module docstring)."""
     out = Path(out)
@@ -195,17 +199,22 @@ def write_outputs(
         run=out / "run.json",
         rejects=(out / "rejects.csv") if store.scalar("SELECT count(*) FROM rejects") else None,
         graphml=(out / "network.graphml") if graphml else None,
+        pictures={},
     )
     _copy_csv(
         store,
         f"""
-        SELECT n.network_id, n.assessment, n.size, n.platforms, n.n_edges, n.density,
+        SELECT n.network_id, coalesce(a.assessment, 'coordinated') AS assessment,
+               coalesce(a.kind, 'coordination') AS kind, coalesce(a.score, 0.0) AS score,
+               n.size, n.platforms, a.utc_offset, a.clock, a.disarm,
+               n.n_edges, n.density,
                n.mean_edge_weight, n.cohesion, n.n_coactions, n.n_keys, n.median_dt_s,
                {_g('n.min_p')} AS p_value, {_g('n.max_q')} AS q_value,
                round(n.evidence_sum, 1) AS evidence,
                {_ts('n.first_ts')} AS first_coaction, {_ts('n.last_ts')} AS last_coaction,
                n.traces, n.top_keys,
-               CAST(n.size AS VARCHAR) || ' accounts (' || n.platforms || '), '
+               coalesce(nullif(a.reasons, '') || '. Coordination: ', 'Coordination: ')
+               || CAST(n.size AS VARCHAR) || ' accounts (' || n.platforms || '), '
                || CAST(n.n_edges AS VARCHAR) || ' linked pairs (density '
                || CAST(n.density AS VARCHAR) || '), acting together within the window: '
                || n.trace_text || '; median time apart ' || CAST(n.median_dt_s AS VARCHAR)
@@ -213,24 +222,41 @@ def write_outputs(
                || ' % of their links stay inside the network'
                || coalesce('; every link is beyond chance (q <= ' || {_g('n.max_q')}
                            || ', strongest p = ' || {_g('n.min_p')} || ')', '') AS reasons
-        FROM net_stats n ORDER BY n.network_id
+        FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
+        ORDER BY n.network_id
         """,
         paths.networks,
     )
     _copy_csv(
         store,
         f"""
-        SELECT platform, account_id, network_id, handle, display_name, degree,
-               round(strength, 4) AS strength, n_posts, n_coacting_posts, coaction_share,
-               min_dt_s, {_ts('first_ts')} AS first_coaction, {_ts('last_ts')} AS last_coaction,
-               traces, {_g('best_p')} AS p_value, {_g('best_q')} AS q_value,
-               'acted together with ' || CAST(degree AS VARCHAR) || ' other member(s) of '
-               || network_id || ' (' || replace(traces, ';', ', ') || ' co-actions); '
-               || CAST(n_coacting_posts AS VARCHAR) || ' of its ' || CAST(n_posts AS VARCHAR)
-               || ' posts (' || CAST(round(100 * coaction_share) AS INTEGER)
-               || ' %); closest in time: ' || CAST(min_dt_s AS VARCHAR) || ' s'
-               || coalesce('; its strongest link: p = ' || {_g('best_p')}, '') AS reasons
-        FROM member_stats ORDER BY network_id, platform, account_id
+        SELECT s.platform, s.account_id, s.network_id,
+               coalesce(a.assessment, 'coordinated') AS assessment, s.handle, s.display_name,
+               s.attached, coalesce(f.repurposed, FALSE) AS repurposed, s.degree,
+               round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
+               s.coaction_share, s.min_dt_s,
+               {_ts('s.first_ts')} AS first_coaction, {_ts('s.last_ts')} AS last_coaction,
+               s.traces,
+               {_g('coalesce(s.best_p, s.attach_p)')} AS p_value,
+               {_g('coalesce(s.best_q, s.attach_q)')} AS q_value,
+               CASE WHEN s.attached THEN
+                 'attached to ' || s.network_id || ': its co-actions with the network as a '
+                 || 'whole are beyond chance (p = ' || {_g('s.attach_p')} || ', q = '
+                 || {_g('s.attach_q')} || ')'
+               ELSE
+                 'acted together with ' || CAST(s.degree AS VARCHAR) || ' other member(s) of '
+                 || s.network_id || ' (' || replace(s.traces, ';', ', ') || ' co-actions); '
+                 || CAST(s.n_coacting_posts AS VARCHAR) || ' of its '
+                 || CAST(s.n_posts AS VARCHAR) || ' posts ('
+                 || CAST(round(100 * s.coaction_share) AS INTEGER)
+                 || ' %); closest in time: ' || CAST(s.min_dt_s AS VARCHAR) || ' s'
+                 || coalesce('; its strongest link: p = ' || {_g('s.best_p')}, '')
+               END
+               || CASE WHEN f.repurposed THEN '; repurposed account (see the network)' ELSE ''
+                  END AS reasons
+        FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
+        LEFT JOIN {_flags(store)} f USING (aid)
+        ORDER BY s.network_id, s.platform, s.account_id
         """,
         paths.accounts,
     )
@@ -248,6 +274,11 @@ def write_outputs(
         store.export_rejects(paths.rejects)
     if paths.graphml is not None:
         _write_graphml(store, paths.graphml)
+    if pictures > 0:
+        from .pictures import network_pictures
+
+        paths.pictures.update(network_pictures(store, out, max_networks=pictures,
+                                               seed=result.config.seed))
     run = _run_info(store, result, inputs or [])
     paths.run.write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
     from .summary import write_summary
@@ -300,6 +331,21 @@ def _write_edges(store: Store, path: Path) -> None:
         t = t.set_column(t.column_names.index("p_value"), "p_value",
                          pa.array(p, pa.float64(), from_pandas=True))
     pq.write_table(t.combine_chunks(), path, compression="zstd")
+
+
+def assessments_sql(store: Store) -> str:
+    if store.table_exists("assessments"):
+        return "assessments"
+    return ("(SELECT CAST(NULL AS VARCHAR) AS network_id, NULL AS assessment, NULL AS kind, "
+            "CAST(NULL AS DOUBLE) AS score, CAST(NULL AS DOUBLE) AS utc_offset, "
+            "CAST(NULL AS VARCHAR) AS clock, CAST(NULL AS VARCHAR) AS disarm, "
+            "CAST(NULL AS VARCHAR) AS reasons WHERE FALSE)")
+
+
+def _flags(store: Store) -> str:
+    if store.table_exists("account_flags"):
+        return "account_flags"
+    return "(SELECT CAST(NULL AS INTEGER) AS aid, FALSE AS repurposed WHERE FALSE)"
 
 
 def _expected_cols(store: Store) -> str:

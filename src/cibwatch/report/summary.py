@@ -54,10 +54,23 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         f"of at least {cfg.min_size} accounts."
     )
     lines.append("")
-    lines.append(
-        "Assessment `coordinated` means coordinated behaviour only: authentic groups (fandoms, "
-        "activists, news aggregators) coordinate too. Review the evidence before acting."
-    )
+    if cfg.assess:
+        lines.append(
+            f"**{result.n_inauthentic} network(s) assessed `inauthentic`**: coordinated, and "
+            "with evidence of fake or concealed identity from at least two independent "
+            "families (an office-shift posting clock or machine regularity; repurposed, "
+            "bulk-created or generated-handle accounts; reused profile images or bios, or "
+            "claimed homes far from the clock's time zone; engagement from inside only). "
+            "These are takedown candidates, for review. `coordinated` means coordinated "
+            "behaviour without such evidence: authentic groups (fandoms, activists, news "
+            "aggregators) coordinate too. Each reason carries a DISARM technique id where one "
+            "fits."
+        )
+    else:
+        lines.append(
+            "Networks were not assessed (`--no-assess`): `coordinated` means coordinated "
+            "behaviour only. Review the evidence before acting."
+        )
     lines += ["", "## Inputs", ""]
     lines.append(
         _table(
@@ -83,11 +96,16 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
     lines.append(_table(["trace", "accounts that ...", "window", "actions", "co-actions",
                          "account pairs", "bounded keys"], rows))
     lines += ["", f"Account pairs kept after fusion and filters: {result.n_edges:,}."]
+    from .outputs import assessments_sql
+
     nets = store.fetchall(
-        """
-        SELECT network_id, size, platforms, n_edges, density, n_coactions, median_dt_s,
-               traces, top_keys
-        FROM net_stats ORDER BY network_id
+        f"""
+        SELECT n.network_id, n.size, n.platforms, n.n_edges, n.density, n.n_coactions,
+               n.median_dt_s, n.traces, n.top_keys,
+               coalesce(a.assessment, 'coordinated'), coalesce(a.kind, 'coordination'),
+               coalesce(a.score, 0.0), a.utc_offset, a.clock, a.reasons
+        FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
+        ORDER BY n.network_id
         """
     )
     lines += ["", "## Networks", ""]
@@ -95,15 +113,24 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         lines.append("No network passed the filters.")
     else:
         lines.append(
-            _table(["network", "accounts", "platforms", "linked pairs", "density",
-                    "co-actions", "median time apart (s)", "traces"],
-                   [list(r[:8]) for r in nets[:50]])
+            _table(["network", "assessment", "kind", "score", "accounts", "platforms",
+                    "linked pairs", "co-actions", "median time apart (s)", "clock", "traces"],
+                   [[r[0], r[9], r[10], r[11], r[1], r[2], r[3], r[5], r[6],
+                     "" if r[12] is None else f"UTC{r[12]:+g}", r[7]] for r in nets[:50]])
         )
         if len(nets) > 50:
             lines.append(f"\n... and {len(nets) - 50} more in `networks.csv`.")
     for r in nets[:DETAILED_NETWORKS]:
         nid = r[0]
-        lines += ["", f"### {nid}: {r[1]} accounts", ""]
+        lines += ["", f"### {nid}: {r[1]} accounts, {r[9]}"
+                  + (f" ({r[10].replace('_', ' ')}, score {r[11]:g})" if cfg.assess else ""), ""]
+        if r[14]:
+            lines += ["Why: " + _md(r[14]) + ".", ""]
+        if r[13]:
+            lines += [f"Posting clock: {_md(r[13])}.", ""]
+        pics = paths.pictures.get(nid, {})
+        if pics:
+            lines += [" ".join(f"![{k}]({v})" for k, v in pics.items()), ""]
         reason = store.scalar("SELECT trace_text FROM net_stats WHERE network_id = ?", [nid])
         lines.append(f"Acting together: {reason}. Median time apart {r[6]} s.")
         if r[8]:
@@ -163,6 +190,9 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         "- `bounded_keys.csv`: keys where the hot-key bound took effect",
         "- `run.json`: parameters and counts",
     ]
+    if paths.pictures:
+        lines.append(f"- `networks/`: posting clock, activity timeline and graph of the "
+                     f"{len(paths.pictures)} largest network(s) (PNG)")
     if paths.rejects is not None:
         lines.append("- `rejects.csv`: input records that could not be loaded")
     if paths.graphml is not None:

@@ -1,0 +1,192 @@
+"""Assess each network: does its coordination come with fake or concealed identity?
+
+One module per family of account fingerprints (:mod:`.clock`, :mod:`.repurpose`,
+:mod:`.creation`, :mod:`.identity`, :mod:`.engagement`), each an estimator with its
+parameters in the constructor and its results in trailing-underscore attributes;
+:mod:`.verdict` combines them into ``inauthentic`` or ``coordinated``, a kind, a score and
+reasons with DISARM codes. :func:`assess` runs them all on the networks of a detection run and
+writes the ``assessments`` and ``account_flags`` tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from .clock import AccountRhythms, PostingClock, city_offset
+from .creation import GENERATED_HANDLE, CreationBatches
+from .engagement import InwardEngagement
+from .identity import IdentityReuse
+from .repurpose import Repurposing
+from .verdict import COMMERCE, DISARM, DISCLOSED, Reason, Verdict, decide
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = [
+    "assess",
+    "AssessParams",
+    "PostingClock",
+    "AccountRhythms",
+    "Repurposing",
+    "CreationBatches",
+    "IdentityReuse",
+    "InwardEngagement",
+    "Verdict",
+    "Reason",
+    "DISARM",
+    "GENERATED_HANDLE",
+]
+
+DAY_S = 86400.0
+
+
+@dataclass(frozen=True)
+class AssessParams:
+    """Parameters of the assessment (each fingerprint's own are in its class).
+
+    Parameters
+    ----------
+    min_families:
+        Independent families of evidence needed for ``inauthentic`` (default 2).
+    period_margin_days:
+        The clock is read on the members' posts from this many days before the network's first
+        co-action to as many after its last (default 7): a repurposed account's past life keeps
+        its own clock. A network without co-actions among its members (one given from
+        outside, e.g. a list of accounts to assess) is read on all its posts.
+    min_commercial:
+        Share of posts reading as commerce that makes an inauthentic network ``spam``.
+    """
+
+    min_families: int = 2
+    period_margin_days: float = 7.0
+    min_commercial: float = 0.5
+    clock: PostingClock = field(default_factory=PostingClock)
+    rhythms: AccountRhythms = field(default_factory=AccountRhythms)
+    repurposing: Repurposing = field(default_factory=Repurposing)
+    creation: CreationBatches = field(default_factory=CreationBatches)
+    identity: IdentityReuse = field(default_factory=IdentityReuse)
+    engagement: InwardEngagement = field(default_factory=InwardEngagement)
+
+
+def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, Any]]:
+    facts: dict[str, dict[str, Any]] = defaultdict(dict)
+    for nid, size, n_platforms in store.fetchall(
+        "SELECT m.network_id, count(*), count(DISTINCT ai.platform) "
+        "FROM members m JOIN account_index ai USING (aid) GROUP BY 1 ORDER BY 1"
+    ):
+        facts[nid].update(size=int(size), platforms=int(n_platforms))
+    margin = params.period_margin_days * DAY_S * 1e6
+    # the clock, on the members' posts around the network's co-actions
+    t = store.arrow(
+        f"""
+        WITH span AS (
+          SELECT m.network_id, min(LEAST(c.ts_a, c.ts_b)) - {margin} AS t0,
+                 max(GREATEST(c.ts_a, c.ts_b)) + {margin} AS t1
+          FROM coactions c JOIN members m ON m.aid = c.aid_a
+          JOIN members m2 ON m2.aid = c.aid_b AND m2.network_id = m.network_id
+          GROUP BY m.network_id)
+        SELECT m.network_id, epoch(p.created_at) AS t
+        FROM members m JOIN posts p USING (aid) LEFT JOIN span s USING (network_id)
+        WHERE s.t0 IS NULL OR epoch_us(p.created_at) BETWEEN s.t0 AND s.t1
+        ORDER BY m.network_id, t
+        """
+    )
+    nids = t.column("network_id").to_numpy(zero_copy_only=False)
+    times = t.column("t").to_numpy()
+    if nids.shape[0]:
+        cuts = np.nonzero(nids[1:] != nids[:-1])[0] + 1
+        for seg_n, seg_t in zip(np.split(nids, cuts), np.split(times, cuts), strict=True):
+            clock = PostingClock(**_params(params.clock)).fit(seg_t)
+            facts[str(seg_n[0])]["clock"] = clock
+    for nid, locs in store.fetchall(
+        "SELECT m.network_id, list(a.location) FROM members m JOIN accounts a USING (aid) "
+        "GROUP BY 1"
+    ):
+        offs = [o for o in (city_offset(x) for x in locs) if o is not None]
+        facts[nid]["claimed_offsets"] = offs
+    store.execute("CREATE OR REPLACE TEMP TABLE member_aids AS SELECT aid FROM members")
+    rep = Repurposing(**_params(params.repurposing)).fit(store, "member_aids")
+    net_of = dict(store.fetchall("SELECT aid, network_id FROM members"))
+    handle = dict(store.fetchall(
+        "SELECT ai.aid, ai.platform || ':' || coalesce(a.handle, ai.account_id) "
+        "FROM account_index ai LEFT JOIN accounts a USING (aid) SEMI JOIN members m USING (aid)"))
+    for aid, r in rep.results_.items():
+        facts[net_of[aid]].setdefault("repurposed", []).append(f"{handle[aid]} {r['description']}")
+    rhythms = AccountRhythms(**_params(params.rhythms)).fit(store)
+    for nid, r in rhythms.results_.items():
+        facts[nid]["rhythms"] = {**r, "baseline": rhythms.baseline_}
+    for nid, r in CreationBatches(**_params(params.creation)).fit(store).results_.items():
+        facts[nid]["creation"] = r
+    for nid, r in IdentityReuse(**_params(params.identity)).fit(store).results_.items():
+        facts[nid]["identity"] = r
+    for nid, r in InwardEngagement(**_params(params.engagement)).fit(store).results_.items():
+        facts[nid]["engagement"] = r
+    for nid, trace, n in store.fetchall(
+        """
+        SELECT m.network_id, c.trace, count(DISTINCT (c.pid_a, c.pid_b))
+        FROM coactions c JOIN members m ON m.aid = c.aid_a
+        JOIN members m2 ON m2.aid = c.aid_b AND m2.network_id = m.network_id
+        GROUP BY 1, 2
+        """
+    ):
+        facts[nid].setdefault("traces", {})[trace] = int(n)
+    pattern = "(?i)" + COMMERCE.pattern
+    for nid, share in store.fetchall(
+        "SELECT m.network_id, avg(CAST(len(regexp_extract_all(p.text, ?)) >= 2 AS INTEGER)) "
+        "FROM members m JOIN posts p USING (aid) WHERE p.text <> '' GROUP BY 1", [pattern]
+    ):
+        facts[nid]["commercial_share"] = float(share)
+    for nid, profiles in store.fetchall(
+        "SELECT m.network_id, list(concat_ws(' ', a.handle, a.display_name, a.bio)) "
+        "FROM members m LEFT JOIN accounts a USING (aid) GROUP BY 1"
+    ):
+        disclosed = sum(1 for x in profiles if x and DISCLOSED.search(x))
+        facts[nid]["disclosed_share"] = disclosed / len(profiles) if profiles else 0.0
+    facts_flags = {aid: r for aid, r in rep.results_.items()}
+    for nid in facts:
+        facts[nid]["_repurposed_aids"] = [a for a in facts_flags if net_of[a] == nid]
+    return facts
+
+
+def _params(obj: Any) -> dict[str, Any]:
+    from dataclasses import fields
+
+    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.init}
+
+
+def assess(store: Store, params: AssessParams | None = None) -> dict[str, Verdict]:
+    """Assess every network of the last detection run; writes ``assessments(network_id,
+    assessment, kind, score, utc_offset, families, disarm, reasons)`` and
+    ``account_flags(aid, repurposed)``; returns the verdicts."""
+    params = params or AssessParams()
+    facts = _network_facts(store, params)
+    verdicts = {nid: decide(nid, f, params.min_families, params.min_commercial)
+                for nid, f in sorted(facts.items())}
+    rows = {
+        "network_id": list(verdicts),
+        "assessment": [v.assessment for v in verdicts.values()],
+        "kind": [v.kind for v in verdicts.values()],
+        "score": [v.score for v in verdicts.values()],
+        "utc_offset": [v.utc_offset for v in verdicts.values()],
+        "families": [";".join(v.families) for v in verdicts.values()],
+        "disarm": [v.codes() for v in verdicts.values()],
+        "reasons": [v.reason_text() for v in verdicts.values()],
+        "clock": [facts[n]["clock"].describe() if "clock" in facts[n] else None
+                  for n in verdicts],
+    }
+    table = pa.table(rows, schema=pa.schema([
+        ("network_id", pa.string()), ("assessment", pa.string()), ("kind", pa.string()),
+        ("score", pa.float64()), ("utc_offset", pa.float64()), ("families", pa.string()),
+        ("disarm", pa.string()), ("reasons", pa.string()), ("clock", pa.string())]))
+    flags = pa.table({"aid": pa.array([a for f in facts.values() for a in f["_repurposed_aids"]],
+                                      pa.int32())})
+    with store.registered("assess_in", table), store.registered("flags_in", flags):
+        store.execute("CREATE OR REPLACE TABLE assessments AS SELECT * FROM assess_in;"
+                      "CREATE OR REPLACE TABLE account_flags AS "
+                      "SELECT aid, TRUE AS repurposed FROM flags_in")
+    return verdicts

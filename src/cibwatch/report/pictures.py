@@ -1,0 +1,135 @@
+"""Pictures per network, for a person to look at rather than read: the posting clock (hour of
+day x day of week, in the network's inferred time zone), the activity timeline and the account
+graph. PNG files in ``OUT/networks/``, linked from ``summary.md``.
+
+Drawn with matplotlib's Agg backend (no screen needed), seeded layouts: the same run gives the
+same pictures.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["network_pictures", "MAX_NETWORKS"]
+
+#: Networks drawn (the largest first); the others are in the CSV files only.
+MAX_NETWORKS = 10
+_PLATFORM_COLOURS = {"twitter": "#1d9bf0", "facebook": "#1877f2", "reddit": "#ff4500",
+                     "youtube": "#cc0000", "medium": "#222222", "tiktok": "#69c9d0",
+                     "telegram": "#2aabee", "instagram": "#c13584"}
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _plt():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "cibwatch"
+    return plt
+
+
+def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
+                     seed: int = 0) -> dict[str, dict[str, str]]:
+    """Draw the pictures of the largest networks; returns network -> {kind: relative path}."""
+    from ..assess.clock import PostingClock
+
+    plt = _plt()
+    folder = out / "networks"
+    folder.mkdir(parents=True, exist_ok=True)
+    nets = store.fetchall(
+        f"SELECT n.network_id, a.utc_offset, a.assessment, a.kind FROM networks n "
+        f"LEFT JOIN assessments a USING (network_id) ORDER BY n.network_id "
+        f"LIMIT {int(max_networks)}") if store.table_exists("assessments") else [
+        (r[0], None, "coordinated", "") for r in store.fetchall(
+            f"SELECT network_id FROM networks ORDER BY 1 LIMIT {int(max_networks)}")]
+    paths: dict[str, dict[str, str]] = {}
+    for nid, offset, assessment, kind in nets:
+        rel: dict[str, str] = {}
+        times = store.arrow(
+            "SELECT epoch(p.created_at) AS t FROM members m JOIN posts p USING (aid) "
+            "WHERE m.network_id = ? ORDER BY t", [nid]).column("t").to_numpy()
+        label = f"{nid} ({assessment}{', ' + kind if kind else ''})"
+        # posting clock in the inferred time zone
+        off = offset if offset is not None else PostingClock(min_posts=1).fit(times).offset_
+        local = times + off * 3600
+        days = np.floor(local / 86400.0)
+        prof = np.zeros((7, 24))
+        np.add.at(prof, (((days + 3) % 7).astype(int),
+                         ((local - days * 86400) // 3600).astype(int)), 1)
+        fig, ax = plt.subplots(figsize=(8, 3))
+        ax.imshow(prof, aspect="auto", cmap="viridis")
+        ax.set_yticks(range(7), _WEEKDAYS)
+        ax.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)])
+        ax.set_xlabel(f"hour of day, UTC{off:+g}")
+        ax.set_title(f"{label}: posting clock, {times.shape[0]:,} posts")
+        rel["clock"] = _save(plt, fig, folder, f"{nid}_clock.png")
+        # activity timeline: members' posts per day
+        if times.shape[0]:
+            d0 = np.floor(times.min() / 86400.0)
+            per_day = np.bincount((np.floor(times / 86400.0) - d0).astype(int))
+            fig, ax = plt.subplots(figsize=(8, 2.5))
+            ax.stairs(per_day, np.arange(per_day.shape[0] + 1), fill=True, color="#4c72b0")
+            ax.set_xlabel(f"days since {np.datetime64(int(d0), 'D')}")
+            ax.set_ylabel("posts")
+            ax.set_title(f"{label}: activity of its accounts")
+            rel["timeline"] = _save(plt, fig, folder, f"{nid}_timeline.png")
+        rel["graph"] = _graph(store, nid, folder, label, seed, plt)
+        paths[nid] = rel
+    return paths
+
+
+def _graph(store: Store, nid: str, folder: Path, label: str, seed: int, plt) -> str:  # type: ignore[no-untyped-def]
+    import igraph as ig
+
+    nodes = store.fetchall(
+        "SELECT m.aid, ai.platform, m.attached FROM members m JOIN account_index ai USING (aid) "
+        "WHERE m.network_id = ? ORDER BY m.aid", [nid])
+    index = {n[0]: i for i, n in enumerate(nodes)}
+    edges = store.fetchall(
+        "SELECT e.aid_a, e.aid_b, coalesce(e.evidence, e.weight) FROM edges e "
+        "JOIN members a ON a.aid = e.aid_a JOIN members b ON b.aid = e.aid_b "
+        "WHERE a.network_id = ? AND b.network_id = ? AND e.aid_a <> e.aid_b "
+        "ORDER BY e.aid_a, e.aid_b", [nid, nid])
+    g = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b, _ in edges])
+    previous = ig.set_random_number_generator(random.Random(seed))
+    try:
+        xy = np.array(g.layout_fruchterman_reingold(niter=300).coords) if len(nodes) > 1 else \
+            np.zeros((len(nodes), 2))
+    finally:
+        ig.set_random_number_generator(previous if previous is not None else random)
+    fig, ax = plt.subplots(figsize=(6, 6))
+    w = np.array([e[2] for e in edges], float) if edges else np.zeros(0)
+    if edges:
+        from matplotlib.collections import LineCollection
+
+        ends = np.array([(index[a], index[b]) for a, b, _ in edges])
+        lw = w / w.max() * 2 if w.max() > 0 else w
+        ax.add_collection(LineCollection(xy[ends], colors="#999999", linewidths=0.2 + lw,
+                                         alpha=0.5, zorder=1))
+    colours = [_PLATFORM_COLOURS.get(n[1], "#7f7f7f") for n in nodes]
+    ax.scatter(xy[:, 0], xy[:, 1], c=colours, s=25, zorder=2,
+               edgecolors=["black" if n[2] else "none" for n in nodes])
+    platforms = sorted({n[1] for n in nodes})
+    for p in platforms:
+        ax.scatter([], [], c=_PLATFORM_COLOURS.get(p, "#7f7f7f"), label=p, s=25)
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.set_axis_off()
+    ax.set_title(f"{label}: {len(nodes)} accounts, {len(edges)} links")
+    return _save(plt, fig, folder, f"{nid}_graph.png")
+
+
+def _save(plt, fig, folder: Path, name: str) -> str:  # type: ignore[no-untyped-def]
+    """Write ``fig`` as ``folder/name`` without a timestamp; returns its path in the output."""
+    fig.tight_layout()
+    fig.savefig(folder / name, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return f"networks/{name}"
