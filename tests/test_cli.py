@@ -23,7 +23,8 @@ CLI = [sys.executable, "-m", "cibwatch.cli"]
 
 
 @pytest.mark.parametrize("cmd", [[], ["ingest"], ["detect"], ["evidence"], ["export", "canonical"],
-                                 ["formats"], ["demo"]])
+                                 ["formats"], ["demo"], ["expand"], ["export", "stix"],
+                                 ["indicators", "import"]])
 def test_help(cmd: list[str]) -> None:
     r = runner.invoke(app, [*cmd, "--help"])
     assert r.exit_code == 0, r.output
@@ -132,6 +133,11 @@ def test_readme_commands_run(tmp_path: Path) -> None:
         assert p.returncode == 0, (cmd, p.stderr[-2000:])
     assert (tmp_path / "out" / "coortweet" / "edges.parquet").exists()
     assert (tmp_path / "out" / "canonical" / "accounts.parquet").exists()
+    ranked = (tmp_path / "out" / "ira-expand" / "accounts.csv").read_text().splitlines()
+    assert ranked[0].startswith("platform,account_id,network_id,rank,confidence,hop")
+    assert len(ranked) > 1 + 4  # more than the four seeds
+    seeds = (tmp_path / "out" / "indicators" / "seeds.csv").read_text().splitlines()
+    assert len(seeds) >= len(ranked)  # every account of the bundle is a seed again
 
 
 def test_readme_lists_every_format_and_trace() -> None:

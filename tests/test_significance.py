@@ -10,6 +10,7 @@ from scipy.stats import poisson
 
 from cibwatch import DetectConfig, Store, detect, ingest_files
 from cibwatch.significance import bh_sql, estimate_window_sql, poisson_upper_tail
+from cibwatch.traces import make_traces
 
 from .conftest import post, write_posts_csv
 
@@ -142,3 +143,20 @@ def test_peripheral_accounts_are_attached_to_the_network_as_a_whole(tmp_path: Pa
         "WHERE ai.account_id = 'channel' AND s.significant") == 0
     detect(store, DetectConfig(attach=False))
     assert store.scalar("SELECT count(*) FROM members") == 12
+
+
+def test_crowd_limit_grows_with_the_data(store: Store, tmp_path: Path) -> None:
+    """Default crowd limit: 2 % of the accounts with actions, at least 50. An item 55 accounts
+    pushed is a crowd among 1,000 accounts (limit 50), not among 3,000 (limit 60)."""
+    t0 = 1_600_000_000
+    rows = [post(f"u{i}", f"a{i}", t0 + i * 97, urls=[f"http://site.org/{i}"])
+            for i in range(3000)]
+    rows += [post(f"s{i}", f"a{i}", t0 + 50_000 + i, urls=["http://op.org/x"]) for i in range(55)]
+    ingest_files(store, [write_posts_csv(tmp_path / "p.csv", rows)])
+    res = detect(store, DetectConfig(traces=tuple(make_traces(["url"])), assess=False))
+    assert res.trace_counts["url"]["crowd_accounts"] == 60
+    assert store.scalar("SELECT count(*) FROM coactions WHERE crowd") == 0
+    res = detect(store, DetectConfig(traces=tuple(make_traces(["url"])), assess=False,
+                                     crowd_accounts=50))
+    assert res.trace_counts["url"]["crowd_accounts"] == 50
+    assert store.scalar("SELECT count(*) FROM coactions WHERE crowd") == 55 * 54 // 2

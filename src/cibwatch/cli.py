@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,7 +19,7 @@ from rich.table import Table
 from . import __version__
 from .errors import CibwatchError, ConfigError
 from .ingest import FORMATS, OBJECT_FIELDS, IngestReport, ingest_files
-from .pipeline import PRESETS, config_from, detect, pair_evidence
+from .pipeline import PRESETS, DetectConfig, config_from, detect, pair_evidence
 from .progress import RichReporter
 from .store import Store
 from .traces import DEFAULT_TRACES, TRACES
@@ -36,6 +36,9 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export what the store holds.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+indicators_app = typer.Typer(help="Published indicators: import, match against the store.",
+                             no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -95,6 +98,8 @@ ObjectOpt = Annotated[
     typer.Option("--object-as", help="CooRTweet layout: what object_id is ("
                  + ", ".join(OBJECT_FIELDS) + ")."),
 ]
+MaxNeighboursOpt = Annotated[int | None, typer.Option(
+    "--max-neighbours", help="Hot-key bound of the window join; 0 for none [default: 200].")]
 
 
 @app.command()
@@ -161,7 +166,8 @@ def detect_cmd(
         "--fdr", help="False discovery rate of the significance test [default: 0.01].")] = None,
     crowd_accounts: Annotated[int | None, typer.Option(
         "--crowd-accounts", help="Items acted on by more accounts than this are crowds: not "
-        "counted by the significance test [default: 50].")] = None,
+        "counted by the significance test [default: 2 % of the accounts with actions, at "
+        "least 50].")] = None,
     attach: Annotated[bool | None, typer.Option(
         "--attach/--no-attach", help="Attach accounts whose co-actions with a network as a "
         "whole are beyond chance [default: on].")] = None,
@@ -174,9 +180,7 @@ def detect_cmd(
         "--min-participation", help="CooRTweet's min_participation [default: 1, off].")] = None,
     min_size: Annotated[int | None, typer.Option(
         "--min-size", help="Least accounts in a reported network [default: 3].")] = None,
-    max_neighbours: Annotated[int | None, typer.Option(
-        "--max-neighbours", help="Hot-key bound of the window join; 0 for none [default: 200].")
-    ] = None,
+    max_neighbours: MaxNeighboursOpt = None,
     self_loops: Annotated[bool | None, typer.Option(
         "--self-loops/--no-self-loops", help="Also pair an account's own actions (QUT parity).")
     ] = None,
@@ -194,49 +198,17 @@ def detect_cmd(
 ) -> None:
     """Detect coordinated account networks, assess them and write their evidence to OUT."""
     try:
-        windows: dict[str, tuple[float, ...]] = {}
-        for tw in trace_window or []:
-            name, sep, durs = tw.partition("=")
-            if not sep:
-                raise ConfigError(f"cannot read --trace-window {tw!r}",
-                                  remedy="writing it as TRACE=DURATION, e.g. text_near=1h")
-            windows[name.strip()] = tuple(parse_duration(d) for d in durs.split(","))
-        auto = window is not None and window.strip().lower() == "auto"
-        cfg = config_from(
-            preset,
-            traces=tuple(t.strip() for t in traces.split(",") if t.strip()) if traces else None,
-            window_s=parse_duration(window) if window and not auto else None,
-            auto_window=auto or None,
-            trace_windows=windows or None,
-            significance=significance,
-            fdr=fdr,
-            crowd_accounts=crowd_accounts,
-            attach=attach,
-            assess=assess,
-            weight=weight,
-            min_weight=min_weight,
-            min_participation=min_participation,
-            min_size=min_size,
-            max_neighbours=(None if max_neighbours == 0 else max_neighbours),
-            self_loops=self_loops,
-            resolution=resolution,
-            seed=seed,
-        )
-        if max_neighbours == 0:  # 0 on the command line: no bound
-            cfg = dataclasses.replace(cfg, max_neighbours=None)
-        store_path = db or out / "store.duckdb"
-        if db is None and files:
-            for p in (store_path, Path(str(store_path) + ".wal")):
-                if p.exists():
-                    p.unlink()
+        cfg = _config(preset, traces, window, trace_window, significance=significance, fdr=fdr,
+                      crowd_accounts=crowd_accounts, attach=attach, assess=assess,
+                      weight=weight, min_weight=min_weight,
+                      min_participation=min_participation, min_size=min_size,
+                      max_neighbours=max_neighbours, self_loops=self_loops,
+                      resolution=resolution, seed=seed)
+        store_path = _store_path(db, out, files)
         reporter = RichReporter(err_console)
         with Store(store_path, threads=threads) as store:
-            inputs = [str(f) for f in (files or [])] + [str(a) for a in (accounts or [])]
-            if files or accounts:
-                report = ingest_files(store, [*(files or []), *(accounts or [])], fmt,
-                                      platform=platform, strict=strict, object_as=object_as,
-                                      reporter=reporter)
-                _print_ingest(report)
+            inputs = _ingest_inputs(store, files, accounts, fmt, platform, strict, object_as,
+                                    reporter)
             result = detect(store, cfg, reporter)
             from .report.outputs import write_outputs
 
@@ -251,6 +223,134 @@ def detect_cmd(
             )
     except CibwatchError as exc:
         _fail(exc)
+
+
+@app.command("expand")
+def expand_cmd(
+    seeds: Annotated[Path, typer.Option(
+        "--seeds", help="Seeds CSV with a header: platform,account_id | platform,handle | url | "
+        "type,value[,platform] (type: account, url, domain, text, hashtag); e.g. the seeds.csv "
+        "written by 'cibwatch indicators import'.")],
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Input files; none to use what --db already holds.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
+    accounts: Annotated[list[Path] | None, typer.Option(
+        "--accounts", help="Account files (canonical accounts or IO-archive users).")] = None,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Store to use and keep (default: a fresh OUT/store.duckdb). A store a "
+        "detect or expand run already prepared with the same settings is reused as it is.")
+    ] = None,
+    fmt: FormatOpt = "auto",
+    platform: PlatformOpt = None,
+    strict: StrictOpt = False,
+    object_as: ObjectOpt = "reshare",
+    max_hops: Annotated[int, typer.Option(
+        "--max-hops", help="Most rounds of expansion; it stops earlier when a round adds "
+        "nobody.")] = 5,
+    traces: Annotated[str | None, typer.Option(
+        "--traces", help="Comma-separated traces (default: detect's).")] = None,
+    window: Annotated[str | None, typer.Option(
+        "--window", help="One co-action window for every trace (as for detect).")] = None,
+    trace_window: Annotated[list[str] | None, typer.Option(
+        "--trace-window", help="Per-trace windows, TRACE=DURATION[,DURATION...].")] = None,
+    fdr: Annotated[float | None, typer.Option(
+        "--fdr", help="False discovery rate of each hop's test [default: 0.01].")] = None,
+    crowd_accounts: Annotated[int | None, typer.Option(
+        "--crowd-accounts", help="Crowd size left out of the test [default: as for detect].")
+    ] = None,
+    max_neighbours: MaxNeighboursOpt = None,
+    assess: Annotated[bool | None, typer.Option(
+        "--assess/--no-assess", help="Assess the network found [default: on].")] = None,
+    pictures: Annotated[int, typer.Option(
+        "--pictures", help="Draw the network's posting clock, timeline and graph (0: no)."
+    )] = 1,
+    graphml: Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")] = False,
+    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")] = None,
+) -> None:
+    """Grow a network from seed accounts or indicators, hop by hop, with evidence; write it to
+    OUT as detect does (accounts.csv adds rank, confidence, hop, proximity, seed)."""
+    from .expand import ExpandConfig, expand, read_seeds
+
+    try:
+        cfg = _config(None, traces, window, trace_window, fdr=fdr,
+                      crowd_accounts=crowd_accounts, assess=assess,
+                      max_neighbours=max_neighbours)
+        seed_list, problems = read_seeds(seeds)
+        for msg in problems:
+            err_console.print(f"[yellow]seed skipped[/]: {msg}")
+        store_path = _store_path(db, out, files)
+        reporter = RichReporter(err_console)
+        with Store(store_path, threads=threads) as store:
+            inputs = _ingest_inputs(store, files, accounts, fmt, platform, strict, object_as,
+                                    reporter)
+            res = expand(store, seed_list, ExpandConfig(detect=cfg, max_hops=max_hops),
+                         reporter, problems)
+            from .report.outputs import write_outputs
+
+            paths = write_outputs(store, res.run, out, graphml=graphml, inputs=inputs,
+                                  pictures=pictures, expansion=res.as_dict())
+            _print_networks(store)
+            for s in res.unresolved:
+                err_console.print(f"[yellow]seed not found[/] in the store: {seeds}:{s.line} "
+                                  f"{s.type} {s.value!r}")
+            hops = ", ".join(f"hop {k}: {v}" for k, v in sorted(res.per_hop.items()))
+            err_console.print(
+                f"\n[bold]{len(res.resolved)} seed account(s)[/] from {len(seed_list)} seed(s); "
+                f"{sum(res.per_hop.values())} accounts in the network ({hops}). Results in "
+                f"[bold]{paths.out}[/]: accounts.csv (ranked), summary.md, networks.csv, "
+                f"edges.parquet; store {store_path}")
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+def _config(preset: str | None, traces: str | None, window: str | None,
+            trace_window: list[str] | None, **options: Any) -> DetectConfig:
+    """A detection config from the command line's options (None: the default)."""
+    windows: dict[str, tuple[float, ...]] = {}
+    for tw in trace_window or []:
+        name, sep, durs = tw.partition("=")
+        if not sep:
+            raise ConfigError(f"cannot read --trace-window {tw!r}",
+                              remedy="writing it as TRACE=DURATION, e.g. text_near=1h")
+        windows[name.strip()] = tuple(parse_duration(d) for d in durs.split(","))
+    auto = window is not None and window.strip().lower() == "auto"
+    max_neighbours = options.pop("max_neighbours", None)
+    cfg = config_from(
+        preset,
+        traces=tuple(t.strip() for t in traces.split(",") if t.strip()) if traces else None,
+        window_s=parse_duration(window) if window and not auto else None,
+        auto_window=auto or None,
+        trace_windows=windows or None,
+        max_neighbours=(None if max_neighbours == 0 else max_neighbours),
+        **options,
+    )
+    if max_neighbours == 0:  # 0 on the command line: no bound
+        cfg = dataclasses.replace(cfg, max_neighbours=None)
+    return cfg
+
+
+def _store_path(db: Path | None, out: Path, files: list[Path] | None) -> Path:
+    """``--db``, else a fresh ``OUT/store.duckdb`` (an old one is removed when files are
+    given)."""
+    store_path = db or out / "store.duckdb"
+    if db is None and files:
+        for p in (store_path, Path(str(store_path) + ".wal")):
+            if p.exists():
+                p.unlink()
+    return store_path
+
+
+def _ingest_inputs(store: Store, files: list[Path] | None, accounts: list[Path] | None,
+                   fmt: str, platform: str | None, strict: bool, object_as: str,
+                   reporter: RichReporter) -> list[str]:
+    """Ingest the command's input files (if any) and print the report; returns their names."""
+    inputs = [str(f) for f in (files or [])] + [str(a) for a in (accounts or [])]
+    if files or accounts:
+        report = ingest_files(store, [*(files or []), *(accounts or [])], fmt,
+                              platform=platform, strict=strict, object_as=object_as,
+                              reporter=reporter)
+        _print_ingest(report)
+    return inputs
 
 
 def _print_networks(store: Store, limit: int = 15) -> None:
@@ -326,6 +426,73 @@ def export_canonical(
             store.require_posts()
             posts, accs = run(store, out)
             err_console.print(f"wrote {posts} and {accs}")
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+@export_app.command("stix")
+def export_stix(
+    network: Annotated[str, typer.Argument(help="Network id, e.g. N0001 or E0001.")],
+    db: Annotated[Path, typer.Option("--db", help="The store of the detect or expand run.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Bundle file [default: NETWORK.stix.json].")] = None,
+    tlp: Annotated[str, typer.Option(
+        "--tlp", help="TLP marking: clear, green, amber, red.")] = "amber",
+    min_accounts: Annotated[int, typer.Option(
+        "--min-accounts", help="Least members that pushed a URL for it to be an indicator.")
+    ] = 2,
+) -> None:
+    """Write a STIX 2.1 bundle of one network: intrusion set, accounts, URL and domain
+    indicators, DISARM attack patterns, relationships, a TLP marking."""
+    from .intel.stix_export import network_bundle, write_bundle
+
+    try:
+        with Store(db) as store:
+            bundle = network_bundle(store, network, tlp=tlp, min_accounts=min_accounts)
+            path = write_bundle(bundle, out or Path(f"{network}.stix.json"))
+        kinds: dict[str, int] = {}
+        for o in bundle.objects:
+            kinds[o.type] = kinds.get(o.type, 0) + 1
+        err_console.print(f"wrote {path}: " + ", ".join(f"{v} {k}" for k, v in kinds.items()))
+    except CibwatchError as exc:
+        _fail(exc)
+
+
+@indicators_app.command("import")
+def indicators_import(
+    file: Annotated[Path, typer.Argument(help="Meta threat-research CSV or Markdown, STIX 2.1 "
+                                         "bundle (JSON), or a plain list.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", help="auto, meta-csv, meta-ttp, meta-md, stix, list, seeds.")] = "auto",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write indicators.csv, facts.csv, rejects.csv and seeds.csv (for "
+        "expand --seeds) here.")] = None,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Match the indicators against this store: accounts by id or handle, "
+        "posts by URL, domain, text or hashtag (matches.csv with --out).")] = None,
+) -> None:
+    """Read published indicators; show what they hold; write seeds for expand."""
+    from .intel.workflow import import_indicators
+
+    try:
+        rep = import_indicators(file, fmt, out=out, db=db)
+        t = Table(title=f"{file.name} ({rep.fmt})")
+        t.add_column("indicator type")
+        t.add_column("distinct", justify="right")
+        t.add_column("matched in the store", justify="right")
+        for k, v in rep.counts.items():
+            t.add_row(k, str(v), "" if rep.matched is None else str(rep.matched.get(k, 0)))
+        out_console.print(t)
+        if rep.by_platform:
+            p = Table(title="accounts per platform")
+            p.add_column("platform")
+            p.add_column("accounts", justify="right")
+            for k, v in rep.by_platform.items():
+                p.add_row(k, str(v))
+            out_console.print(p)
+        err_console.print(
+            f"{rep.n_facts} report fact(s) (never seeds), {rep.n_rejects} rejected value(s)"
+            + (f"; files in {out}" if out else "") + ".")
     except CibwatchError as exc:
         _fail(exc)
 

@@ -10,6 +10,8 @@ reproduce the peers' semantics.
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,15 +38,19 @@ from .significance import (
 from .store import Store
 from .traces import DEFAULT_TRACES, TRACES, Trace, make_traces
 
-__all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "RUN_TABLES", "pair_evidence",
+__all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "coaction_stage", "run_result",
+           "RUN_TABLES", "pair_evidence",
            "config_from", "DEFAULT_TRACES", "DEFAULT_TRACE_WINDOWS"]
 
 #: Tables a run (re)creates.
 RUN_TABLES = (
     "post_norm", "near_text", "actions", "coactions", "pairs", "pair_scores", "edges",
     "members", "networks", "bounded_keys", "participants", "activity", "trace_totals",
-    "windows", "assessments", "account_flags",
+    "windows", "assessments", "account_flags", "run_stage", "expansion",
 )
+
+#: Least crowd size when it is derived from the data (``crowd_accounts=None``).
+CROWD_MIN = 50
 
 #: Per-trace windows used unless a run sets its own: each trace's ``windows`` (see
 #: :mod:`cibwatch.traces`).
@@ -82,11 +88,14 @@ class DetectConfig:
         Test every pair against the null model of chance co-action and keep the pairs whose
         Benjamini-Hochberg q-value is at most ``fdr`` (default 0.01: about one pair in a hundred
         kept by chance). Off: fixed thresholds only (``min_weight``), as the peers do.
-    crowd_accounts:
-        With significance on, co-actions on a key that more than this many accounts acted on
-        (a viral post, a breaking-news link, a trending hashtag sequence) are kept as evidence
-        but do not count in the test: being in a crowd says nothing about any two of its
-        members. Default 50.
+    crowd_accounts, crowd_share:
+        With significance on, co-actions on a key that more than ``crowd_accounts`` accounts
+        acted on (a viral post, a breaking-news link, a trending hashtag sequence) are kept as
+        evidence but do not count in the test: being in a crowd says nothing about any two of
+        its members. ``None`` (default): the larger of 50 and ``crowd_share`` (default 2 %) of
+        the accounts with actions, so that the limit grows with the data: a fixed 50 treats
+        the items of an operation of several hundred accounts as crowds (measured:
+        docs/EVALUATION.md).
     assess:
         Assess each network (``inauthentic`` or ``coordinated``, kind, score, reasons with
         DISARM codes: :mod:`cibwatch.assess`).
@@ -116,7 +125,8 @@ class DetectConfig:
     min_participation: int = 1
     significance: bool = True
     fdr: float = 0.01
-    crowd_accounts: int = 50
+    crowd_accounts: int | None = None
+    crowd_share: float = 0.02
     attach: bool = True
     assess: bool = True
     weight: Weight = "events"
@@ -146,7 +156,7 @@ class DetectConfig:
             raise ConfigError("max_neighbours must be at least 1",
                               remedy="giving a positive number, or 0 on the command line for "
                               "no bound")
-        if self.crowd_accounts < 2:
+        if self.crowd_accounts is not None and self.crowd_accounts < 2:
             raise ConfigError("crowd_accounts must be at least 2",
                               remedy="giving e.g. --crowd-accounts 50")
         if self.min_size < 1 or self.min_participation < 1:
@@ -255,12 +265,90 @@ def _drop_run_tables(store: Store) -> None:
         store.execute(f"DROP TABLE IF EXISTS {t}")
 
 
+#: Config fields that only concern networks, not the co-action tables.
+_NETWORK_FIELDS = ("attach", "assess", "min_size", "resolution", "seed")
+
+
+def _stage_key(store: Store, config: DetectConfig) -> str:
+    """What the co-action tables depend on: the config (network-only fields left out) and the
+    store's content (counts and the largest post and account numbers)."""
+    d = {k: v for k, v in config.as_dict().items() if k not in _NETWORK_FIELDS}
+    d["store"] = store.fetchall("SELECT count(*), max(pid), (SELECT max(aid) FROM "
+                                "account_index) FROM posts")[0]
+    return json.dumps(d, sort_keys=True, default=str)
+
+
+def coaction_stage(store: Store, config: DetectConfig | None = None,
+                   reporter: Reporter | None = None,
+                   reuse: bool = False) -> dict[str, dict[str, Any]]:
+    """Actions, co-actions, pairs, their significance and the fused edges of ``store``: the
+    tables every network is built from. With ``reuse``, tables a previous run made with the
+    same co-action settings on the same content are kept (``run_stage`` records which).
+    Returns the per-trace counts."""
+    config = config or DetectConfig()
+    reporter = reporter or SilentReporter()
+    store.require_posts()
+    key = _stage_key(store, config)
+    if reuse and store.table_exists("run_stage") and store.table_exists("edges"):
+        row = store.fetchall("SELECT stage_key, counts FROM run_stage")
+        if row and row[0][0] == key:
+            counts: dict[str, dict[str, Any]] = json.loads(row[0][1])
+            return counts
+    counts = _coactions(store, config, reporter)
+    store.execute("CREATE OR REPLACE TABLE run_stage (stage_key VARCHAR, counts VARCHAR)")
+    store.execute("INSERT INTO run_stage VALUES (?, ?)", [key, json.dumps(counts)])
+    return counts
+
+
 def detect(store: Store, config: DetectConfig | None = None,
            reporter: Reporter | None = None) -> DetectResult:
     """Run detection on everything in ``store``; results land in the run tables."""
     config = config or DetectConfig()
     reporter = reporter or SilentReporter()
-    store.require_posts()
+    counts = coaction_stage(store, config, reporter)
+    with reporter.task("Communities", total=2) as task:
+        graph_weight = "evidence" if config.significance else "weight"
+        edges = store.arrow(
+            f"SELECT aid_a, aid_b, {graph_weight} AS weight FROM edges ORDER BY aid_a, aid_b")
+        aids, labels = leiden_membership(edges, resolution=config.resolution, seed=config.seed)
+        _store_networks(store, aids, labels, config.min_size)
+        task.advance()
+        n_attached = 0
+        if config.significance and config.attach:
+            n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
+            n_attached = attach_to_networks(store, n_windows, config.fdr)
+        task.advance()
+    if config.assess:
+        from .assess import assess
+
+        with reporter.task("Assessing networks", total=None):
+            assess(store)
+    return run_result(store, config, counts, n_attached)
+
+
+def run_result(store: Store, config: DetectConfig, counts: dict[str, dict[str, Any]],
+               n_attached: int = 0) -> DetectResult:
+    """The counts of the run whose tables are in ``store``."""
+    return DetectResult(
+        config=config,
+        n_posts=store.count_posts(),
+        n_accounts=store.count_accounts(),
+        trace_counts=counts,
+        n_pairs=int(store.scalar("SELECT count(*) FROM (SELECT DISTINCT aid_a, aid_b FROM pairs)")),
+        n_edges=int(store.scalar("SELECT count(*) FROM edges")),
+        n_networks=int(store.scalar("SELECT count(*) FROM networks")),
+        n_members=int(store.scalar("SELECT count(*) FROM members")),
+        n_bounded_keys=int(store.scalar("SELECT count(DISTINCT (trace, key)) FROM bounded_keys")),
+        n_significant=int(store.scalar("SELECT count(*) FROM pair_scores WHERE significant")),
+        n_attached=n_attached,
+        n_inauthentic=int(store.scalar(
+            "SELECT count(*) FROM assessments WHERE assessment = 'inauthentic'"))
+        if config.assess and store.table_exists("assessments") else 0,
+    )
+
+
+def _coactions(store: Store, config: DetectConfig,
+               reporter: Reporter) -> dict[str, dict[str, Any]]:
     _drop_run_tables(store)
     store.execute(
         """
@@ -295,6 +383,8 @@ def detect(store: Store, config: DetectConfig | None = None,
             """
         )
         source = "(SELECT * FROM actions SEMI JOIN participants USING (aid))"
+    crowd_used = config.crowd_accounts or max(CROWD_MIN, math.ceil(
+        config.crowd_share * int(store.scalar(f"SELECT count(DISTINCT aid) FROM {source}"))))
     with reporter.task("Window join (co-actions)", total=len(config.traces)) as task:
         for trace in config.traces:
             acts = f"(SELECT * FROM {source} AS s WHERE trace = '{trace.name}')"
@@ -304,7 +394,7 @@ def detect(store: Store, config: DetectConfig | None = None,
                 est = store.scalar(estimate_window_sql(acts))
                 windows = (_clamp_window(est),)
             windows = tuple(sorted(set(windows)))
-            crowd = config.crowd_accounts if config.significance else None
+            crowd = crowd_used if config.significance else None
             store.execute(
                 "CREATE OR REPLACE TEMP TABLE crowd_keys AS "
                 + (crowd_keys_sql(acts, crowd) if crowd else
@@ -335,6 +425,7 @@ def detect(store: Store, config: DetectConfig | None = None,
                 )
             counts[trace.name] = {
                 "windows_s": list(windows),
+                "crowd_accounts": crowd,
                 "window_estimated": estimated,
                 "actions": int(store.scalar("SELECT count(*) FROM actions WHERE trace = ?",
                                             [trace.name])),
@@ -347,7 +438,7 @@ def detect(store: Store, config: DetectConfig | None = None,
             task.advance()
     if config.min_participation > 1:
         _filter_participation(store, config.min_participation)
-    with reporter.task("Pairs, significance and graph", total=4) as task:
+    with reporter.task("Pairs, significance and edges", total=3) as task:
         store.execute(f"CREATE TABLE pairs AS {pair_stats_sql('coactions', config.n_evidence)}")
         if config.self_loops:
             store.execute(
@@ -384,37 +475,7 @@ def detect(store: Store, config: DetectConfig | None = None,
                               config.min_weight_used)
         )
         task.advance()
-        graph_weight = "evidence" if config.significance else "weight"
-        edges = store.arrow(
-            f"SELECT aid_a, aid_b, {graph_weight} AS weight FROM edges ORDER BY aid_a, aid_b")
-        aids, labels = leiden_membership(edges, resolution=config.resolution, seed=config.seed)
-        _store_networks(store, aids, labels, config.min_size)
-        n_attached = 0
-        if config.significance and config.attach:
-            n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
-            n_attached = attach_to_networks(store, n_windows, config.fdr)
-        task.advance()
-    if config.assess:
-        from .assess import assess
-
-        with reporter.task("Assessing networks", total=None):
-            assess(store)
-    return DetectResult(
-        config=config,
-        n_posts=store.count_posts(),
-        n_accounts=store.count_accounts(),
-        trace_counts=counts,
-        n_pairs=int(store.scalar("SELECT count(*) FROM (SELECT DISTINCT aid_a, aid_b FROM pairs)")),
-        n_edges=int(store.scalar("SELECT count(*) FROM edges")),
-        n_networks=int(store.scalar("SELECT count(*) FROM networks")),
-        n_members=int(store.scalar("SELECT count(*) FROM members")),
-        n_bounded_keys=int(store.scalar("SELECT count(DISTINCT (trace, key)) FROM bounded_keys")),
-        n_significant=int(store.scalar("SELECT count(*) FROM pair_scores WHERE significant")),
-        n_attached=n_attached,
-        n_inauthentic=int(store.scalar(
-            "SELECT count(*) FROM assessments WHERE assessment = 'inauthentic'"))
-        if config.assess else 0,
-    )
+    return counts
 
 
 #: Estimated windows are kept between one second and one day.

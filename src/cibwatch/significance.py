@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = [
+    "attach_communities",
     "attach_to_networks",
     "attach_round",
     "crowd_keys_sql",
@@ -317,4 +318,81 @@ def attach_round(store: Store, n_tests: int, fdr: float, round_no: int = 1) -> i
                       "SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id")
     store.execute("DROP TABLE IF EXISTS p_cand; DROP TABLE IF EXISTS p_best; "
                   "DROP TABLE IF EXISTS attach")
+    return n
+
+
+def attach_communities(store: Store, communities: str, network_id: str, n_tests: int,
+                       fdr: float, round_no: int) -> int:
+    """Whole communities linked to the group ``network_id`` of ``members``: the same Poisson
+    test as :func:`attach_round`, at the level of two groups. For each community of
+    ``communities(aid, cid)`` (its accounts outside the group), the distinct post pairs its
+    accounts co-acted on with the group's (crowd keys left out), per window, against the
+    co-actions expected between the two groups' activity (pooled over traces); p times
+    ``n_tests`` (windows), Benjamini-Hochberg over the communities. The accounts of every
+    community whose q-value is at most ``fdr`` join the group (``attached``, that community's
+    p and q, ``attach_round = round_no``). Returns how many accounts joined.
+
+    Used by seed expansion (:mod:`cibwatch.expand`): a few seeds that each meet an operation's
+    core only a little (accounts that detection attaches to a network rather than links by
+    pairs) are, together, linked to the community that is that core.
+    """
+    cand = f"""
+        WITH grp AS (SELECT aid FROM members WHERE network_id = '{network_id}'),
+        cm AS (SELECT aid, cid FROM {communities} WHERE aid NOT IN (SELECT aid FROM grp)),
+        co AS (
+          SELECT aid_a AS a_in, aid_b AS a_out, win, pid_a AS p_in, pid_b AS p_out
+          FROM coactions WHERE aid_a <> aid_b AND NOT crowd
+          UNION ALL
+          SELECT aid_b, aid_a, win, pid_b, pid_a FROM coactions WHERE aid_a <> aid_b AND NOT crowd),
+        events AS (
+          SELECT cm.cid, co.win, COUNT(DISTINCT (co.p_in, co.p_out)) AS x
+          FROM co JOIN grp ON grp.aid = co.a_in JOIN cm ON cm.aid = co.a_out
+          GROUP BY cm.cid, co.win),
+        totals AS (
+          SELECT trace, win, stratum, SUM(n) AS n_actions FROM activity
+          GROUP BY trace, win, stratum),
+        g AS (
+          SELECT a.trace, a.win, a.stratum, SUM(a.n) AS n_g, SUM(a.c) AS c_g
+          FROM activity a JOIN grp USING (aid) GROUP BY a.trace, a.win, a.stratum),
+        c AS (
+          SELECT cm.cid, a.trace, a.win, a.stratum, SUM(a.n) AS n_c, SUM(a.c) AS c_c
+          FROM activity a JOIN cm USING (aid) GROUP BY cm.cid, a.trace, a.win, a.stratum),
+        lam AS (
+          SELECT e.cid, e.win,
+                 SUM((g.c_g * c.n_c + g.n_g * c.c_c) / (2.0 * t.n_actions)
+                     ORDER BY g.trace, g.stratum) AS lam
+          FROM events e
+          JOIN g ON g.win = e.win
+          JOIN c ON c.cid = e.cid AND c.trace = g.trace AND c.win = e.win
+                AND c.stratum = g.stratum
+          JOIN totals t ON t.trace = g.trace AND t.win = g.win AND t.stratum = g.stratum
+          GROUP BY e.cid, e.win)
+        SELECT l.cid, l.win, e.x, l.lam FROM lam l JOIN events e USING (cid, win)
+    """
+    _poisson_table(store, cand, "p_comm", ("cid", "win"))
+    n_comm = int(store.scalar(f"SELECT COUNT(DISTINCT cid) FROM {communities}") or 0)
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE p_comm_best AS
+        SELECT cid, LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p FROM p_comm GROUP BY cid;
+        CREATE OR REPLACE TEMP TABLE comm_ok AS
+        SELECT * FROM ({bh_sql('p_comm_best', 'cid', max(1, n_comm), fdr)}) WHERE significant;
+        """
+    )
+    n = int(store.scalar(
+        f"SELECT count(*) FROM {communities} c JOIN comm_ok USING (cid) "
+        f"WHERE c.aid NOT IN (SELECT aid FROM members)"))
+    if n:
+        store.execute(
+            f"""
+            INSERT INTO members
+            SELECT c.aid, '{network_id}', TRUE, k.p_value, k.q_value, {int(round_no)}
+            FROM {communities} c JOIN comm_ok k USING (cid)
+            WHERE c.aid NOT IN (SELECT aid FROM members) ORDER BY c.aid;
+            CREATE OR REPLACE TABLE networks AS
+            SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;
+            """
+        )
+    store.execute("DROP TABLE IF EXISTS p_comm; DROP TABLE IF EXISTS p_comm_best; "
+                  "DROP TABLE IF EXISTS comm_ok")
     return n

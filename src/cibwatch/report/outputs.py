@@ -184,8 +184,12 @@ def write_outputs(
     graphml: bool = False,
     inputs: list[str] | None = None,
     pictures: int = 10,
+    expansion: dict[str, Any] | None = None,
 ) -> OutputPaths:
-    """Write the output directory of a detection run (see the module docstring)."""
+    """Write the output directory of a detection run (see the module docstring). For an
+    expansion (``expansion``: its seeds and hops, :meth:`cibwatch.expand.ExpandResult.as_dict`)
+    ``accounts.csv`` also has each account's rank, confidence, hop, proximity and seed match,
+    in rank order."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _network_tables(store)
@@ -230,7 +234,7 @@ def write_outputs(
     _copy_csv(
         store,
         f"""
-        SELECT s.platform, s.account_id, s.network_id,
+        SELECT s.platform, s.account_id, s.network_id,{_expansion_cols(expansion)}
                coalesce(a.assessment, 'coordinated') AS assessment, s.handle, s.display_name,
                s.attached, coalesce(f.repurposed, FALSE) AS repurposed, s.degree,
                round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
@@ -256,7 +260,8 @@ def write_outputs(
                   END AS reasons
         FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
         LEFT JOIN {_flags(store)} f USING (aid)
-        ORDER BY s.network_id, s.platform, s.account_id
+        {"LEFT JOIN expansion x USING (aid) ORDER BY x.rank" if expansion is not None
+         else "ORDER BY s.network_id, s.platform, s.account_id"}
         """,
         paths.accounts,
     )
@@ -280,11 +285,19 @@ def write_outputs(
         paths.pictures.update(network_pictures(store, out, max_networks=pictures,
                                                seed=result.config.seed))
     run = _run_info(store, result, inputs or [])
+    if expansion is not None:
+        run["expansion"] = expansion
     paths.run.write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
     from .summary import write_summary
 
     write_summary(store, result, run, paths)
     return paths
+
+
+def _expansion_cols(expansion: dict[str, Any] | None) -> str:
+    if expansion is None:
+        return ""
+    return ("\n               x.rank, x.confidence, x.hop, x.proximity, x.seed,")
 
 
 def _write_edges(store: Store, path: Path) -> None:

@@ -71,6 +71,9 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
             "Networks were not assessed (`--no-assess`): `coordinated` means coordinated "
             "behaviour only. Review the evidence before acting."
         )
+    if run.get("expansion") is not None:
+        lines[0] = "# cibwatch: expansion summary"
+        lines += [""] + _expansion_lines(run["expansion"])
     lines += ["", "## Inputs", ""]
     lines.append(
         _table(
@@ -219,3 +222,26 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         "",
     ]
     paths.summary.write_text("\n".join(lines))
+
+
+def _expansion_lines(x: dict[str, Any]) -> list[str]:
+    """The seeds and hops of an expansion (``cibwatch expand``)."""
+    lines = ["## Seeds and expansion", ""]
+    lines.append(
+        f"{x['seeds_given']} seed(s) matched {x['seed_accounts']} account(s) in the store; "
+        f"the network grew hop by hop, each hop adding the accounts whose co-actions with the "
+        f"network as a whole are beyond chance (Benjamini-Hochberg over all outside accounts), "
+        f"and stopped when a hop added nobody or at the hop limit: {x['accounts']} accounts "
+        "in all. `accounts.csv` ranks them (seeds first, then by hop and p-value) with a "
+        "confidence (1 - q; seeds 1), the hop and the proximity to the seeds (personalised "
+        "PageRank, largest = 1).")
+    lines += ["", _table(["hop", "accounts"], [[k, v] for k, v in x["found_per_hop"].items()])]
+    if x["seeds_unresolved"]:
+        lines += ["", f"{len(x['seeds_unresolved'])} seed(s) matched nothing in the store:", ""]
+        lines += [f"- line {u['line']}: {u['type']} `{u['value']}`"
+                  + (f" ({u['platform']})" if u["platform"] else "")
+                  for u in x["seeds_unresolved"][:50]]
+    if x.get("seed_rows_rejected"):
+        lines += ["", f"{len(x['seed_rows_rejected'])} seed row(s) could not be read:", ""]
+        lines += [f"- {m}" for m in x["seed_rows_rejected"][:50]]
+    return lines
