@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -44,6 +45,10 @@ def prepared(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
 def _members(store: Store) -> dict[tuple[str, str], tuple[int, float]]:
     return {(p, a): (h, c) for p, a, h, c in store.fetchall(
         "SELECT ai.platform, ai.account_id, x.hop, x.confidence FROM expansion x "
@@ -69,7 +74,7 @@ def test_four_seeds_find_the_operation(world: Path, prepared: Path, tmp_path: Pa
     assert max(h for h, _ in found.values()) >= 1
     assert all(0.9 <= c <= 1.0 for h, c in found.values() if h > 0)
     assert res.per_hop[0] == 4 and sum(res.per_hop.values()) == len(found)
-    rows = list(csv.DictReader(open(paths.accounts, newline="", encoding="utf-8")))
+    rows = _csv(paths.accounts)
     assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))
     assert [int(r["hop"]) for r in rows] == sorted(int(r["hop"]) for r in rows)
     assert rows[0]["seed"].startswith("seed (line 2)") and rows[-1]["seed"] == ""
@@ -77,7 +82,7 @@ def test_four_seeds_find_the_operation(world: Path, prepared: Path, tmp_path: Pa
     run = json.loads(paths.run.read_text())
     assert run["expansion"]["accounts"] == len(found)
     assert "## Seeds and expansion" in paths.summary.read_text()
-    nets = list(csv.DictReader(open(paths.networks, newline="", encoding="utf-8")))
+    nets = _csv(paths.networks)
     assert nets[0]["assessment"] == "inauthentic" and nets[0]["kind"] == "influence_operation"
 
 
@@ -229,7 +234,7 @@ def test_import_indicators_writes_seeds_and_matches(world: Path, prepared: Path,
     assert rep.matched == {"account": 3}
     seeds = (tmp_path / "imp" / "seeds.csv").read_text().splitlines()
     assert seeds[0] == "type,value,platform" and len(seeds) == 1 + 5  # no IP in seeds
-    matches = list(csv.DictReader(open(tmp_path / "imp" / "matches.csv", encoding="utf-8")))
+    matches = _csv(tmp_path / "imp" / "matches.csv")
     assert {(m["platform"], m["account_id"]) for m in matches} == set(op)
     got, problems = read_seeds(tmp_path / "imp" / "seeds.csv")
     assert len(got) == 5 and not problems
