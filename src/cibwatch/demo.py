@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .errors import InputError
+from .progress import Reporter
 
 __all__ = ["run_demo", "DEMO_DIR"]
 
@@ -66,6 +67,7 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         write_outputs(store, sim_result, sim, inputs=[str(f) for f in inputs])
     rep = evaluate(world / "truth.csv", sim)
     write_evaluation(rep, sim / "evaluation.json")
+    expansion = _expand_demo(sim, world, reporter)
     s = rep["summary"]
     ops = ", ".join(f"{g} {e['recall']:.2f}" for g, e in rep["groups"].items()
                     if g.startswith("op_"))
@@ -81,5 +83,38 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         f"  real/network.graphml    the account graph\n"
         f"  real/store.duckdb       the investigation store (cibwatch evidence --db ...)\n"
         f"  simulated/              the same for the simulated world, with evaluation.json\n"
-        f"                          (scores against the ground truth in simulated/world/truth.csv)"
+        f"                          (scores against the ground truth in simulated/world/truth.csv)\n"
+        f"  simulated/expand/       {expansion}"
     )
+
+
+def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:
+    """Four accounts of the simulated Spamouflage-like operation on Twitter in, the network
+    out: ``cibwatch expand`` on the simulated world's store, and its STIX bundle."""
+    import csv
+
+    from .expand import expand, read_seeds
+    from .intel.stix_export import network_bundle, write_bundle
+    from .report.outputs import write_outputs
+    from .store import Store
+
+    with open(world / "truth.csv", newline="", encoding="utf-8") as fh:
+        truth = {(r["platform"], r["account_id"]): r["group"] for r in csv.DictReader(fh)}
+    op = sorted(k for k, g in truth.items() if g == "op_spamouflage")
+    out = sim / "expand"
+    out.mkdir(parents=True, exist_ok=True)
+    seeds_csv = out / "seeds.csv"
+    seeds_csv.write_text("platform,account_id\n" + "".join(
+        f"{p},{a}\n" for p, a in [k for k in op if k[0] == "twitter"][:4]), encoding="utf-8")
+    seeds, problems = read_seeds(seeds_csv)
+    with Store(sim / "store.duckdb") as store:
+        res = expand(store, seeds, reporter=reporter, problems=problems)
+        write_outputs(store, res.run, out, expansion=res.as_dict(), pictures=1)
+        write_bundle(network_bundle(store, "E0001"), out / "E0001.stix.json")
+        found = {(p, a) for p, a in store.fetchall(
+            "SELECT ai.platform, ai.account_id FROM members JOIN account_index ai USING (aid)")}
+    hit = found & set(op)
+    return (f"from 4 seed accounts, {len(found)} found ({len(hit)} of the operation's "
+            f"{len(op)} accounts, precision {len(hit) / max(len(found), 1):.2f}); "
+            f"seeds.csv, accounts.csv ranked, E0001.stix.json")
+
