@@ -1,9 +1,11 @@
-"""``make demo``: two jobs with the embedded store, on data that ships with the repository.
+"""``make demo``: three jobs with the embedded store, on data that ships with the repository.
 
 1. detection on the real data in ``demo/data`` (IRA tweets, CooRTweet's Russian retweets),
    written to ``OUT/real``;
 2. a small simulated world (seed 1, scale 0.2: about 55,000 posts), detected and scored against
-   its ground truth, written to ``OUT/simulated``.
+   its ground truth, written to ``OUT/simulated``;
+3. in that world, expansion from four Twitter accounts of the planted operation
+   (``OUT/simulated/expand``, with the network's STIX bundle).
 """
 
 from __future__ import annotations
