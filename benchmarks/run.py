@@ -779,6 +779,20 @@ def _runs_table(runs: list[dict[str, Any]]) -> str:
                      "peak RSS, all processes (sampled)", "output"), rows, left=3)
 
 
+#: Text of docs/BENCHMARKS.md from this marker on is kept when the file is rewritten (the
+#: ingest figures of benchmarks/ingest.py, written by hand from its table).
+KEEP_MARKER = "<!-- kept by run.py:"
+
+
+def kept_tail() -> str:
+    """The part of the current docs/BENCHMARKS.md that a rewrite keeps (see KEEP_MARKER)."""
+    if not DOC.exists():
+        return ""
+    text = DOC.read_text()
+    i = text.find(KEEP_MARKER)
+    return "\n" + text[i:] if i >= 0 else ""
+
+
 def render_markdown(res: dict[str, Any]) -> str:
     s, m = res["settings"], res["machine"]
     traces = tuple(s["cibwatch_traces"])
@@ -1005,7 +1019,7 @@ def main(argv: list[str] | None = None) -> int:
         res = json.loads(args.render.read_text())
         res["targets"] = targets(res)
         print_tables(res)
-        DOC.write_text(render_markdown(res))
+        DOC.write_text(render_markdown(res) + kept_tail())
         log(f"wrote {rel(DOC)}")
         return 0
 
@@ -1120,7 +1134,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"- {t['target']}\n    measured: {t['measured']}\n    -> {t['status']}")
     log(f"\nraw results: {rel(out_json)}")
     if not args.no_docs:
-        DOC.write_text(render_markdown(res))
+        DOC.write_text(render_markdown(res) + kept_tail())
         log(f"rewrote {rel(DOC)}")
     return 0
 

@@ -83,7 +83,7 @@ def _print_ingest(report: IngestReport) -> None:
 FormatOpt = Annotated[
     str,
     typer.Option("--format", "-f", help="Input layout: auto (recognise by header), "
-                 + ", ".join(FORMATS) + "."),
+                 + ", ".join(FORMATS) + ", or mapping:FILE.toml (docs/ADAPTERS.md)."),
 ]
 PlatformOpt = Annotated[
     str | None,

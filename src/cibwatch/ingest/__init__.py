@@ -7,6 +7,11 @@ message and the raw record, and counted. When every file has been read, staged r
 merged into the store in one set-based pass: duplicate post ids are rejected (naming where the
 first copy came from), long layouts' rows are merged into posts, accounts get their dense
 ``aid``. ``strict=True`` raises :class:`BadRecordError` at the first bad record instead.
+
+Nested-JSON layouts (the platform API exports, :mod:`.jsonformat`) stream through
+:mod:`.jsonio` and are parsed and unnested in DuckDB; a record (a response page) may hold
+several posts, so staged records carry ``source_rec`` (a number unique within the file, in
+file order) besides ``source_line`` (the line reported to the user).
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ from ..model import (
 from ..progress import Reporter, SilentReporter
 from ..store import SourceInfo, Store, file_sha256
 from .base import Format
-from .convert import Col, Source, conversion_sql, quote_ident, sql_str
+from .convert import Col, Expr, Source, conversion_sql, quote_ident, sql_str
 from .coortweet import COORTWEET, OBJECT_FIELDS
 from .detect import FORMATS, detect_format, get_format
+from .jsonformat import JsonFormat, distinct_lists_sql
+from .jsonio import JsonRecords, invalid_json_reject, utf8_column
 from .readers import DEFAULT_BATCH_ROWS, ReaderReject, TabularFile, open_tabular
 
 __all__ = ["ingest_files", "IngestReport", "FORMATS", "detect_format", "OBJECT_FIELDS"]
@@ -75,8 +82,10 @@ def _create_stage(store: Store) -> None:
         f"""
         DROP TABLE IF EXISTS stage_posts; DROP TABLE IF EXISTS stage_accounts;
         CREATE TABLE stage_posts ({post_cols}, source_id INTEGER, source_line BIGINT,
+                                  source_rec BIGINT,
                                   merge_rows BOOLEAN, _errors VARCHAR[]);
         CREATE TABLE stage_accounts ({acc_cols}, source_id INTEGER, source_line BIGINT,
+                                     source_rec BIGINT,
                                      derived BOOLEAN, _errors VARCHAR[]);
         """
     )
@@ -93,7 +102,9 @@ def _check_columns(mapping: dict[str, Source], header: set[str], path: str, fmt:
 
 def _record_sql(columns: list[str], alias: str) -> str:
     """SQL for the raw record as JSON (what the rejects file keeps)."""
-    cols = [c for c in columns if c != "_line"]
+    if "_raw" in columns:  # JSON layouts keep the record's own JSON text
+        return f"{alias}._raw"
+    cols = [c for c in columns if c not in ("_line", "_rec")]
     parts = ", ".join(f"{sql_str(c)}: {alias}.{quote_ident(c)}" for c in cols)
     return f"to_json({{{parts}}})" if parts else "'{}'"
 
@@ -130,33 +141,50 @@ def _load(
     strict: bool,
 ) -> None:
     """Convert one relation of raw records into the stage; write its bad records aside."""
+    _stage_rel(store, source_id, path, fmt.kind, mapping, rel, strict, fmt.merge_rows)
+    if acc_mapping is not None:
+        _stage_rel(store, source_id, path, "derived", acc_mapping, rel, False, False)
+
+
+def _stage_rel(
+    store: Store,
+    source_id: int,
+    path: str,
+    target: str,
+    mapping: dict[str, Source],
+    rel: _Relation,
+    strict: bool,
+    merge_rows: bool,
+) -> None:
+    """Stage ``rel`` as posts, accounts or derived accounts (``target``); reject bad records."""
     columns = list(rel.types)
-    if fmt.kind == "posts":
+    if target == "posts":
         sql = conversion_sql(POST_COLUMNS, POST_REQUIRED, mapping, rel.types, rel.sql)
         store.execute(
-            f"INSERT INTO stage_posts SELECT {', '.join(POST_COLUMNS)}, {source_id}, _line, "
-            f"{fmt.merge_rows}, _errors FROM ({sql})"
+            f"INSERT INTO stage_posts SELECT {', '.join(POST_COLUMNS)}, {source_id}, _line, _rec, "
+            f"{merge_rows}, _errors FROM ({sql})"
         )
         _reject_staged(store, "stage_posts", source_id, path, rel, columns, "post", strict)
-    else:
+    elif target == "accounts":
         sql = conversion_sql(ACCOUNT_COLUMNS, ACCOUNT_REQUIRED, mapping, rel.types, rel.sql)
         store.execute(
-            f"INSERT INTO stage_accounts SELECT {', '.join(ACCOUNT_COLUMNS)}, {source_id}, _line, "
+            f"INSERT INTO stage_accounts SELECT {', '.join(ACCOUNT_COLUMNS)}, {source_id}, _line, _rec, "
             f"false, _errors FROM ({sql})"
         )
         _reject_staged(store, "stage_accounts", source_id, path, rel, columns, "account", strict)
-    if acc_mapping is not None:
+    else:
         # Derived accounts come from each account's latest record in the relation; a bad
         # account column does not cost the post: it is reported, not loaded.
-        acc = acc_mapping["account_id"]
-        key = quote_ident(acc.name) if isinstance(acc, Col) else "NULL"
+        acc = mapping["account_id"]
+        key = (quote_ident(acc.name) if isinstance(acc, Col)
+               else f"({acc.sql})" if isinstance(acc, Expr) else "NULL")
         latest = (
             f"(SELECT * FROM {rel.sql} AS r "
-            f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _line DESC) = 1)"
+            f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _rec DESC) = 1)"
         )
-        sql = conversion_sql(ACCOUNT_COLUMNS, ACCOUNT_REQUIRED, acc_mapping, rel.types, latest)
+        sql = conversion_sql(ACCOUNT_COLUMNS, ACCOUNT_REQUIRED, mapping, rel.types, latest)
         store.execute(
-            f"INSERT INTO stage_accounts SELECT {', '.join(ACCOUNT_COLUMNS)}, {source_id}, _line, "
+            f"INSERT INTO stage_accounts SELECT {', '.join(ACCOUNT_COLUMNS)}, {source_id}, _line, _rec, "
             f"true, _errors FROM ({sql})"
         )
         _reject_staged(
@@ -180,7 +208,7 @@ def _reject_staged(
     if strict:
         line, err = store.fetchone(  # type: ignore[misc]
             f"SELECT source_line, _errors[1] FROM {table} WHERE {where} "
-            "ORDER BY source_line LIMIT 1"
+            "ORDER BY source_rec LIMIT 1"
         )
         fld, _, msg = str(err).partition("\t")
         raise BadRecordError(path, int(line), fld, msg)
@@ -189,8 +217,9 @@ def _reject_staged(
         INSERT INTO rejects
         SELECT {source_id}, e.source_line, split_part(e.err, '\t', 1),
                split_part(e.err, '\t', 2), {_record_sql(columns, 'r')}, '{kind}'
-        FROM (SELECT source_line, unnest(_errors) AS err FROM {table} WHERE {where}) e
-        JOIN {rel.sql} AS r ON r._line = e.source_line;
+        FROM (SELECT source_line, source_rec, unnest(_errors) AS err FROM {table}
+              WHERE {where}) e
+        JOIN {rel.sql} AS r ON r._rec = e.source_rec;
         DELETE FROM {table} WHERE {where};
         """
     )
@@ -227,6 +256,7 @@ def ingest_files(
     report = IngestReport()
     _create_stage(store)
     new_ids: list[int] = []
+    json_ids: set[int] = set()
     for p in paths:
         path = str(p)
         tf = open_tabular(path, batch_rows)
@@ -234,11 +264,20 @@ def ingest_files(
         if f.name == COORTWEET.name and object_as != "reshare":
             f = dataclasses.replace(f, object_as=object_as)  # type: ignore[call-arg]
         header = set(tf.header)
-        mapping = f.mapping(header, platform)
-        _check_columns(mapping, header, path, f)
-        acc_mapping = f.account_mapping(header, platform) if f.kind == "posts" else None
-        if acc_mapping is not None:
-            _check_columns(acc_mapping, header, path, f)
+        as_json = isinstance(f, JsonFormat) and tf.container in ("jsonl", "json")
+        mapping: dict[str, Source] = {}
+        acc_mapping = None
+        if isinstance(f, JsonFormat) and not as_json and not f.tabular:
+            raise FormatError(
+                f"{path}: the {f.name} layout is JSON, and this file is {tf.container.upper()}",
+                remedy="passing the JSON export, or choosing another --format",
+            )
+        if not as_json:
+            mapping = f.mapping(header, platform)
+            _check_columns(mapping, header, path, f)
+            acc_mapping = f.account_mapping(header, platform) if f.kind == "posts" else None
+            if acc_mapping is not None:
+                _check_columns(acc_mapping, header, path, f)
         sha = file_sha256(path)
         if (prev := store.find_source(sha, f.name)) is not None:
             reporter.log(f"[yellow]skipped[/] {path}: already in the store (as {prev.path})")
@@ -246,14 +285,34 @@ def ingest_files(
             continue
         sid = store.add_source(str(Path(path)), f.name, f.kind, sha, tf.size)
         new_ids.append(sid)
-        seen = _read_file(store, tf, sid, path, f, mapping, acc_mapping, strict, reporter)
+        if as_json:
+            assert isinstance(f, JsonFormat)
+            json_ids.add(sid)
+            seen = _read_json(store, tf, sid, path, f, platform, strict, reporter)
+        else:
+            seen = _read_file(store, tf, sid, path, f, mapping, acc_mapping, strict, reporter)
         store.execute("UPDATE sources SET rows_read = ? WHERE source_id = ?", [seen, sid])
     with reporter.task("Merging into the store", total=None):
         report.posts_loaded, report.accounts_loaded = _merge(store, strict)
     store.execute("DROP TABLE IF EXISTS stage_posts; DROP TABLE IF EXISTS stage_accounts")
     for sid in new_ids:
         rows = int(store.scalar("SELECT rows_read FROM sources WHERE source_id = ?", [sid]) or 0)
-        report.files.append(store.finish_source(sid, rows))
+        info = store.finish_source(sid, rows)
+        if sid in json_ids:
+            # Several records of a JSON file can share a line (a response page): count records.
+            store.execute(
+                """
+                UPDATE sources SET rows_rejected = (
+                  SELECT count(DISTINCT (line, record)) FROM rejects
+                  WHERE source_id = $1 AND record_kind <> 'derived-account')
+                WHERE source_id = $1
+                """,
+                [sid],
+            )
+            store.execute("UPDATE sources SET rows_loaded = rows_read - rows_rejected "
+                          "WHERE source_id = ?", [sid])
+            info = next(s for s in store.sources() if s.source_id == sid)
+        report.files.append(info)
     report.rejected = sum(f.rows_rejected for f in report.files)
     report.account_field_problems = int(
         store.scalar(
@@ -283,11 +342,11 @@ def _read_file(
         n = int(pf.metadata.num_rows)
         with reporter.task(name, total=n) as task:
             scan = (
-                f"(SELECT *, file_row_number + 1 AS _line "
+                f"(SELECT *, file_row_number + 1 AS _line, file_row_number + 1 AS _rec "
                 f"FROM read_parquet({sql_str(str(path))}, file_row_number = true))"
             )
             types = {fl.name: fl.type for fl in pf.schema_arrow}
-            types["_line"] = pa.int64()
+            types["_line"] = types["_rec"] = pa.int64()
             _load(store, sid, path, f, mapping, acc_mapping, _Relation(scan, types), strict)
             task.update(completed=n)
         return n
@@ -298,10 +357,115 @@ def _read_file(
             if rb.table.num_rows:
                 with store.registered("raw_batch", rb.table):
                     types = {fl.name: fl.type for fl in rb.table.schema}
+                    types["_rec"] = pa.int64()
                     _load(store, sid, path, f, mapping, acc_mapping,
-                          _Relation("raw_batch", types), strict)
+                          _Relation("(SELECT *, _line AS _rec FROM raw_batch)", types), strict)
             seen += rb.records_seen
             task.update(completed=rb.progress)
+    return seen
+
+
+_INTERNAL = ("_line", "_sub", "_idx", "_raw", "_error", "_rec")
+
+
+def _arrow_type(duck_type: str) -> pa.DataType:
+    """The Arrow type the converter needs to know for a DuckDB column type."""
+    t = duck_type.upper()
+    if t.endswith("[]"):
+        return pa.list_(pa.string())
+    if t.startswith("TIMESTAMP WITH TIME ZONE") or t == "TIMESTAMPTZ":
+        return pa.timestamp("us", tz="UTC")
+    if t.startswith("TIMESTAMP") or t == "DATE":
+        return pa.timestamp("us")
+    if t in ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER"):
+        return pa.int64()
+    if t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"):
+        return pa.float64()
+    if t == "BOOLEAN":
+        return pa.bool_()
+    return pa.string()
+
+
+def _read_json(
+    store: Store,
+    tf: TabularFile,
+    sid: int,
+    path: str,
+    f: JsonFormat,
+    platform: str | None,
+    strict: bool,
+    reporter: Reporter,
+) -> int:
+    """Stage one nested-JSON file (see :mod:`.jsonformat`); returns the records read."""
+    records = JsonRecords(path, "json" if f.document else tf.container, f.doc_paths)
+    base = {"posts": 0, "accounts": 0, "derived": 0}
+    fields = {"posts": POST_COLUMNS, "accounts": ACCOUNT_COLUMNS, "derived": ACCOUNT_COLUMNS}
+    seen = 0
+    with reporter.task(f"Reading {Path(path).name} ({f.name})", total=tf.size) as task:
+        for batch in records.batches():
+            docs = utf8_column(batch)  # may move records to batch.rejects
+            rejects = list(batch.rejects)
+            if batch.texts:
+                n = len(batch.texts)
+                table = pa.table({
+                    "_idx": pa.array(range(n), pa.int64()),
+                    "_line": pa.array(batch.lines, pa.int64()),
+                    "_doc": docs,
+                    "_path": pa.array(batch.paths, pa.string()),
+                    "_ctx": pa.array(batch.ctx, pa.string()),
+                })
+                # Small record batches let DuckDB parse them on every core.
+                table = pa.Table.from_batches(table.to_batches(max_chunksize=256))
+                with store.registered("json_raw", table):
+                    store.execute(
+                        "CREATE OR REPLACE TEMP TABLE json_docs AS "
+                        "SELECT _idx, _line, _path, _ctx, "
+                        "starts_with(ltrim(left(_doc, 64), ' \t\r\n'), '{') AS _obj, "
+                        f"try(json_transform(_doc, {sql_str(f.structure())})) AS j FROM json_raw"
+                    )
+                    bad = store.fetchall(
+                        "SELECT r._line, r._doc FROM json_docs d JOIN json_raw r USING (_idx) "
+                        "WHERE d.j IS NULL OR NOT d._obj ORDER BY r._idx"
+                    )
+                rejects.extend(invalid_json_reject(int(line), str(doc)) for line, doc in bad)
+                seen += len(bad)
+                store.execute(
+                    "CREATE OR REPLACE TEMP TABLE json_items AS "
+                    + f.items_sql("(SELECT * EXCLUDE (_obj) FROM json_docs WHERE j IS NOT NULL "
+                                  "AND _obj)")
+                )
+                for part in f.parts("json_items", platform):
+                    described = store.fetchall(f"DESCRIBE SELECT * FROM ({part.sql})")
+                    lists = [str(r[0]) for r in described
+                             if r[0] in LIST_FIELDS and str(r[1]).endswith("[]")]
+                    part_sql = distinct_lists_sql(part.sql, lists)
+                    rel_sql = (f"(SELECT *, {base[part.kind]} + row_number() OVER "
+                               f"(ORDER BY _idx, _sub) AS _rec FROM ({part_sql}) AS p)")
+                    types = {str(r[0]): _arrow_type(str(r[1])) for r in described}
+                    types["_rec"] = pa.int64()
+                    if part.kind == "derived":
+                        # One row per account: the latest value of each field in the batch.
+                        aggs = ", ".join(
+                            f"arg_max({quote_ident(c)}, _rec) FILTER (WHERE {quote_ident(c)} "
+                            f"IS NOT NULL) AS {quote_ident(c)}"
+                            for c in types if c not in ("account_id", "_rec"))
+                        rel_sql = (f"(SELECT account_id, {aggs}, max(_rec) AS _rec "
+                                   f"FROM {rel_sql} AS d GROUP BY account_id)")
+                    count = int(store.scalar(f"SELECT count(*) FROM ({part.sql})"))
+                    if not count:
+                        continue
+                    mapping: dict[str, Source] = {c: Col(c) for c in types
+                                                  if c in fields[part.kind]}
+                    _stage_rel(store, sid, path, part.kind, mapping, _Relation(rel_sql, types),
+                               strict and part.kind != "derived", False)
+                    base[part.kind] += count
+                    if part.kind != "derived":
+                        seen += count
+            _reader_rejects(store, sid, path, "post" if f.kind == "posts" else "account",
+                            sorted(rejects, key=lambda r: r.line), strict)
+            seen += len(batch.rejects)
+            task.update(completed=batch.progress)
+    store.execute("DROP TABLE IF EXISTS json_docs; DROP TABLE IF EXISTS json_items")
     return seen
 
 
@@ -349,9 +513,9 @@ def _merge(store: Store, strict: bool) -> tuple[int, int]:
         CREATE OR REPLACE TEMP TABLE src_offset AS
         SELECT source_id, {base_pid} + coalesce(sum(max_line) OVER (ORDER BY source_id
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS off
-        FROM (SELECT source_id, max(source_line) AS max_line FROM stage_posts GROUP BY 1);
+        FROM (SELECT source_id, max(source_rec) AS max_line FROM stage_posts GROUP BY 1);
         INSERT INTO posts
-        SELECT o.off + s.source_line, ai.aid, {", ".join("s." + c for c in POST_COLUMNS)},
+        SELECT o.off + s.source_rec, ai.aid, {", ".join("s." + c for c in POST_COLUMNS)},
                s.source_id, s.source_line
         FROM stage_posts s
         JOIN src_offset o USING (source_id)
@@ -396,17 +560,17 @@ def _merge_duplicates(store: Store, strict: bool) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE st AS
         SELECT s.*, row_number() OVER (PARTITION BY platform, post_id
-                                       ORDER BY source_id, source_line) AS rn
+                                       ORDER BY source_id, source_rec) AS rn
         FROM stage_posts s SEMI JOIN st_keys k USING (platform, post_id);
         CREATE OR REPLACE TEMP TABLE st_dup AS
-        SELECT d.platform, d.post_id, d.source_id, d.source_line, d.merge_rows,
+        SELECT d.platform, d.post_id, d.source_id, d.source_line, d.source_rec, d.merge_rows,
                f.source_id AS f_sid, f.source_line AS f_line,
                list_filter([{diff_parts}], lambda x: x IS NOT NULL) AS diff,
                {_POST_RECORD} AS record
         FROM st d JOIN st f ON f.platform = d.platform AND f.post_id = d.post_id AND f.rn = 1
         WHERE d.rn > 1;
         CREATE OR REPLACE TEMP TABLE st_old AS
-        SELECT d.platform, d.post_id, d.source_id, d.source_line,
+        SELECT d.platform, d.post_id, d.source_id, d.source_line, d.source_rec,
                p.source_id AS f_sid, p.source_line AS f_line, {_POST_RECORD} AS record
         FROM st d JOIN posts p ON p.platform = d.platform AND p.post_id = d.post_id;
         """
@@ -415,9 +579,10 @@ def _merge_duplicates(store: Store, strict: bool) -> None:
         row = store.fetchone(
             """
             SELECT s.path, x.source_line FROM (
-              SELECT source_id, source_line FROM st_dup WHERE NOT (merge_rows AND len(diff) = 0)
-              UNION ALL SELECT source_id, source_line FROM st_old) x
-            JOIN sources s USING (source_id) ORDER BY x.source_id, x.source_line LIMIT 1
+              SELECT source_id, source_line, source_rec FROM st_dup
+              WHERE NOT (merge_rows AND len(diff) = 0)
+              UNION ALL SELECT source_id, source_line, source_rec FROM st_old) x
+            JOIN sources s USING (source_id) ORDER BY x.source_id, x.source_rec LIMIT 1
             """
         )
         if row is not None:
@@ -449,14 +614,14 @@ def _merge_duplicates(store: Store, strict: bool) -> None:
         """
     )
     lists = {
-        c: f"flatten(list({c} ORDER BY source_id, source_line))" for c in sorted(LIST_FIELDS)
+        c: f"flatten(list({c} ORDER BY source_id, source_rec))" for c in sorted(LIST_FIELDS)
     }
     list_aggs = ", ".join(
         f"list_filter({agg}, lambda x, i: list_position({agg}, x) = i) AS {c}"
         for c, agg in lists.items()
     )
     others = ", ".join(
-        f"first({c} ORDER BY source_id, source_line) AS {c}"
+        f"first({c} ORDER BY source_id, source_rec) AS {c}"
         for c in POST_COLUMNS
         if c not in LIST_FIELDS and c not in ("platform", "post_id")
     )
@@ -465,12 +630,13 @@ def _merge_duplicates(store: Store, strict: bool) -> None:
         CREATE OR REPLACE TEMP TABLE st_ok AS
         SELECT platform, post_id, {others}, {list_aggs},
                min(source_id) AS source_id, min(source_line) AS source_line,
+               min(source_rec) AS source_rec,
                bool_or(merge_rows) AS merge_rows, []::VARCHAR[] AS _errors
         FROM st s
         WHERE NOT EXISTS (SELECT 1 FROM st_old o WHERE o.platform = s.platform
                           AND o.post_id = s.post_id)
           AND (s.rn = 1 OR EXISTS (SELECT 1 FROM st_dup d WHERE d.source_id = s.source_id
-                 AND d.source_line = s.source_line AND d.merge_rows AND len(d.diff) = 0))
+                 AND d.source_rec = s.source_rec AND d.merge_rows AND len(d.diff) = 0))
         GROUP BY platform, post_id;
         DELETE FROM stage_posts WHERE EXISTS (SELECT 1 FROM st_keys k
           WHERE k.platform = stage_posts.platform AND k.post_id = stage_posts.post_id);
@@ -487,12 +653,12 @@ def _merge_accounts_stage(store: Store, strict: bool) -> None:
         """
         CREATE OR REPLACE TEMP TABLE sa AS
         SELECT s.* EXCLUDE (_errors), row_number() OVER (PARTITION BY platform, account_id
-                                       ORDER BY source_id, source_line) AS rn
+                                       ORDER BY source_id, source_rec) AS rn
         FROM stage_accounts s WHERE NOT derived;
         """
     )
     acc_dups = """
-        SELECT s.source_id, s.source_line, s.account_id, to_json(s) AS record,
+        SELECT s.source_id, s.source_line, s.source_rec, s.account_id, to_json(s) AS record,
                coalesce(f.source_id, a.source_id) AS f_sid,
                coalesce(f.source_line, a.source_line) AS f_line
         FROM sa s
@@ -505,12 +671,12 @@ def _merge_accounts_stage(store: Store, strict: bool) -> None:
     if strict:
         row = store.fetchone(
             f"SELECT s.path, d.source_line FROM ({acc_dups}) d JOIN sources s USING (source_id) "
-            "ORDER BY d.source_id, d.source_line LIMIT 1"
+            "ORDER BY d.source_id, d.source_rec LIMIT 1"
         )
         if row is not None:
             raise BadRecordError(row[0], int(row[1]), "account_id", "duplicate account")
     derived_aggs = ", ".join(
-        f"arg_max({c}, source_id * 1000000000000 + source_line) FILTER (WHERE {c} IS NOT NULL) "
+        f"arg_max({c}, source_id * 1000000000000 + source_rec) FILTER (WHERE {c} IS NOT NULL) "
         f"AS {c}"
         for c in _ACC_FIELDS
     )
@@ -527,8 +693,8 @@ def _merge_accounts_stage(store: Store, strict: bool) -> None:
                           AND a.account_id = s.account_id AND NOT a.derived);
         CREATE OR REPLACE TEMP TABLE sa_derived AS
         SELECT platform, account_id, {derived_aggs},
-               arg_max(source_id, source_id * 1000000000000 + source_line) AS source_id,
-               arg_max(source_line, source_id * 1000000000000 + source_line) AS source_line
+               arg_max(source_id, source_id * 1000000000000 + source_rec) AS source_id,
+               arg_max(source_line, source_id * 1000000000000 + source_rec) AS source_line
         FROM stage_accounts WHERE derived GROUP BY platform, account_id;
         DROP TABLE sa;
         """

@@ -41,10 +41,15 @@ class Col:
 
 @dataclass(frozen=True)
 class Expr:
-    """A SQL expression over raw columns (referenced as ``"name"``), yielding text."""
+    """A SQL expression over raw columns (referenced as ``"name"``).
+
+    It yields text (``kind="string"``, parsed like a raw cell) or, with ``kind="list"``, a
+    ``VARCHAR[]`` taken as it is (for list fields built in SQL).
+    """
 
     sql: str
     list_style: ListStyle = "auto"
+    kind: Literal["string", "list"] = "string"
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def _src_sql(src: Source, raw_types: dict[str, pa.DataType]) -> tuple[str, str]:
     if isinstance(src, Const):
         return ("NULL::VARCHAR" if src.value is None else sql_str(src.value)), "string"
     if isinstance(src, Expr):
-        return f"({src.sql})", "string"
+        return f"({src.sql})", src.kind
     return quote_ident(src.name), _kind(raw_types.get(src.name))
 
 
@@ -176,9 +181,14 @@ def conversion_sql(
     raw_types: dict[str, pa.DataType],
     relation: str,
 ) -> str:
-    """One SELECT over ``relation`` yielding ``_line``, the canonical ``fields`` and ``_errors``.
+    """One SELECT over ``relation`` yielding ``_line``, ``_rec``, the canonical ``fields`` and
+    ``_errors``.
 
-    ``_errors`` is a list of ``"field<TAB>message"`` strings, empty for a good record.
+    ``_errors`` is a list of ``"field<TAB>message"`` strings, empty for a good record. The
+    relation must have ``_line`` (the line reported in messages) and ``_rec`` (a number unique
+    to the record within its file; the line itself for one-record-per-line layouts). A raw
+    column ``_error`` (``"field<TAB>message"`` or NULL), when the relation has one, adds a
+    layout's own finding to the record's errors.
     """
     src_cols = []
     out_cols = []
@@ -198,8 +208,11 @@ def conversion_sql(
                 f"CASE WHEN {s_ref} IS NULL OR trim(CAST({s_ref} AS VARCHAR)) = '' "
                 f"THEN '{f}\tmissing' END"
             )
+    if "_error" in raw_types:
+        src_cols.append('"_error"')
+        errs.append('"_error"')
     err_list = "list_filter([" + ", ".join(errs) + "]::VARCHAR[], lambda e: e IS NOT NULL)" if errs else "[]::VARCHAR[]"
     return f"""
-        SELECT _line, {", ".join(out_cols)}, {err_list} AS _errors
-        FROM (SELECT _line, {", ".join(src_cols)} FROM {relation}) AS src
+        SELECT _line, _rec, {", ".join(out_cols)}, {err_list} AS _errors
+        FROM (SELECT _line, _rec, {", ".join(src_cols)} FROM {relation}) AS src
     """

@@ -1,4 +1,11 @@
-"""``--format auto``: recognise a file's layout by its header."""
+"""``--format auto``: recognise a file's layout by its header; ``--format NAME`` picks one.
+
+The header is a CSV file's first row, a Parquet file's column names, or the top-level keys of
+a JSON file's first records (of a JSON document: its top-level keys). Each layout names the
+keys that identify it (:attr:`.base.Format.signature`; JSON layouts may name alternatives);
+when several fit, the highest priority wins. ``mapping:FILE.toml`` names a layout described by
+a mapping file (:mod:`.mapping`), never chosen automatically.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,18 @@ from ..errors import FormatError
 from .base import Format
 from .canonical import CANONICAL_ACCOUNTS, CANONICAL_POSTS
 from .coortweet import COORTWEET, COORTWEET_WIDE
+from .crowdtangle import CROWDTANGLE
 from .ira import IRA
+from .mapping import PREFIX, load_mapping
+from .meta_content_library import META_CONTENT_LIBRARY
 from .qut import QUT
+from .reddit import REDDIT
+from .telegram import TELEGRAM
+from .tiktok import TIKTOK
 from .twitter_io import TWITTER_IO_TWEETS, TWITTER_IO_USERS
+from .twitter_v1 import TWITTER_V1
+from .twitter_v2 import TWITTER_V2
+from .youtube import YOUTUBE
 
 __all__ = ["FORMATS", "get_format", "detect_format"]
 
@@ -24,17 +40,29 @@ FORMATS: dict[str, Format] = {
         TWITTER_IO_TWEETS,
         TWITTER_IO_USERS,
         IRA,
+        TWITTER_V2,
+        TWITTER_V1,
+        REDDIT,
+        YOUTUBE,
+        TIKTOK,
+        TELEGRAM,
+        CROWDTANGLE,
+        META_CONTENT_LIBRARY,
     )
 }
 
 
 def get_format(name: str) -> Format:
+    """The layout called ``name``, or the one a mapping file describes (``mapping:FILE``)."""
+    if name.startswith(PREFIX):
+        return load_mapping(name[len(PREFIX):])
     try:
         return FORMATS[name]
     except KeyError:
         raise FormatError(
             f"unknown format {name!r}",
-            remedy="choosing one of: auto, " + ", ".join(FORMATS),
+            remedy="choosing one of: auto, " + ", ".join(FORMATS)
+            + ", or mapping:FILE.toml (docs/ADAPTERS.md)",
         ) from None
 
 

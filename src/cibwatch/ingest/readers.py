@@ -1,10 +1,14 @@
-"""Streaming readers for the three container layouts: CSV, JSON Lines and Parquet.
+"""Streaming readers for the container layouts: CSV, JSON Lines, Parquet and JSON documents.
 
 A reader knows nothing of social media: it yields batches of raw columns (as named in the
 file) plus ``_line``, the 1-based line (CSV, JSONL) or row (Parquet) number of each record, and
 the records it could not read at all (wrong number of fields, invalid JSON, bytes that are not
 UTF-8), each with its line and a message. Memory is bounded by the batch size, whatever the
 file size. Gzip-compressed files are recognised by their magic bytes.
+
+A JSON *document* (a pretty-printed object or a JSON array, container ``"json"``) is
+recognised here and its header is its top-level keys; nested-JSON layouts read it through
+:mod:`.jsonio`, the flat layouts read the elements of a top-level array as rows.
 """
 
 from __future__ import annotations
@@ -108,14 +112,11 @@ class TabularFile:
                 s = line.strip()
                 if not s:
                     continue
-                if s.startswith("{"):
-                    return "jsonl"
-                if s.startswith("["):
-                    raise FormatError(
-                        f"{self.path}: a JSON array, not JSON Lines",
-                        remedy="converting it to one JSON object per line "
-                        "(e.g. jq -c '.[]' FILE > FILE.jsonl)",
-                    )
+                if s.startswith(("{", "[")):
+                    # JSON Lines, or one JSON document (pretty-printed, or an array)
+                    from .jsonio import first_json_line
+
+                    return first_json_line(self.path)
                 return "csv"
         except UnicodeDecodeError as exc:  # pragma: no cover - surrogateescape prevents it
             raise FormatError(f"{self.path}: not text ({exc})") from exc
@@ -127,6 +128,10 @@ class TabularFile:
     def _read_header(self) -> list[str]:
         if self.container == "parquet":
             return list(pq.ParquetFile(self.path).schema_arrow.names)
+        if self.container == "json":
+            from .jsonio import document_keys
+
+            return document_keys(self.path)
         text, raw = _open_text(self.path)
         try:
             if self.container == "csv":
@@ -157,6 +162,8 @@ class TabularFile:
             yield from self._parquet_batches()
         elif self.container == "csv":
             yield from self._csv_batches()
+        elif self.container == "json":
+            yield from self._document_batches()
         else:
             yield from self._jsonl_batches()
 
@@ -275,6 +282,31 @@ class TabularFile:
             raw.close()
 
 
+    def _document_batches(self) -> Iterator[RawBatch]:
+        """A JSON document: the elements of a top-level array (or the one object) as rows."""
+        from .jsonio import JsonRecords
+
+        for jb in JsonRecords(self.path, "json").batches():
+            rows: list[dict[str, Any]] = []
+            lines: list[int] = []
+            rejects = list(jb.rejects)
+            for line, t in zip(jb.lines, jb.texts, strict=True):
+                obj = orjson.loads(t)
+                if isinstance(obj, dict):
+                    rows.append(obj)
+                    lines.append(line)
+                else:
+                    rejects.append(ReaderReject(
+                        line, None, f"expected a JSON object, found {type(obj).__name__}",
+                        _printable(t)))
+            for i in range(0, max(len(rows), 1), self.batch_rows):
+                chunk_rows, chunk_lines = rows[i:i + self.batch_rows], lines[i:i + self.batch_rows]
+                b = _json_batch(chunk_rows, chunk_lines, rejects if i == 0 else [],
+                                len(chunk_rows) + (len(rejects) if i == 0 else 0), raw=None)
+                b.progress = jb.progress
+                yield b
+
+
 def _dedupe(names: list[str]) -> list[str]:
     out: list[str] = []
     seen: dict[str, int] = {}
@@ -306,14 +338,14 @@ def _json_batch(
     lines: list[int],
     rejects: list[ReaderReject],
     seen: int,
-    raw: IO[bytes],
+    raw: IO[bytes] | None,
 ) -> RawBatch:
     keys: dict[str, None] = {}
     for r in rows:
         keys.update(dict.fromkeys(r))
     cols = {k: pa.array([_json_scalar(r.get(k)) for r in rows], pa.string()) for k in keys}
     cols["_line"] = pa.array(lines, pa.int64())
-    return RawBatch(pa.table(cols), rejects, seen, float(raw.tell()))
+    return RawBatch(pa.table(cols), rejects, seen, float(raw.tell()) if raw is not None else 0.0)
 
 
 def open_tabular(path: str | os.PathLike[str], batch_rows: int = DEFAULT_BATCH_ROWS) -> TabularFile:

@@ -13,8 +13,13 @@ Mapping: tweetid -> post_id, userid -> account_id, tweet_time -> created_at (UTC
 tweet_text -> text, urls/hashtags/user_mentions -> urls/hashtags/mentions,
 retweet_tweetid (when is_retweet is true) -> reshare_of, in_reply_to_tweetid -> reply_to,
 tweet_language -> lang. The user columns of a tweets file give derived accounts.
-Not mapped: client name, coordinates, engagement counts, quoted tweets (a later adapter adds
-quotes and media), user_profile_url.
+A quoted tweet (``quoted_tweet_tweetid``) has no canonical field: its permalink
+``https://twitter.com/i/web/status/<id>`` joins urls (links in the cell to the same status are
+dropped), as in the X API adapters, so that accounts quoting one tweet share one URL.
+Not mapped: client name, coordinates, engagement counts, ``poll_choices``, user_profile_url.
+Not available in the tweets file: media. The releases ship media as separate archives (one
+zip per account, listed in ``media_file_list_hashed.txt``), not as a column; hash the files
+upstream and give them as canonical ``media`` to compare them.
 """
 
 from __future__ import annotations
@@ -46,6 +51,32 @@ def _user_mapping(header: set[str], platform: str) -> dict[str, Source]:
     return m
 
 
+#: Where the canonical model keeps a quoted tweet: its permalink, among the URLs.
+QUOTE_PERMALINK = "https://twitter.com/i/web/status/"
+
+
+def _quote_urls(has_urls: bool) -> str:
+    """SQL: the ``urls`` cell (a bracketed list) with the quoted tweet's permalink added.
+
+    Links to the same status in the cell (``twitter.com/<user>/status/<id>``) are that same
+    quote and are dropped, so that accounts quoting one tweet share one URL (as in the JSON
+    adapters, :func:`.jsonformat.permalink_quote`). A malformed cell is left as it is, for the
+    converter to report.
+    """
+    q = f"nullif(trim(CAST({quote_ident('quoted_tweet_tweetid')} AS VARCHAR)), '')"
+    u = f"trim(CAST({quote_ident('urls')} AS VARCHAR))" if has_urls else "NULL"
+    link = f"'{QUOTE_PERMALINK}' || {q}"
+    same = (r"'https?://(www\.|mobile\.)?(twitter|x)\.com/[^/,\]]+/status(es)?/' || "
+            f"{q} || '[^,\\]]*'")
+    return (
+        f"CASE WHEN {q} IS NULL THEN {u} "
+        f"WHEN coalesce({u}, '') = '' OR {u} = '[]' THEN '[' || {link} || ']' "
+        rf"WHEN regexp_full_match({u}, '\[.*\]', 's') THEN "
+        f"rtrim(regexp_replace({u}, {same}, '', 'g'), ']') || ', ' || {link} || ']' "
+        f"ELSE {u} END"
+    )
+
+
 @dataclass(frozen=True)
 class _Tweets(Format):
     def mapping(self, header: set[str], platform: str | None) -> dict[str, Source]:
@@ -62,6 +93,8 @@ class _Tweets(Format):
         for field, col in (("urls", "urls"), ("hashtags", "hashtags"), ("mentions", "user_mentions")):
             if col in header:
                 m[field] = Col(col, list_style="bracket")
+        if "quoted_tweet_tweetid" in header:
+            m["urls"] = Expr(_quote_urls("urls" in header), list_style="bracket")
         if "retweet_tweetid" in header:
             rt = quote_ident("retweet_tweetid")
             if "is_retweet" in header:
