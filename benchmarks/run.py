@@ -779,6 +779,14 @@ def _runs_table(runs: list[dict[str, Any]]) -> str:
                      "peak RSS, all processes (sampled)", "output"), rows, left=3)
 
 
+def _cibwatch_version() -> str:
+    """The version of the cibwatch being measured (the package's own, not the install's
+    metadata, which an editable install leaves at the version it was installed with)."""
+    import cibwatch
+
+    return str(cibwatch.__version__)
+
+
 #: Text of docs/BENCHMARKS.md from this marker on is kept when the file is rewritten (the
 #: ingest figures of benchmarks/ingest.py, written by hand from its table).
 KEEP_MARKER = "<!-- kept by run.py:"
@@ -952,7 +960,7 @@ def machine_info() -> dict[str, Any]:
         "ram_bytes": meminfo().get("MemTotal"),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "cibwatch_version": version("cibwatch"),
+        "cibwatch_version": _cibwatch_version(),
         "git_commit": commit + (" + uncommitted changes in src/" if dirty else ""),
         "duckdb_version": version("duckdb"),
         "numba_version": version("numba"),
