@@ -46,12 +46,14 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
                 f"is at most {cfg.fdr:g} ({result.n_significant:,} pairs)")
     else:
         rule = f"with weight >= {cfg.min_weight_used:g} ({cfg.weight}), with no significance test"
+    grouping = (f"networks are Leiden communities of at least {cfg.min_size} accounts"
+                if run.get("expansion") is None else
+                "the network is grown from the seeds (see *Seeds and expansion*)")
     lines.append(
         f"**{result.n_networks} network(s)** of coordinated accounts "
         f"({result.n_members} accounts) among {result.n_posts:,} posts by "
         f"{result.n_accounts:,} accounts. An account pair is linked when the two acted "
-        f"together (same item, within the window) {rule}; networks are Leiden communities "
-        f"of at least {cfg.min_size} accounts."
+        f"together (same item, within the window) {rule}; {grouping}."
     )
     lines.append("")
     if cfg.assess:
@@ -229,10 +231,13 @@ def _expansion_lines(x: dict[str, Any]) -> list[str]:
     lines = ["## Seeds and expansion", ""]
     lines.append(
         f"{x['seeds_given']} seed(s) matched {x['seed_accounts']} account(s) in the store; "
-        f"the network grew hop by hop, each hop adding the accounts whose co-actions with the "
-        f"network as a whole are beyond chance (Benjamini-Hochberg over all outside accounts), "
-        f"and stopped when a hop added nobody or at the hop limit: {x['accounts']} accounts "
-        "in all. `accounts.csv` ranks them (seeds first, then by hop and p-value) with a "
+        "the network grew hop by hop. At each hop an outside account joined when its pair "
+        "with a member passed the significance test, when its co-actions with the network "
+        "as a whole were beyond chance (Benjamini-Hochberg over all outside accounts), or "
+        "when it belongs to a community of linked accounts whose co-actions with the network "
+        "were beyond chance (Benjamini-Hochberg over the communities). Expansion stopped "
+        f"when a hop added nobody or at the hop limit: {x['accounts']} accounts in all. "
+        "`accounts.csv` ranks them (seeds first, then by hop and p-value) with a "
         "confidence (1 - q; seeds 1), the hop and the proximity to the seeds (personalised "
         "PageRank, largest = 1).")
     lines += ["", _table(["hop", "accounts"], [[k, v] for k, v in x["found_per_hop"].items()])]
