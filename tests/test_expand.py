@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cibwatch import DetectConfig, InputError, Store, ingest_files
+from cibwatch import DetectConfig, InputError, Store, detect, ingest_files
 from cibwatch.expand import NETWORK_ID, ExpandConfig, Seed, expand, read_seeds, resolve_seeds
 from cibwatch.intel.indicators import read_indicators
 from cibwatch.intel.stix_export import network_bundle, write_bundle
@@ -238,3 +238,22 @@ def test_import_indicators_writes_seeds_and_matches(world: Path, prepared: Path,
     assert {(m["platform"], m["account_id"]) for m in matches} == set(op)
     got, problems = read_seeds(tmp_path / "imp" / "seeds.csv")
     assert len(got) == 5 and not problems
+
+
+def test_detect_reuses_the_stage_for_network_settings(prepared: Path, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(prepared, db)
+    with Store(db) as store:
+        first = detect(store, DetectConfig(), reuse=True)
+        store.execute("CREATE TABLE marker AS SELECT count(*) AS n FROM coactions")
+        store.execute("DELETE FROM coactions WHERE rowid % 2 = 0")  # tamper: must be kept
+        n = store.scalar("SELECT count(*) FROM coactions")
+        again = detect(store, DetectConfig(min_size=20), reuse=True)
+        assert store.scalar("SELECT count(*) FROM coactions") == n  # not recomputed
+        assert again.n_networks < first.n_networks
+        assert store.scalar("SELECT min(size) FROM networks") >= 20
+        detect(store, DetectConfig(min_size=20))  # no reuse: recomputed from the posts
+        assert store.scalar("SELECT count(*) FROM coactions") == store.scalar(
+            "SELECT n FROM marker")

@@ -209,7 +209,9 @@ def detect_cmd(
         with Store(store_path, threads=threads) as store:
             inputs = _ingest_inputs(store, files, accounts, fmt, platform, strict, object_as,
                                     reporter)
-            result = detect(store, cfg, reporter)
+            # a store given with --db and no new files: an earlier run's co-action tables
+            # are reused when they were made with the same settings on the same data
+            result = detect(store, cfg, reporter, reuse=db is not None and not inputs)
             from .report.outputs import write_outputs
 
             paths = write_outputs(store, result, out, graphml=graphml, inputs=inputs,

@@ -270,9 +270,13 @@ _NETWORK_FIELDS = ("attach", "assess", "min_size", "resolution", "seed")
 
 
 def _stage_key(store: Store, config: DetectConfig) -> str:
-    """What the co-action tables depend on: the config (network-only fields left out) and the
-    store's content (counts and the largest post and account numbers)."""
+    """What the co-action tables depend on: the config (network-only fields left out), the
+    store's content (counts and the largest post and account numbers) and the version of
+    cibwatch that made them."""
+    from . import __version__
+
     d = {k: v for k, v in config.as_dict().items() if k not in _NETWORK_FIELDS}
+    d["cibwatch"] = __version__
     d["store"] = store.fetchall("SELECT count(*), max(pid), (SELECT max(aid) FROM "
                                 "account_index) FROM posts")[0]
     return json.dumps(d, sort_keys=True, default=str)
@@ -301,11 +305,16 @@ def coaction_stage(store: Store, config: DetectConfig | None = None,
 
 
 def detect(store: Store, config: DetectConfig | None = None,
-           reporter: Reporter | None = None) -> DetectResult:
-    """Run detection on everything in ``store``; results land in the run tables."""
+           reporter: Reporter | None = None, reuse: bool = False) -> DetectResult:
+    """Run detection on everything in ``store``; results land in the run tables. With
+    ``reuse``, the co-action tables of an earlier run with the same co-action settings on the
+    same data are kept (:func:`coaction_stage`): only communities, attachment and assessment
+    are redone (e.g. another ``min_size`` or ``resolution``)."""
     config = config or DetectConfig()
     reporter = reporter or SilentReporter()
-    counts = coaction_stage(store, config, reporter)
+    counts = coaction_stage(store, config, reporter, reuse=reuse)
+    for t in ("members", "networks", "assessments", "account_flags", "expansion"):
+        store.execute(f"DROP TABLE IF EXISTS {t}")
     with reporter.task("Communities", total=2) as task:
         graph_weight = "evidence" if config.significance else "weight"
         edges = store.arrow(
