@@ -262,137 +262,105 @@ def attach_round(store: Store, n_tests: int, fdr: float, round_no: int = 1) -> i
     a low-activity account) meet each member once or twice, too little for any one pair, but
     the sum over the network is not chance. Needs ``pairs`` and ``members``.
     """
-    outside = "(SELECT aid FROM members)"
-    cand = f"""
-        WITH events AS (   -- distinct post pairs with members, per window, over traces
-          SELECT c.aid, m.network_id, c.win, COUNT(DISTINCT (c.pid_self, c.pid_other)) AS x
-          FROM (SELECT aid_a AS aid, aid_b AS other, win, pid_a AS pid_self,
-                       pid_b AS pid_other FROM coactions WHERE aid_a <> aid_b AND NOT crowd
-                UNION ALL
-                SELECT aid_b, aid_a, win, pid_b, pid_a FROM coactions
-                WHERE aid_a <> aid_b AND NOT crowd) c
-          JOIN members m ON m.aid = c.other WHERE c.aid NOT IN {outside}
-          GROUP BY c.aid, m.network_id, c.win),
-        totals AS (
-          SELECT trace, win, stratum, SUM(n) AS n_actions FROM activity
-          GROUP BY trace, win, stratum),
-        net AS (   -- per network, trace, window and stratum: its members' n and c summed
-          SELECT m.network_id, a.trace, a.win, a.stratum, SUM(a.n) AS n_sum, SUM(a.c) AS c_sum
-          FROM activity a JOIN members m ON m.aid = a.aid
-          GROUP BY m.network_id, a.trace, a.win, a.stratum),
-        lam AS (   -- expected co-actions with all the network's members, met or not,
-                   -- over every trace run with the window
-          SELECT e.aid, e.network_id, e.win,
-                 SUM((a.c * n.n_sum + a.n * n.c_sum) / (2.0 * t.n_actions) ORDER BY a.trace)
-                   AS lam
-          FROM events e
-          JOIN activity a ON a.aid = e.aid AND a.win = e.win
-          JOIN net n ON n.network_id = e.network_id AND n.trace = a.trace AND n.win = e.win
-                    AND n.stratum = a.stratum
-          JOIN totals t ON t.trace = a.trace AND t.win = e.win AND t.stratum = a.stratum
-          GROUP BY e.aid, e.network_id, e.win)
-        SELECT l.aid, l.network_id, l.win, e.x, l.lam
-        FROM lam l JOIN events e USING (aid, network_id, win)
-    """
-    _poisson_table(store, cand, "p_cand", ("aid", "network_id", "win"))
-    n_out = int(store.scalar(
-        "SELECT COUNT(DISTINCT aid) FROM activity WHERE aid NOT IN (SELECT aid FROM members)"))
-    n_nets = int(store.scalar("SELECT COUNT(*) FROM networks"))
-    store.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE p_best AS
-        SELECT aid, arg_min(network_id, (p, network_id)) AS network_id,
-               LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p
-        FROM (SELECT aid, network_id, MIN(p) AS p FROM p_cand GROUP BY aid, network_id)
-        GROUP BY aid;
-        CREATE OR REPLACE TEMP TABLE attach AS
-        SELECT * FROM ({bh_sql('p_best', 'aid, network_id', max(1, n_out * n_nets), fdr)})
-        WHERE significant;
-        """
-    )
-    n = int(store.scalar("SELECT count(*) FROM attach"))
-    if n:
-        store.execute("INSERT INTO members SELECT aid, network_id, TRUE, p_value, q_value, ? "
-                      "FROM attach", [round_no])
-        store.execute("CREATE OR REPLACE TABLE networks AS "
-                      "SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id")
-    store.execute("DROP TABLE IF EXISTS p_cand; DROP TABLE IF EXISTS p_best; "
-                  "DROP TABLE IF EXISTS attach")
-    return n
+    outside = "(SELECT DISTINCT aid FROM activity WHERE aid NOT IN (SELECT aid FROM members))"
+    n_out = int(store.scalar(f"SELECT COUNT(*) FROM {outside}"))
+    return _attach_units(store, f"(SELECT aid, aid AS unit FROM {outside})", n_out, "TRUE",
+                         n_tests, fdr, round_no)
 
 
 def attach_communities(store: Store, communities: str, network_id: str, n_tests: int,
                        fdr: float, round_no: int) -> int:
-    """Whole communities linked to the group ``network_id`` of ``members``: the same Poisson
-    test as :func:`attach_round`, at the level of two groups. For each community of
-    ``communities(aid, cid)`` (its accounts outside the group), the distinct post pairs its
-    accounts co-acted on with the group's (crowd keys left out), per window, against the
-    co-actions expected between the two groups' activity (pooled over traces); p times
-    ``n_tests`` (windows), Benjamini-Hochberg over the communities. The accounts of every
-    community whose q-value is at most ``fdr`` join the group (``attached``, that community's
-    p and q, ``attach_round = round_no``). Returns how many accounts joined.
+    """Whole communities linked to the group ``network_id`` of ``members``: the test of
+    :func:`attach_round`, with a community of ``communities(aid, cid)`` (its accounts outside
+    the group) in place of one account; Benjamini-Hochberg over the communities. The accounts
+    of every community whose q-value is at most ``fdr`` join the group (``attached``, that
+    community's p and q, ``attach_round = round_no``). Returns how many accounts joined.
 
     Used by seed expansion (:mod:`cibwatch.expand`): a few seeds that each meet an operation's
     core only a little (accounts that detection attaches to a network rather than links by
     pairs) are, together, linked to the community that is that core.
     """
+    n_comm = int(store.scalar(f"SELECT COUNT(DISTINCT cid) FROM {communities}") or 0)
+    units = (f"(SELECT aid, cid AS unit FROM {communities} "
+             f"WHERE aid NOT IN (SELECT aid FROM members WHERE network_id = '{network_id}'))")
+    return _attach_units(store, units, n_comm, f"network_id = '{network_id}'", n_tests, fdr,
+                         round_no)
+
+
+def _attach_units(store: Store, units: str, n_units: int, networks: str, n_tests: int,
+                  fdr: float, round_no: int) -> int:
+    """The attachment test: each unit of ``units(aid, unit)`` (one outside account, or a group
+    of them) against each network of ``members`` selected by the condition ``networks``. Per
+    unit, network and window: the distinct post pairs its accounts co-acted on with the
+    network's members (crowd keys left out) against the co-actions expected between the
+    unit's and the network's activity, pooled over traces (Poisson); a unit's p-value is its
+    best network's smallest over the windows times ``n_tests``; Benjamini-Hochberg over
+    ``n_units`` x networks. Every account of a unit with q <= ``fdr`` joins that network."""
     cand = f"""
-        WITH grp AS (SELECT aid FROM members WHERE network_id = '{network_id}'),
-        cm AS (SELECT aid, cid FROM {communities} WHERE aid NOT IN (SELECT aid FROM grp)),
-        co AS (
-          SELECT aid_a AS a_in, aid_b AS a_out, win, pid_a AS p_in, pid_b AS p_out
-          FROM coactions WHERE aid_a <> aid_b AND NOT crowd
-          UNION ALL
-          SELECT aid_b, aid_a, win, pid_b, pid_a FROM coactions WHERE aid_a <> aid_b AND NOT crowd),
-        events AS (
-          SELECT cm.cid, co.win, COUNT(DISTINCT (co.p_in, co.p_out)) AS x
-          FROM co JOIN grp ON grp.aid = co.a_in JOIN cm ON cm.aid = co.a_out
-          GROUP BY cm.cid, co.win),
+        WITH mem AS (SELECT aid, network_id FROM members WHERE {networks}),
+        u AS (SELECT * FROM {units}),
+        events AS (   -- distinct post pairs with members, per window, over traces
+          SELECT u.unit, m.network_id, c.win, COUNT(DISTINCT (c.pid_self, c.pid_other)) AS x
+          FROM (SELECT aid_a AS aid, aid_b AS other, win, pid_a AS pid_self,
+                       pid_b AS pid_other FROM coactions WHERE aid_a <> aid_b AND NOT crowd
+                UNION ALL
+                SELECT aid_b, aid_a, win, pid_b, pid_a FROM coactions
+                WHERE aid_a <> aid_b AND NOT crowd) c
+          JOIN u ON u.aid = c.aid JOIN mem m ON m.aid = c.other
+          GROUP BY u.unit, m.network_id, c.win),
         totals AS (
           SELECT trace, win, stratum, SUM(n) AS n_actions FROM activity
           GROUP BY trace, win, stratum),
-        g AS (
-          SELECT a.trace, a.win, a.stratum, SUM(a.n) AS n_g, SUM(a.c) AS c_g
-          FROM activity a JOIN grp USING (aid) GROUP BY a.trace, a.win, a.stratum),
-        c AS (
-          SELECT cm.cid, a.trace, a.win, a.stratum, SUM(a.n) AS n_c, SUM(a.c) AS c_c
-          FROM activity a JOIN cm USING (aid) GROUP BY cm.cid, a.trace, a.win, a.stratum),
-        lam AS (
-          SELECT e.cid, e.win,
-                 SUM((g.c_g * c.n_c + g.n_g * c.c_c) / (2.0 * t.n_actions)
-                     ORDER BY g.trace, g.stratum) AS lam
+        ua AS (   -- per unit, trace, window and stratum: its accounts' n and c summed
+          SELECT u.unit, a.trace, a.win, a.stratum, SUM(a.n) AS n_u, SUM(a.c) AS c_u
+          FROM activity a JOIN u USING (aid) SEMI JOIN events e ON e.unit = u.unit
+          GROUP BY u.unit, a.trace, a.win, a.stratum),
+        net AS (   -- the same for each network's members
+          SELECT m.network_id, a.trace, a.win, a.stratum, SUM(a.n) AS n_sum, SUM(a.c) AS c_sum
+          FROM activity a JOIN mem m ON m.aid = a.aid
+          GROUP BY m.network_id, a.trace, a.win, a.stratum),
+        lam AS (   -- expected co-actions with all the network's members, met or not,
+                   -- over every trace run with the window
+          SELECT e.unit, e.network_id, e.win,
+                 SUM((ua.c_u * n.n_sum + ua.n_u * n.c_sum) / (2.0 * t.n_actions)
+                     ORDER BY ua.trace, ua.stratum) AS lam
           FROM events e
-          JOIN g ON g.win = e.win
-          JOIN c ON c.cid = e.cid AND c.trace = g.trace AND c.win = e.win
-                AND c.stratum = g.stratum
-          JOIN totals t ON t.trace = g.trace AND t.win = g.win AND t.stratum = g.stratum
-          GROUP BY e.cid, e.win)
-        SELECT l.cid, l.win, e.x, l.lam FROM lam l JOIN events e USING (cid, win)
+          JOIN ua ON ua.unit = e.unit AND ua.win = e.win
+          JOIN net n ON n.network_id = e.network_id AND n.trace = ua.trace AND n.win = e.win
+                    AND n.stratum = ua.stratum
+          JOIN totals t ON t.trace = ua.trace AND t.win = e.win AND t.stratum = ua.stratum
+          GROUP BY e.unit, e.network_id, e.win)
+        SELECT l.unit, l.network_id, l.win, e.x, l.lam
+        FROM lam l JOIN events e USING (unit, network_id, win)
     """
-    _poisson_table(store, cand, "p_comm", ("cid", "win"))
-    n_comm = int(store.scalar(f"SELECT COUNT(DISTINCT cid) FROM {communities}") or 0)
+    _poisson_table(store, cand, "p_cand", ("unit", "network_id", "win"))
+    n_nets = int(store.scalar(f"SELECT COUNT(DISTINCT network_id) FROM members WHERE {networks}"))
     store.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE p_comm_best AS
-        SELECT cid, LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p FROM p_comm GROUP BY cid;
-        CREATE OR REPLACE TEMP TABLE comm_ok AS
-        SELECT * FROM ({bh_sql('p_comm_best', 'cid', max(1, n_comm), fdr)}) WHERE significant;
+        CREATE OR REPLACE TEMP TABLE p_best AS
+        SELECT unit, arg_min(network_id, (p, network_id)) AS network_id,
+               LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p
+        FROM (SELECT unit, network_id, MIN(p) AS p FROM p_cand GROUP BY unit, network_id)
+        GROUP BY unit;
+        CREATE OR REPLACE TEMP TABLE attach AS
+        SELECT * FROM ({bh_sql('p_best', 'unit, network_id', max(1, n_units * n_nets), fdr)})
+        WHERE significant;
         """
     )
-    n = int(store.scalar(
-        f"SELECT count(*) FROM {communities} c JOIN comm_ok USING (cid) "
-        f"WHERE c.aid NOT IN (SELECT aid FROM members)"))
+    new = f"""
+        SELECT u.aid, a.network_id, a.p_value, a.q_value FROM ({units}) u
+        JOIN attach a USING (unit) WHERE u.aid NOT IN (SELECT aid FROM members)
+    """
+    n = int(store.scalar(f"SELECT count(*) FROM ({new})"))
     if n:
         store.execute(
             f"""
-            INSERT INTO members
-            SELECT c.aid, '{network_id}', TRUE, k.p_value, k.q_value, {int(round_no)}
-            FROM {communities} c JOIN comm_ok k USING (cid)
-            WHERE c.aid NOT IN (SELECT aid FROM members) ORDER BY c.aid;
+            INSERT INTO members SELECT aid, network_id, TRUE, p_value, q_value, {int(round_no)}
+            FROM ({new}) ORDER BY aid;
             CREATE OR REPLACE TABLE networks AS
             SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;
             """
         )
-    store.execute("DROP TABLE IF EXISTS p_comm; DROP TABLE IF EXISTS p_comm_best; "
-                  "DROP TABLE IF EXISTS comm_ok")
+    store.execute("DROP TABLE IF EXISTS p_cand; DROP TABLE IF EXISTS p_best; "
+                  "DROP TABLE IF EXISTS attach")
     return n
