@@ -38,7 +38,7 @@ import numpy as np
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["PostingClock", "AccountRhythms", "OFFSETS", "city_offset", "quiet_share"]
+__all__ = ["PostingClock", "AccountRhythms", "OFFSETS", "city_offset", "quiet_share", "quiet_shares"]
 
 #: UTC offsets tried, in hours: -12 to +14 by half hours.
 OFFSETS = np.arange(-12.0, 14.01, 0.5)
@@ -207,6 +207,19 @@ def tz_name(offset: float) -> str:
     return f"UTC{sign}{int(off)}" + (":30" if off % 1 else "")
 
 
+#: Hours of the quiet window of :func:`quiet_share` (a night's sleep).
+QUIET_HOURS = 6
+
+
+def _window_sums(counts: np.ndarray) -> np.ndarray:
+    """Posts in each ``QUIET_HOURS``-hour window (wrapping midnight) of 24-hour profiles,
+    the window starting at hour h in column h."""
+    out = np.zeros_like(counts, dtype=float)
+    for k in range(QUIET_HOURS):
+        out += np.roll(counts, -k, axis=-1)
+    return out
+
+
 def quiet_share(hour_counts: np.ndarray) -> tuple[float, int]:
     """Share of the posts in the quietest six consecutive hours of a 24-hour profile, and the
     hour that window starts at."""
@@ -214,9 +227,18 @@ def quiet_share(hour_counts: np.ndarray) -> tuple[float, int]:
     total = counts.sum()
     if total <= 0:
         return float("nan"), 0
-    windows = np.array([counts[(np.arange(6) + h) % 24].sum() for h in range(24)])
+    windows = _window_sums(counts)
     start = int(np.argmin(windows))
     return float(windows[start] / total), start
+
+
+def quiet_shares(profiles: np.ndarray) -> np.ndarray:
+    """:func:`quiet_share` of every row of an (accounts x 24) matrix of hourly counts at once
+    (NaN for an empty row)."""
+    profiles = np.asarray(profiles, dtype=float)
+    totals = profiles.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, _window_sums(profiles).min(axis=1) / totals, np.nan)
 
 
 @dataclass
@@ -250,40 +272,43 @@ class AccountRhythms:
     def fit(self, store: Store) -> AccountRhythms:
         """Judge the members of every network; ``baseline_`` is the share of all accounts
         with ``min_posts`` posts in the store that do not rest, for comparison."""
-        rows = store.fetchall(
+        store.execute(
             f"""
-            WITH a AS (
-              SELECT aid, count(*) AS n, count(DISTINCT CAST(created_at AS DATE)) AS days
-              FROM posts GROUP BY aid HAVING count(*) >= {int(self.min_posts)}),
-            h AS (
-              SELECT aid, hour(created_at) AS h, count(*) AS n FROM posts SEMI JOIN a USING (aid)
-              GROUP BY 1, 2)
-            SELECT a.aid, m.network_id, a.n, a.days,
-                   list(h.n ORDER BY h.h), list(h.h ORDER BY h.h)
-            FROM a JOIN h USING (aid) LEFT JOIN members m USING (aid)
-            GROUP BY a.aid, m.network_id, a.n, a.days ORDER BY a.aid
+            CREATE OR REPLACE TEMP TABLE _rhythm AS
+            SELECT aid, count(*) AS n, count(DISTINCT CAST(created_at AS DATE)) AS days,
+                   ROW_NUMBER() OVER (ORDER BY aid) - 1 AS row
+            FROM posts GROUP BY aid HAVING count(*) >= {int(self.min_posts)}
             """
         )
-        judged: dict[str, list[tuple[bool, bool]]] = {}
-        restless_all = 0
-        for _aid, nid, _n, days, counts, hours in rows:
-            prof = np.zeros(24)
-            prof[np.asarray(hours, dtype=int)] = counts
-            q, _ = quiet_share(prof)
-            restless = bool(q >= self.min_quiet)
-            restless_all += int(restless)
-            if nid is not None:
-                judged.setdefault(nid, []).append(
-                    (restless, float(prof.sum()) / max(int(days), 1) > self.max_per_day))
-        self.baseline_ = restless_all / len(rows) if rows else float("nan")
+        acc = store.arrow("SELECT r.row, r.n, r.days, m.network_id FROM _rhythm r "
+                          "LEFT JOIN members m USING (aid) ORDER BY r.row")
+        hourly = store.arrow("SELECT r.row, hour(p.created_at) AS h, count(*) AS n "
+                             "FROM posts p JOIN _rhythm r USING (aid) GROUP BY 1, 2")
+        store.execute("DROP TABLE _rhythm")
+        n_acc = acc.num_rows
+        profiles = np.zeros((n_acc, 24))
+        profiles[hourly.column("row").to_numpy(), hourly.column("h").to_numpy()] = \
+            hourly.column("n").to_numpy()
+        restless = quiet_shares(profiles) >= self.min_quiet if n_acc else np.zeros(0, bool)
+        per_day = acc.column("n").to_numpy() / np.maximum(acc.column("days").to_numpy(), 1)
+        heavy = (per_day > self.max_per_day) & ~restless  # machine volume, if not restless
+        self.baseline_ = float(restless.mean()) if n_acc else float("nan")
         self.results_ = {}
-        for nid, items in judged.items():
-            n_restless = sum(1 for r, _ in items if r)
-            heavy = sum(1 for r, h in items if h and not r)
-            flagged = n_restless + heavy
-            self.results_[nid] = {
-                "judged": len(items), "restless": n_restless, "machine_volume": heavy,
-                "flag": flagged >= self.min_accounts and flagged / len(items) >= self.min_share,
+        nets = acc.column("network_id").combine_chunks().dictionary_encode()
+        codes = nets.indices.to_numpy(zero_copy_only=False)
+        member = ~np.asarray(nets.is_null())
+        k, names = len(nets.dictionary), nets.dictionary.to_pylist()
+        idx = codes[member].astype(int)
+        judged = np.bincount(idx, minlength=k)
+        n_restless = np.bincount(idx, weights=restless[member], minlength=k).astype(int)
+        n_heavy = np.bincount(idx, weights=heavy[member], minlength=k).astype(int)
+        for i in np.argsort(names, kind="stable"):
+            flagged = int(n_restless[i] + n_heavy[i])
+            self.results_[names[i]] = {
+                "judged": int(judged[i]), "restless": int(n_restless[i]),
+                "machine_volume": int(n_heavy[i]),
+                "flag": bool(flagged >= self.min_accounts
+                             and flagged / judged[i] >= self.min_share),
             }
         return self
 
