@@ -119,9 +119,12 @@ def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, An
         facts[net_of[aid]].setdefault("repurposed", []).append(f"{handle[aid]} {r['description']}")
     rhythms = AccountRhythms(**_params(params.rhythms)).fit(store)
     for nid, r in rhythms.results_.items():
-        facts[nid]["rhythms"] = {**r, "baseline": rhythms.baseline_}
-    for nid, r in CreationBatches(**_params(params.creation)).fit(store).results_.items():
-        facts[nid]["creation"] = r
+        facts[nid]["rhythms"] = {**r, "baseline": rhythms.baseline_,
+                                 "min_posts": rhythms.min_posts,
+                                 "max_per_day": rhythms.max_per_day}
+    creation = CreationBatches(**_params(params.creation)).fit(store)
+    for nid, r in creation.results_.items():
+        facts[nid]["creation"] = {**r, "window_hours": creation.window_hours}
     for nid, r in IdentityReuse(**_params(params.identity)).fit(store).results_.items():
         facts[nid]["identity"] = r
     for nid, r in InwardEngagement(**_params(params.engagement)).fit(store).results_.items():

@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Final
 
-from .clock import tz_name
+from .clock import AccountRhythms, tz_name
+from .creation import CreationBatches
 
 __all__ = ["DISARM", "COMMERCE", "FAMILY_WEIGHTS", "Reason", "Verdict", "decide",
            "disarm_techniques"]
@@ -73,6 +74,22 @@ def disarm_techniques() -> dict[str, tuple[str, str]]:
     return {r["technique_id"]: (r["name"], r["tactic"])
             for r in csv.DictReader(text.splitlines())}
 
+
+#: Thresholds of the verdict's own rules (the fingerprints' thresholds are parameters of their
+#: estimators, :class:`cibwatch.assess.AssessParams`):
+#: posting gaps whose coefficient of variation is under this are machine-regular;
+MAX_REGULARITY: Final = 0.2
+#: a claimed home at least this many hours from the clock's time zone does not match it
+#: (a majority, and at least two, of the locatable claims must not);
+FAR_HOURS: Final = 3.0
+#: repurposed accounts make a reason when they are this share of the members, and at least
+#: ``MIN_REPURPOSED``;
+MIN_REPURPOSED_SHARE: Final = 0.1
+MIN_REPURPOSED: Final = 2
+#: co-actions replying to the same posts from which replies are a flood;
+MIN_REPLY_COACTIONS: Final = 10
+#: share of members whose profile says they are automated for the network to be disclosed.
+MIN_DISCLOSED_SHARE: Final = 0.5
 
 #: Weight of each family in the score.
 FAMILY_WEIGHTS: Final = {"timing": 0.5, "accounts": 0.5, "identity": 0.4, "engagement": 0.3}
@@ -134,33 +151,35 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
         if clock.is_office():
             v.reasons.append(Reason("shift_clock", "timing",
                                     f"office clock: {clock.describe()}"))
-        if clock.regularity_ == clock.regularity_ and clock.regularity_ < 0.2:
+        if clock.regularity_ == clock.regularity_ and clock.regularity_ < MAX_REGULARITY:
             v.reasons.append(Reason("machine_regularity", "timing",
                                     f"posts come at regular intervals (coefficient of "
                                     f"variation of the gaps {clock.regularity_:.2f})"))
         claimed = facts.get("claimed_offsets") or []
         home = clock.home_offset_
         if home is not None and claimed:
-            far = [c for c in claimed if abs(c - home) >= 3]
+            far = [c for c in claimed if abs(c - home) >= FAR_HOURS]
             if len(far) >= max(2, len(claimed) // 2 + 1):
                 v.reasons.append(Reason(
                     "location_mismatch", "identity",
                     f"{len(far)} of {len(claimed)} members with a locatable profile claim a home "
-                    f"3 or more hours from the {tz_name(home)} "
+                    f"{FAR_HOURS:g} or more hours from the {tz_name(home)} "
                     + ("working clock" if clock.is_office() else "clock of their rest")))
     rh = facts.get("rhythms", {})
     if rh.get("flag"):
         base = rh.get("baseline")
         v.reasons.append(Reason(
             "round_the_clock", "timing",
-            f"{rh['restless']} of the {rh['judged']} members with 50+ posts post around the "
-            f"clock (no six quiet hours a day)"
-            + (f", {rh['machine_volume']} more post more than 72 times a day"
+            f"{rh['restless']} of the {rh['judged']} members with "
+            f"{rh.get('min_posts', AccountRhythms.min_posts)}+ posts post "
+            f"around the clock (no six quiet hours a day)"
+            + (f", {rh['machine_volume']} more post more than "
+               f"{rh.get('max_per_day', AccountRhythms.max_per_day):g} times a day"
                if rh["machine_volume"] else "")
             + (f"; among all such accounts in the data {round(100 * base)} % post around the "
                f"clock" if base is not None and base == base else "")))
     rep = facts.get("repurposed", [])
-    if len(rep) >= max(2, round(0.1 * size)):
+    if len(rep) >= max(MIN_REPURPOSED, round(MIN_REPURPOSED_SHARE * size)):
         v.reasons.append(Reason("repurposed", "accounts",
                                 f"{len(rep)} of {size} accounts are repurposed; e.g. "
                                 f"{rep[0]}"))
@@ -168,7 +187,8 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
     if cr.get("batched"):
         v.reasons.append(Reason("bulk_created", "accounts",
                                 f"{cr['batch']} of {cr['created_known']} accounts were created "
-                                f"within 24 hours of each other"))
+                                f"within {cr.get('window_hours', CreationBatches.window_hours):g} "
+                                f"hours of each other"))
     if cr.get("generated"):
         v.reasons.append(Reason("generated_handles", "accounts",
                                 f"{cr['generated_handles']} of {cr['members']} handles follow the "
@@ -194,11 +214,11 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
     if facts.get("platforms", 1) > 1 and tr.get("url_seed", 0) + tr.get("url", 0) > 0:
         v.reasons.append(Reason("cross_platform", None,
                                 f"active on {facts['platforms']} platforms, pushing the same links"))
-    if tr.get("reply", 0) >= 10:
+    if tr.get("reply", 0) >= MIN_REPLY_COACTIONS:
         v.reasons.append(Reason("reply_flooding", None,
                                 f"{tr['reply']} co-actions replying to the same posts"))
     fams = v.families
-    disclosed = facts.get("disclosed_share", 0.0) >= 0.5
+    disclosed = facts.get("disclosed_share", 0.0) >= MIN_DISCLOSED_SHARE
     if disclosed:
         v.reasons.insert(0, Reason("disclosed_automation", None,
                                    f"{round(100 * facts['disclosed_share'])} % of the members "
