@@ -101,6 +101,33 @@ ObjectOpt = Annotated[
 MaxNeighboursOpt = Annotated[int | None, typer.Option(
     "--max-neighbours", help="Hot-key bound of the window join; 0 for none [default: 200].")]
 
+FilesArg = Annotated[list[Path] | None, typer.Argument(
+    help="Input files; none to use what --db already holds.")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output directory.")]
+AccountsOpt = Annotated[list[Path] | None, typer.Option(
+    "--accounts", help="Account files (canonical accounts or IO-archive users).")]
+TracesOpt = Annotated[str | None, typer.Option(
+    "--traces", help="Comma-separated traces (default: " + ",".join(DEFAULT_TRACES)
+    + "; also: " + ",".join(t for t in TRACES if t not in DEFAULT_TRACES) + ").")]
+WindowOpt = Annotated[str | None, typer.Option(
+    "--window", help="One co-action window for every trace, e.g. 60s, 10, 5m, or 'auto' to "
+    "estimate it per trace from the data (CooRnet's rule) [default: each trace's windows, "
+    "1 min and 10 min for most].")]
+TraceWindowOpt = Annotated[list[str] | None, typer.Option(
+    "--trace-window", help="Per-trace windows, TRACE=DURATION[,DURATION...] (repeatable; "
+    "several windows are each tested), e.g. url=60s,1d.")]
+FdrOpt = Annotated[float | None, typer.Option(
+    "--fdr", help="False discovery rate of the significance test [default: 0.01].")]
+CrowdOpt = Annotated[int | None, typer.Option(
+    "--crowd-accounts", help="Items acted on by more accounts than this are crowds: not "
+    "counted by the significance test [default: 2 % of the accounts with actions, at "
+    "least 50].")]
+AssessOpt = Annotated[bool | None, typer.Option(
+    "--assess/--no-assess", help="Assess each network inauthentic or coordinated from the "
+    "accounts' fingerprints [default: on].")]
+GraphmlOpt = Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")]
+ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")]
+
 
 @app.command()
 def ingest(
@@ -134,11 +161,9 @@ def ingest(
 
 @app.command("detect")
 def detect_cmd(
-    files: Annotated[list[Path] | None, typer.Argument(
-        help="Input files; none to use what --db already holds.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
-    accounts: Annotated[list[Path] | None, typer.Option(
-        "--accounts", help="Account files (canonical accounts or IO-archive users).")] = None,
+    files: FilesArg = None,
+    out: OutOpt = Path("out"),
+    accounts: AccountsOpt = None,
     db: Annotated[Path | None, typer.Option(
         "--db", help="Store to use and keep (default: a fresh OUT/store.duckdb).")] = None,
     fmt: FormatOpt = "auto",
@@ -148,26 +173,14 @@ def detect_cmd(
     preset: Annotated[str | None, typer.Option(
         "--preset", help="Peer semantics: " + ", ".join(PRESETS)
         + " (explicit options override it).")] = None,
-    traces: Annotated[str | None, typer.Option(
-        "--traces", help="Comma-separated traces (default: " + ",".join(DEFAULT_TRACES)
-        + "; also: " + ",".join(t for t in TRACES if t not in DEFAULT_TRACES) + ").")] = None,
-    window: Annotated[str | None, typer.Option(
-        "--window", help="One co-action window for every trace, e.g. 60s, 10, 5m, or 'auto' to "
-        "estimate it per trace from the data (CooRnet's rule) [default: each trace's windows, "
-        "1 min and 10 min for most].")
-    ] = None,
-    trace_window: Annotated[list[str] | None, typer.Option(
-        "--trace-window", help="Per-trace windows, TRACE=DURATION[,DURATION...] (repeatable; "
-        "several windows are each tested), e.g. url=60s,1d.")] = None,
+    traces: TracesOpt = None,
+    window: WindowOpt = None,
+    trace_window: TraceWindowOpt = None,
     significance: Annotated[bool | None, typer.Option(
         "--significance/--no-significance", help="Test each pair against chance co-action "
         "and control the false discovery rate [default: on; presets: off].")] = None,
-    fdr: Annotated[float | None, typer.Option(
-        "--fdr", help="False discovery rate of the significance test [default: 0.01].")] = None,
-    crowd_accounts: Annotated[int | None, typer.Option(
-        "--crowd-accounts", help="Items acted on by more accounts than this are crowds: not "
-        "counted by the significance test [default: 2 % of the accounts with actions, at "
-        "least 50].")] = None,
+    fdr: FdrOpt = None,
+    crowd_accounts: CrowdOpt = None,
     attach: Annotated[bool | None, typer.Option(
         "--attach/--no-attach", help="Attach accounts whose co-actions with a network as a "
         "whole are beyond chance [default: on].")] = None,
@@ -187,14 +200,12 @@ def detect_cmd(
     resolution: Annotated[float | None, typer.Option(
         "--resolution", help="Leiden modularity resolution [default: 1].")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed [default: 0].")] = None,
-    assess: Annotated[bool | None, typer.Option(
-        "--assess/--no-assess", help="Assess each network inauthentic or coordinated from the "
-        "accounts' fingerprints [default: on].")] = None,
+    assess: AssessOpt = None,
     pictures: Annotated[int, typer.Option(
         "--pictures", help="Draw the posting clock, timeline and graph of this many of the "
         "largest networks (0: none).")] = 10,
-    graphml: Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")] = False,
-    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")] = None,
+    graphml: GraphmlOpt = False,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Detect coordinated account networks, assess them and write their evidence to OUT."""
     try:
@@ -233,11 +244,9 @@ def expand_cmd(
         "--seeds", help="Seeds CSV with a header: platform,account_id | platform,handle | url | "
         "type,value[,platform] (type: account, url, domain, text, hashtag); e.g. the seeds.csv "
         "written by 'cibwatch indicators import'.")],
-    files: Annotated[list[Path] | None, typer.Argument(
-        help="Input files; none to use what --db already holds.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out"),
-    accounts: Annotated[list[Path] | None, typer.Option(
-        "--accounts", help="Account files (canonical accounts or IO-archive users).")] = None,
+    files: FilesArg = None,
+    out: OutOpt = Path("out"),
+    accounts: AccountsOpt = None,
     db: Annotated[Path | None, typer.Option(
         "--db", help="Store to use and keep (default: a fresh OUT/store.duckdb). A store a "
         "detect or expand run already prepared with the same settings is reused as it is.")
@@ -249,25 +258,18 @@ def expand_cmd(
     max_hops: Annotated[int, typer.Option(
         "--max-hops", help="Most rounds of expansion; it stops earlier when a round adds "
         "nobody.")] = 5,
-    traces: Annotated[str | None, typer.Option(
-        "--traces", help="Comma-separated traces (default: detect's).")] = None,
-    window: Annotated[str | None, typer.Option(
-        "--window", help="One co-action window for every trace (as for detect).")] = None,
-    trace_window: Annotated[list[str] | None, typer.Option(
-        "--trace-window", help="Per-trace windows, TRACE=DURATION[,DURATION...].")] = None,
-    fdr: Annotated[float | None, typer.Option(
-        "--fdr", help="False discovery rate of each hop's test [default: 0.01].")] = None,
-    crowd_accounts: Annotated[int | None, typer.Option(
-        "--crowd-accounts", help="Crowd size left out of the test [default: as for detect].")
-    ] = None,
+    traces: TracesOpt = None,
+    window: WindowOpt = None,
+    trace_window: TraceWindowOpt = None,
+    fdr: FdrOpt = None,
+    crowd_accounts: CrowdOpt = None,
     max_neighbours: MaxNeighboursOpt = None,
-    assess: Annotated[bool | None, typer.Option(
-        "--assess/--no-assess", help="Assess the network found [default: on].")] = None,
+    assess: AssessOpt = None,
     pictures: Annotated[int, typer.Option(
         "--pictures", help="Draw the network's posting clock, timeline and graph (0: no)."
     )] = 1,
-    graphml: Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")] = False,
-    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")] = None,
+    graphml: GraphmlOpt = False,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Grow a network from seed accounts or indicators, hop by hop, with evidence; write it to
     OUT as detect does (accounts.csv adds rank, confidence, hop, proximity, seed)."""

@@ -20,8 +20,13 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     (),
     ("ingest",),
     ("detect",),
+    ("expand",),
     ("evidence",),
+    ("indicators", "import"),
     ("export", "canonical"),
+    ("export", "stix"),
+    ("simulate",),
+    ("evaluate",),
     ("formats",),
     ("demo",),
 )
