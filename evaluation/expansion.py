@@ -24,23 +24,11 @@ import csv
 import json
 import random
 import shutil
-import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "cibwatch.cli"]
-
-
-def run(cmd: list[str]) -> float:
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-3000:]}")
-    return time.perf_counter() - t0
+from common import CLI, ROOT, run
 
 
 def prepare(seed: int, scale: float, out: Path) -> tuple[Path, Path]:

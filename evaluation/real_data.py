@@ -27,20 +27,11 @@ import argparse
 import csv
 import json
 import math
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "cibwatch.cli"]
-
-
-def run(cmd: list[str]) -> None:
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-3000:]}")
+from common import CLI, ROOT, run
 
 
 def members(results: Path) -> dict[tuple[str, str], str]:

@@ -12,25 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "cibwatch.cli"]
+from common import CLI, ROOT, run
 
 AUTHENTIC = ("organic", "breaking_news", "fandom", "activists", "news_aggregators")
 
-
-def run(cmd: list[str]) -> float:
-    t = time.perf_counter()
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-3000:]}")
-    return time.perf_counter() - t
 
 
 def one_seed(seed: int, scale: float, out: Path, detect_args: list[str]) -> dict[str, Any]:
