@@ -1107,14 +1107,23 @@ _META_CSV_UNSUPPORTED: dict[str, str] = {
 }
 
 
+def _csv_header(rows: Iterator[tuple[int, list[str]]], build: _Builder,
+                required: tuple[str, ...], layout: str, remedy: str) -> list[str]:
+    """The normalised column names of the header row of ``rows``; :class:`FormatError` when
+    one of ``required`` is missing (the file is not ``layout``)."""
+    header = next(rows, None)
+    cols = [_header_key(h) for h in header[1]] if header else []
+    if any(c not in cols for c in required):
+        raise FormatError(f"{build.source}: not {layout} (header {cols})", remedy=remedy)
+    return cols
+
+
 def _read_meta_csv(text: str, build: _Builder) -> None:
     """``indicator_type,indicator_value,comment,ds`` (Meta 2020-22)."""
     rows = _csv_rows(text, build)
-    header = next(rows, None)
-    cols = [_header_key(h) for h in header[1]] if header else []
-    if "indicator type" not in cols or "indicator value" not in cols:
-        raise FormatError(f"{build.source}: not Meta's 2020-22 CSV layout (header {cols})",
-                          remedy="checking the file, or naming its format with --format")
+    cols = _csv_header(rows, build, ("indicator type", "indicator value"),
+                       "Meta's 2020-22 CSV layout",
+                       "checking the file, or naming its format with --format")
     it, iv = cols.index("indicator type"), cols.index("indicator value")
     ic = cols.index("comment") if "comment" in cols else None
     ids = cols.index("ds") if "ds" in cols else None
@@ -1167,11 +1176,8 @@ def _read_meta_ttp(text: str, build: _Builder) -> None:
     """``Tactic,Technique,Procedure,Indicator[,Note]`` (Meta 2023-, Online Operations Kill
     Chain)."""
     rows = _csv_rows(text, build)
-    header = next(rows, None)
-    cols = [_header_key(h) for h in header[1]] if header else []
-    if "indicator" not in cols or "tactic" not in cols:
-        raise FormatError(f"{build.source}: not Meta's kill-chain CSV layout (header {cols})",
-                          remedy="checking the file, or naming its format with --format")
+    cols = _csv_header(rows, build, ("indicator", "tactic"), "Meta's kill-chain CSV layout",
+                       "checking the file, or naming its format with --format")
     ii = cols.index("indicator")
     code_cols = [cols.index(c) for c in ("procedure", "technique", "tactic") if c in cols]
     note_cols = [i for i, c in enumerate(cols) if i != ii and i not in code_cols]
@@ -1484,11 +1490,8 @@ def _read_list(text: str, build: _Builder) -> None:
 def _read_seeds(text: str, build: _Builder) -> None:
     """The seeds CSV written from :meth:`IndicatorSet.seeds_rows`: ``type,value,platform``."""
     rows = _csv_rows(text, build)
-    header = next(rows, None)
-    cols = [_header_key(h) for h in header[1]] if header else []
-    if "type" not in cols or "value" not in cols:
-        raise FormatError(f"{build.source}: not a seeds CSV (header {cols})",
-                          remedy="writing the header type,value,platform")
+    cols = _csv_header(rows, build, ("type", "value"), "a seeds CSV",
+                       "writing the header type,value,platform")
     it, iv = cols.index("type"), cols.index("value")
     ip = cols.index("platform") if "platform" in cols else None
     for line, row in rows:
