@@ -61,12 +61,16 @@ _CITIES: dict[str, float] = {
 }
 
 
+#: :data:`_CITIES` names, longest first ("new york" is found before "york").
+_CITIES_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(_CITIES, key=len, reverse=True))
+
+
 def city_offset(location: str | None) -> float | None:
     """UTC offset of a claimed location, when it names a place of :data:`_CITIES`."""
     if not location:
         return None
     loc = location.lower()
-    for name in sorted(_CITIES, key=len, reverse=True):  # "new york" before "york"
+    for name in _CITIES_LONGEST_FIRST:
         if name in loc:
             return _CITIES[name]
     return None

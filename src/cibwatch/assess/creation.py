@@ -39,14 +39,16 @@ class CreationBatches:
         A network has a batch when at least ``min_batch`` members, and ``min_share`` of the
         members whose creation time is known, were created within one window (defaults 3 and
         0.3).
-    min_generated:
-        Share of members with generated handles that counts (default 0.3).
+    min_generated, min_generated_accounts:
+        Share of members with generated handles that counts (default 0.3), and the least
+        number of such members (default 2).
     """
 
     window_hours: float = 24.0
     min_batch: int = 3
     min_share: float = 0.3
     min_generated: float = 0.3
+    min_generated_accounts: int = 2
     results_: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
 
     def fit(self, store: Store) -> CreationBatches:
@@ -81,7 +83,7 @@ class CreationBatches:
                 "batched": (known > 0 and batch >= self.min_batch
                             and batch / known >= self.min_share),
                 "generated_handles": generated,
-                "generated": (bool(handles) and generated >= 2
+                "generated": (bool(handles) and generated >= self.min_generated_accounts
                               and generated / len(handles) >= self.min_generated),
             }
         return self
