@@ -22,7 +22,7 @@ from .creation import GENERATED_HANDLE, CreationBatches
 from .engagement import InwardEngagement
 from .identity import IdentityReuse
 from .repurpose import Repurposing
-from .verdict import COMMERCE, DISARM, DISCLOSED, Reason, Verdict, decide
+from .verdict import COMMERCE, COMMERCE_MIN_WORDS, DISARM, DISCLOSED, Reason, Verdict, decide
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -140,8 +140,9 @@ def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, An
         facts[nid].setdefault("traces", {})[trace] = int(n)
     pattern = "(?i)" + COMMERCE.pattern
     for nid, share in store.fetchall(
-        "SELECT m.network_id, avg(CAST(len(regexp_extract_all(p.text, ?)) >= 2 AS INTEGER)) "
-        "FROM members m JOIN posts p USING (aid) WHERE p.text <> '' GROUP BY 1", [pattern]
+        "SELECT m.network_id, avg(CAST(len(regexp_extract_all(p.text, ?)) >= ? AS INTEGER)) "
+        "FROM members m JOIN posts p USING (aid) WHERE p.text <> '' GROUP BY 1",
+        [pattern, COMMERCE_MIN_WORDS]
     ):
         facts[nid]["commercial_share"] = float(share)
     for nid, profiles in store.fetchall(

@@ -28,12 +28,16 @@ class IdentityReuse:
     ----------
     min_reused:
         Least members with a reused image (or a repeated bio) that counts (default 3).
+    min_bio_copies:
+        A bio is repeated when at least this many members have it word for word (default 3;
+        an image is reused as soon as two members share it).
     max_common:
         An image used by more accounts than this in the store is a default avatar (default 50).
     """
 
     min_reused: int = 3
     max_common: int = 50
+    min_bio_copies: int = 3
     results_: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
 
     def fit(self, store: Store) -> IdentityReuse:
@@ -53,10 +57,11 @@ class IdentityReuse:
             """
         ))
         bios = dict(store.fetchall(
-            """
+            f"""
             SELECT network_id, sum(n) FROM (
               SELECT m.network_id, a.bio, count(*) AS n FROM members m JOIN accounts a USING (aid)
-              WHERE coalesce(trim(a.bio), '') <> '' GROUP BY 1, 2 HAVING count(*) >= 3)
+              WHERE coalesce(trim(a.bio), '') <> '' GROUP BY 1, 2
+              HAVING count(*) >= {int(self.min_bio_copies)})
             GROUP BY network_id
             """
         ))

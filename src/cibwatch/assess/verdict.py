@@ -101,6 +101,9 @@ COMMERCE: Final = re.compile(
     r"free shipping|limited stock|off\b|bargain|best price)",
     re.IGNORECASE,
 )
+#: A post reads as commerce when it has at least this many :data:`COMMERCE` words.
+COMMERCE_MIN_WORDS: Final = 2
+
 #: Profiles that say they are automated.
 DISCLOSED = re.compile(r"\b(bot|automated|auto-?posted|news ?feed|rss)\b", re.IGNORECASE)
 
