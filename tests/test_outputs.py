@@ -77,9 +77,18 @@ def test_contract_columns(ira_run: tuple[Path, Store]) -> None:
     for col in ("platform_a", "account_id_a", "platform_b", "account_id_b", "trace",
                 "n_coactions", "n_keys", "weight", "network_id", "evidence"):
         assert col in edges.column_names
-    assert max(edges.column("pair_q_value").to_pylist()) <= 0.01  # significant pairs only
-    for n in nets:
-        assert float(n["q_value"]) <= 0.01 and "beyond chance" in n["reasons"]
+    rows = edges.to_pylist()
+    pair_rows = [e for e in rows if not e["trace"].startswith("items:")]
+    group_rows = [e for e in rows if e["trace"].startswith("items:")]
+    assert pair_rows and max(e["pair_q_value"] for e in pair_rows) <= 0.01  # significant only
+    # group links join two members of one network on one of its items, with examples
+    assert all(e["network_id"] and e["evidence"] and e["pair_q_value"] is None
+               for e in group_rows)
+    for n in nets:  # every network is beyond chance: by its pairs or as a group
+        by_pairs = n["q_value"] != "" and float(n["q_value"]) <= 0.01
+        by_group = n["group_q_value"] != "" and float(n["group_q_value"]) <= 0.01
+        assert by_pairs or by_group, n
+        assert "beyond chance" in n["reasons"] or "expected by chance" in n["reasons"]
 
 
 def test_evidence_resolves_to_stored_posts(ira_run: tuple[Path, Store]) -> None:
@@ -94,8 +103,8 @@ def test_evidence_resolves_to_stored_posts(ira_run: tuple[Path, Store]) -> None:
             "list_contains(?::VARCHAR[], platform || '|' || post_id)"),
         [[f"{p}|{i}" for p, i in ids]])
     assert found == len(ids) > 0
-    # the full evidence of one edge, recomputed from the store, contains its examples
-    e = edges[0]
+    # the full evidence of one pair edge, recomputed from the store, contains its examples
+    e = next(x for x in edges if not x["trace"].startswith("items:"))
     a = store.aid_of(e["platform_a"], e["account_id_a"])
     b = store.aid_of(e["platform_b"], e["account_id_b"])
     assert a is not None and b is not None

@@ -59,7 +59,7 @@ import pyarrow as pa
 from .errors import InputError
 from .network import leiden_membership
 from .normalize import canonical_url_sql, hashtag_sql, normalize_text_sql, url_host_sql
-from .pipeline import DetectConfig, DetectResult, coaction_stage, run_result
+from .pipeline import MEMBERS_DDL, DetectConfig, DetectResult, coaction_stage, run_result
 from .progress import Reporter, SilentReporter
 from .significance import attach_communities, attach_round
 from .store import Store
@@ -275,11 +275,9 @@ def expand(store: Store, seeds: list[Seed], config: ExpandConfig | None = None,
     with store.registered("seed_accounts", seed_table):
         store.execute(
             f"""
-            CREATE TABLE members AS
-            SELECT aid, '{NETWORK_ID}' AS network_id, FALSE AS attached,
-                   CAST(NULL AS DOUBLE) AS attach_p, CAST(NULL AS DOUBLE) AS attach_q,
-                   0 AS attach_round
-            FROM seed_accounts;
+            {MEMBERS_DDL};
+            INSERT INTO members (aid, network_id, attached, attach_round, source)
+            SELECT aid, '{NETWORK_ID}', FALSE, 0, 'seed' FROM seed_accounts;
             CREATE TEMP TABLE seed_how AS SELECT * FROM seed_accounts;
             """
         )
@@ -331,8 +329,8 @@ def _hop(store: Store, n_windows: int, fdr: float, hop: int) -> int:
                           "WHERE aid NOT IN (SELECT aid FROM members)"))
     store.execute(
         f"""
-        INSERT INTO members
-        SELECT aid, '{NETWORK_ID}', TRUE, p, q, {int(hop)} FROM pair_new
+        INSERT INTO members (aid, network_id, attached, attach_p, attach_q, attach_round, source)
+        SELECT aid, '{NETWORK_ID}', TRUE, p, q, {int(hop)}, 'pairs' FROM pair_new
         WHERE aid NOT IN (SELECT aid FROM members) ORDER BY aid;
         CREATE OR REPLACE TABLE networks AS
         SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;

@@ -26,6 +26,7 @@ from .coaction import (
     self_pair_posts_sql,
 )
 from .errors import ConfigError
+from .groups import GroupParams
 from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
 from .progress import Reporter, SilentReporter
 from .significance import (
@@ -39,15 +40,25 @@ from .store import Store
 from .traces import DEFAULT_TRACES, TRACES, Trace, make_traces
 
 __all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "coaction_stage", "run_result",
-           "RUN_TABLES", "pair_evidence",
+           "RUN_TABLES", "pair_evidence", "MEMBERS_DDL",
            "config_from", "DEFAULT_TRACES", "DEFAULT_TRACE_WINDOWS"]
 
 #: Tables a run (re)creates.
 RUN_TABLES = (
     "post_norm", "near_text", "actions", "coactions", "pairs", "pair_scores", "edges",
     "members", "networks", "bounded_keys", "participants", "activity", "trace_totals",
-    "windows", "assessments", "account_flags", "run_stage", "expansion",
+    "windows", "assessments", "account_flags", "run_stage", "expansion", "items",
+    "item_sizes", "group_candidates", "group_tests", "network_evidence", "group_links",
+    "network_items",
 )
+
+#: The ``members`` table: who is in which network, and by which evidence.
+MEMBERS_DDL = """
+    CREATE TABLE members (aid INTEGER, network_id VARCHAR, attached BOOLEAN, attach_p DOUBLE,
+                          attach_q DOUBLE, attach_round INTEGER, source VARCHAR,
+                          group_posts BIGINT, period_posts BIGINT, group_pi DOUBLE,
+                          group_p DOUBLE, group_q DOUBLE)
+"""
 
 #: Least crowd size when it is derived from the data (``crowd_accounts=None``).
 CROWD_MIN = 50
@@ -102,6 +113,11 @@ class DetectConfig:
     attach:
         With significance on, also attach outside accounts whose co-actions with a network as a
         whole are beyond chance (:func:`cibwatch.significance.attach_to_networks`).
+    group_evidence, groups:
+        With significance on, also find networks whose members are each weakly linked but act
+        on the same rare items far beyond chance as a group, and decide every account's
+        membership by its evidence with the group (:mod:`cibwatch.groups`; default on, with
+        the parameters of :class:`cibwatch.groups.GroupParams`).
     weight, min_weight:
         Edge weight of the fused graph and the least weight kept (:mod:`cibwatch.network`).
         With significance on, communities are found on the evidence (-log10 p) instead, and
@@ -128,6 +144,8 @@ class DetectConfig:
     crowd_accounts: int | None = None
     crowd_share: float = 0.02
     attach: bool = True
+    group_evidence: bool = True
+    groups: GroupParams = field(default_factory=GroupParams)
     assess: bool = True
     weight: Weight = "events"
     min_weight: float | None = None
@@ -266,7 +284,8 @@ def _drop_run_tables(store: Store) -> None:
 
 
 #: Config fields that only concern networks, not the co-action tables.
-_NETWORK_FIELDS = ("attach", "assess", "min_size", "resolution", "seed")
+_NETWORK_FIELDS = ("attach", "assess", "min_size", "resolution", "seed", "group_evidence",
+                   "groups")
 
 
 def _stage_key(store: Store, config: DetectConfig) -> str:
@@ -313,19 +332,31 @@ def detect(store: Store, config: DetectConfig | None = None,
     config = config or DetectConfig()
     reporter = reporter or SilentReporter()
     counts = coaction_stage(store, config, reporter, reuse=reuse)
-    for t in ("members", "networks", "assessments", "account_flags", "expansion"):
+    for t in ("members", "networks", "assessments", "account_flags", "expansion",
+              "network_evidence", "group_links", "network_items"):
         store.execute(f"DROP TABLE IF EXISTS {t}")
-    with reporter.task("Communities", total=2) as task:
+    with reporter.task("Communities", total=3) as task:
         graph_weight = "evidence" if config.significance else "weight"
         edges = store.arrow(
             f"SELECT aid_a, aid_b, {graph_weight} AS weight FROM edges ORDER BY aid_a, aid_b")
         aids, labels = leiden_membership(edges, resolution=config.resolution, seed=config.seed)
-        _store_networks(store, aids, labels, config.min_size)
+        task.advance()
+        pair_groups = _communities_of(aids, labels, config.min_size)
+        if config.significance and config.group_evidence:
+            networks, evidence = _group_stage(store, config, pair_groups)
+        else:
+            networks = [(g, "pairs", None) for g in pair_groups]
+            evidence = {}
+        _store_networks(store, networks, evidence, config.min_size)
         task.advance()
         n_attached = 0
         if config.significance and config.attach:
             n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
             n_attached = attach_to_networks(store, n_windows, config.fdr)
+        if config.significance and config.group_evidence:
+            from .groups import group_links
+
+            group_links(store, config.groups)
         task.advance()
     if config.assess:
         from .assess import assess
@@ -514,31 +545,113 @@ def _filter_participation(store: Store, p: int) -> None:
     )
 
 
-def _store_networks(store: Store, aids: Any, labels: Any, min_size: int) -> None:
-    """Communities -> ``members(aid, network_id)`` and ``networks(network_id, size)``.
+def _communities_of(aids: Any, labels: Any, min_size: int) -> list[Any]:
+    """The communities of at least ``min_size`` accounts, as sorted arrays of aids."""
+    import numpy as np
+
+    aids = np.asarray(aids, dtype=np.int64)
+    labels = np.asarray(labels, dtype=np.int64)
+    if labels.shape[0] == 0:
+        return []
+    sizes = np.bincount(labels)
+    return [np.sort(aids[labels == c]) for c in np.nonzero(sizes >= min_size)[0]]
+
+
+def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any]
+                 ) -> tuple[list[tuple[Any, str, dict[str, float] | None]], dict[int, Any]]:
+    """Group-level evidence (:mod:`cibwatch.groups`): candidate groups that pass the group
+    test on held-out items, merged with the pair-level communities; every account's
+    membership by its evidence with the group (pair-level members keep their network).
+    Returns the networks ``(aids, found_by, best group test)`` and each group-evidence
+    member's test."""
+    from .groups import build_items, find_groups, membership, merge_groups
+
+    params = config.groups
+    build_items(store, params)
+    found = find_groups(store, params, min_size=config.min_size, fdr=config.fdr,
+                        seed=config.seed)
+    inputs = [g for g in pair_groups] + [f["aids"] for f in found]
+    merged, index = merge_groups(inputs)
+    fixed: dict[int, int] = {}
+    for i, g in enumerate(pair_groups):
+        for a in g:
+            fixed[int(a)] = index[i]
+    assign, evidence = membership(store, merged, params, config.fdr, fixed)
+    evidence = {a: e for a, e in evidence.items() if a not in fixed}
+    out: list[tuple[Any, str, dict[str, float] | None]] = []
+    import numpy as np
+
+    for k in range(len(merged)):
+        aids = np.array(sorted(a for a, g in assign.items() if g == k), np.int64)
+        sources = {("pairs" if i < len(pair_groups) else "group") for i, j in
+                   enumerate(index) if j == k}
+        tests = [found[i - len(pair_groups)] for i, j in enumerate(index)
+                 if j == k and i >= len(pair_groups)]
+        best = min(tests, key=lambda f: f["p"]) if tests else None
+        out.append((aids, "+".join(sorted(sources)),
+                    None if best is None else {x: best[x] for x in ("t", "mean", "p", "q")}))
+    return out, evidence
+
+
+def _store_networks(store: Store, networks: list[tuple[Any, str, dict[str, float] | None]],
+                    evidence: dict[int, Any], min_size: int) -> None:
+    """Networks -> ``members(aid, network_id, ...)``, ``networks(network_id, size)`` and
+    ``network_evidence(network_id, found_by, group_t, group_mean, group_p, group_q)``.
 
     Network ids ``N0001``... are given by decreasing size, then by the smallest
-    ``(platform, account_id)`` of the members: stable for the same input.
+    ``(platform, account_id)`` of the members: stable for the same input. A member's
+    ``source`` is ``pairs`` (in the pair-level community), ``group`` (joined by its evidence
+    with the group, :func:`cibwatch.groups.membership`) or ``attached``.
     """
-    t = pa.table({"aid": pa.array(aids, pa.int32()), "community": pa.array(labels, pa.int64())})
-    with store.registered("membership", t):
+    rows: list[dict[str, Any]] = []
+    nets: list[dict[str, Any]] = []
+    for i, (aids, found_by, test) in enumerate(networks):
+        if len(aids) < min_size:
+            continue
+        nets.append({"community": i, "found_by": found_by,
+                     **{f"group_{k}": (None if test is None else float(test[k]))
+                        for k in ("t", "mean", "p", "q")}})
+        for a in aids:
+            ev = evidence.get(int(a))
+            rows.append({"aid": int(a), "community": i,
+                         "source": "group" if ev is not None else "pairs",
+                         "group_posts": None if ev is None else ev["y"],
+                         "period_posts": None if ev is None else ev["d"],
+                         "group_pi": None if ev is None else ev["pi"],
+                         "group_p": None if ev is None else ev["p"],
+                         "group_q": None if ev is None else ev["q"]})
+    schema = pa.schema([("aid", pa.int32()), ("community", pa.int64()), ("source", pa.string()),
+                        ("group_posts", pa.int64()), ("period_posts", pa.int64()),
+                        ("group_pi", pa.float64()), ("group_p", pa.float64()),
+                        ("group_q", pa.float64())])
+    t = pa.Table.from_pylist(rows, schema=schema)
+    nt = pa.Table.from_pylist(nets, schema=pa.schema([
+        ("community", pa.int64()), ("found_by", pa.string()), ("group_t", pa.float64()),
+        ("group_mean", pa.float64()), ("group_p", pa.float64()), ("group_q", pa.float64())]))
+    with store.registered("membership", t), store.registered("membership_nets", nt):
         store.execute(
             f"""
-            CREATE TABLE members AS
+            CREATE OR REPLACE TEMP TABLE network_ids AS
             WITH m AS (
               SELECT m.aid, m.community, ai.platform, ai.account_id
               FROM membership m JOIN account_index ai USING (aid)),
-            c AS (
-              SELECT community, COUNT(*) AS size, MIN((platform, account_id)) AS first
-              FROM m GROUP BY community HAVING COUNT(*) >= {int(min_size)}),
-            n AS (
-              SELECT community, size,
-                     'N' || lpad(CAST(ROW_NUMBER() OVER (ORDER BY size DESC, first) AS VARCHAR),
-                                 4, '0') AS network_id
-              FROM c)
-            SELECT m.aid, n.network_id, FALSE AS attached, CAST(NULL AS DOUBLE) AS attach_p,
-                   CAST(NULL AS DOUBLE) AS attach_q, 0 AS attach_round
-            FROM m JOIN n USING (community)
+            c AS (SELECT community, COUNT(*) AS size, MIN((platform, account_id)) AS first
+                  FROM m GROUP BY community)
+            SELECT community,
+                   'N' || lpad(CAST(ROW_NUMBER() OVER (ORDER BY size DESC, first) AS VARCHAR),
+                               4, '0') AS network_id
+            FROM c;
+            {MEMBERS_DDL};
+            INSERT INTO members
+            SELECT m.aid, n.network_id, FALSE, NULL, NULL, 0, m.source,
+                   m.group_posts, m.period_posts, m.group_pi, m.group_p, m.group_q
+            FROM membership m JOIN network_ids n USING (community)
+            ORDER BY n.network_id, m.aid;
+            CREATE TABLE network_evidence AS
+            SELECT n.network_id, x.found_by, x.group_t, x.group_mean, x.group_p, x.group_q
+            FROM membership_nets x JOIN network_ids n USING (community)
+            ORDER BY n.network_id;
+            DROP TABLE network_ids;
             """
         )
     store.execute(

@@ -355,7 +355,9 @@ def _attach_units(store: Store, units: str, n_units: int, networks: str, n_tests
     if n:
         store.execute(
             f"""
-            INSERT INTO members SELECT aid, network_id, TRUE, p_value, q_value, {int(round_no)}
+            INSERT INTO members (aid, network_id, attached, attach_p, attach_q, attach_round,
+                                 source)
+            SELECT aid, network_id, TRUE, p_value, q_value, {int(round_no)}, 'attached'
             FROM ({new}) ORDER BY aid;
             CREATE OR REPLACE TABLE networks AS
             SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;

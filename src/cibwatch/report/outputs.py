@@ -66,10 +66,37 @@ def _copy_csv(store: Store, sql: str, path: Path) -> None:
         store.execute("SET preserve_insertion_order = false")
 
 
+def _group_tables(store: Store) -> tuple[str, str, str]:
+    """The group-evidence tables of the run, or empty stand-ins (a run without them)."""
+    links = ("group_links" if store.table_exists("group_links") else
+             "(SELECT CAST(NULL AS VARCHAR) AS network_id, 0 AS aid_a, 0 AS aid_b, "
+             "CAST(NULL AS VARCHAR) AS fam, 0 AS n_items, CAST(NULL AS BIGINT) AS first_ts, "
+             "CAST(NULL AS BIGINT) AS last_ts, CAST(NULL AS DOUBLE) AS mean_dt_s, "
+             "CAST(NULL AS STRUCT(pid_a BIGINT, pid_b BIGINT, \"key\" VARCHAR, dt_s DOUBLE)[]) "
+             "AS evidence WHERE FALSE)")
+    items = ("network_items" if store.table_exists("network_items") else
+             "(SELECT CAST(NULL AS VARCHAR) AS network_id, CAST(NULL AS VARCHAR) AS fam, "
+             "CAST(NULL AS VARCHAR) AS item, 0 AS m, 0 AS k, CAST(NULL AS BIGINT) AS first_ts, "
+             "CAST(NULL AS BIGINT) AS last_ts WHERE FALSE)")
+    evidence = ("network_evidence" if store.table_exists("network_evidence") else
+                "(SELECT network_id, 'pairs' AS found_by, CAST(NULL AS DOUBLE) AS group_t, "
+                "CAST(NULL AS DOUBLE) AS group_mean, CAST(NULL AS DOUBLE) AS group_p, "
+                "CAST(NULL AS DOUBLE) AS group_q FROM networks)")
+    return links, items, evidence
+
+
 def _network_tables(store: Store) -> None:
     """Temp tables of per-network and per-member statistics (internal evidence only)."""
     trace_order = {n: i for i, n in enumerate(TRACES)}
     order_case = " ".join(f"WHEN '{n}' THEN {i}" for n, i in trace_order.items())
+    links, items, evidence = _group_tables(store)
+    has_source = "source" in {r[0] for r in store.fetchall(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'members'")}
+    member_group = ("m.source, m.group_posts, m.period_posts, m.group_pi, m.group_p, m.group_q"
+                    if has_source else
+                    "CASE WHEN m.attached THEN 'attached' ELSE 'pairs' END AS source, "
+                    "NULL AS group_posts, NULL AS period_posts, NULL AS group_pi, "
+                    "NULL AS group_p, NULL AS group_q")
     store.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE net_edges AS
@@ -96,7 +123,9 @@ def _network_tables(store: Store) -> None:
                      COUNT(*) AS n_co
               FROM (SELECT network_id, trace, key, aid_a AS aid FROM net_co
                     UNION ALL SELECT network_id, trace, key, aid_b FROM net_co) u
-              GROUP BY network_id, trace, key) k;
+              GROUP BY network_id, trace, key
+              UNION ALL
+              SELECT network_id, 'items:' || fam, item, m, 0 FROM {items}) k;
 
         CREATE OR REPLACE TEMP TABLE net_stats AS
         WITH m AS (
@@ -131,16 +160,35 @@ def _network_tables(store: Store) -> None:
                  string_agg(trace || ': ' || left(replace(key, chr(10), ' '), 80)
                             || ' (' || CAST(n_accounts AS VARCHAR) || ' accounts)', ' | '
                             ORDER BY r) AS top_keys
-          FROM net_keys WHERE r <= 3 GROUP BY network_id)
+          FROM net_keys WHERE r <= 3 GROUP BY network_id),
+        gi AS (
+          SELECT network_id, SUM(n) AS n_items, MIN(first_ts) AS first_ts,
+                 MAX(last_ts) AS last_ts,
+                 string_agg(fam || ' ' || CAST(n AS VARCHAR), ', ' ORDER BY fam) AS item_text
+          FROM (SELECT network_id, fam, COUNT(*) AS n, MIN(first_ts) AS first_ts,
+                       MAX(last_ts) AS last_ts FROM {items} GROUP BY 1, 2) x
+          GROUP BY network_id),
+        gl AS (
+          SELECT network_id, COUNT(DISTINCT (aid_a, aid_b)) AS n_links FROM {links}
+          GROUP BY network_id)
         SELECT m.network_id, 'coordinated' AS assessment, m.size, m.platforms,
-               e.n_edges, round(2.0 * e.n_edges / (m.size * (m.size - 1)), 4) AS density,
+               coalesce(e.n_edges, 0) AS n_edges,
+               round(2.0 * coalesce(e.n_edges, 0) / (m.size * (m.size - 1)), 4) AS density,
                e.min_p, e.max_q, e.evidence_sum,
                round(e.internal_weight / e.n_edges, 4) AS mean_edge_weight,
                round(e.internal_weight / touching.total_weight, 4) AS cohesion,
-               c.n_coactions, c.n_keys, round(c.median_dt_s, 3) AS median_dt_s,
-               c.first_ts, c.last_ts, t.traces, t.trace_text, k.top_keys
-        FROM m JOIN e USING (network_id) JOIN touching USING (network_id)
-        JOIN c USING (network_id) JOIN t USING (network_id) LEFT JOIN k USING (network_id);
+               coalesce(c.n_coactions, 0) AS n_coactions, coalesce(c.n_keys, 0) AS n_keys,
+               round(c.median_dt_s, 3) AS median_dt_s,
+               coalesce(LEAST(c.first_ts, gi.first_ts), c.first_ts, gi.first_ts) AS first_ts,
+               coalesce(GREATEST(c.last_ts, gi.last_ts), c.last_ts, gi.last_ts) AS last_ts,
+               t.traces, t.trace_text, k.top_keys,
+               ev.found_by, ev.group_t, ev.group_mean, ev.group_p, ev.group_q,
+               coalesce(gi.n_items, 0) AS n_items, gi.item_text,
+               coalesce(gl.n_links, 0) AS n_group_links
+        FROM m LEFT JOIN e USING (network_id) LEFT JOIN touching USING (network_id)
+        LEFT JOIN c USING (network_id) LEFT JOIN t USING (network_id)
+        LEFT JOIN k USING (network_id) LEFT JOIN {evidence} ev USING (network_id)
+        LEFT JOIN gi USING (network_id) LEFT JOIN gl USING (network_id);
 
         CREATE OR REPLACE TEMP TABLE member_stats AS
         WITH ends AS (
@@ -161,17 +209,22 @@ def _network_tables(store: Store) -> None:
           SELECT aid, SUM(weight) AS strength, MIN(q_value) AS best_q, MIN(p_value) AS best_p
           FROM (SELECT aid_a AS aid, weight, q_value, p_value FROM net_edges UNION ALL
                 SELECT aid_b, weight, q_value, p_value FROM net_edges) y GROUP BY aid),
+        gd AS (
+          SELECT aid, COUNT(DISTINCT partner) AS group_degree FROM (
+            SELECT aid_a AS aid, aid_b AS partner FROM {links}
+            UNION ALL SELECT aid_b, aid_a FROM {links}) z GROUP BY aid),
         np AS (SELECT aid, COUNT(*) AS n_posts FROM posts GROUP BY aid)
         SELECT m.aid, m.network_id, m.attached, m.attach_p, m.attach_q,
                ai.platform, ai.account_id, a.handle, a.display_name,
-               per.degree, s.strength, np.n_posts, per.n_coacting_posts,
-               round(per.n_coacting_posts / np.n_posts, 4) AS coaction_share,
+               coalesce(per.degree, 0) AS degree, s.strength, np.n_posts,
+               coalesce(per.n_coacting_posts, 0) AS n_coacting_posts,
+               round(coalesce(per.n_coacting_posts, 0) / np.n_posts, 4) AS coaction_share,
                round(per.min_dt_s, 3) AS min_dt_s, per.first_ts, per.last_ts, tr.traces,
-               s.best_p, s.best_q
+               s.best_p, s.best_q, {member_group}, coalesce(gd.group_degree, 0) AS group_degree
         FROM members m JOIN account_index ai USING (aid)
         LEFT JOIN accounts a USING (aid)
         LEFT JOIN per USING (aid) LEFT JOIN tr USING (aid) LEFT JOIN s USING (aid)
-        LEFT JOIN np USING (aid);
+        LEFT JOIN gd USING (aid) LEFT JOIN np USING (aid);
         """
     )
 
@@ -216,16 +269,34 @@ def write_outputs(
                {_g('n.min_p')} AS p_value, {_g('n.max_q')} AS q_value,
                round(n.evidence_sum, 1) AS evidence,
                {_ts('n.first_ts')} AS first_coaction, {_ts('n.last_ts')} AS last_coaction,
-               n.traces, n.top_keys,
+               n.traces, n.top_keys, n.found_by,
+               round(n.group_t, 1) AS group_excess, round(n.group_mean, 1) AS group_expected,
+               {_g('n.group_p')} AS group_p_value, {_g('n.group_q')} AS group_q_value,
+               n.n_items, n.n_group_links,
                coalesce(nullif(a.reasons, '') || '. Coordination: ', 'Coordination: ')
-               || CAST(n.size AS VARCHAR) || ' accounts (' || n.platforms || '), '
-               || CAST(n.n_edges AS VARCHAR) || ' linked pairs (density '
-               || CAST(n.density AS VARCHAR) || '), acting together within the window: '
-               || n.trace_text || '; median time apart ' || CAST(n.median_dt_s AS VARCHAR)
-               || ' s; ' || CAST(round(100 * n.cohesion) AS INTEGER)
-               || ' % of their links stay inside the network'
-               || coalesce('; every link is beyond chance (q <= ' || {_g('n.max_q')}
-                           || ', strongest p = ' || {_g('n.min_p')} || ')', '') AS reasons
+               || CAST(n.size AS VARCHAR) || ' accounts (' || n.platforms || ')'
+               || CASE WHEN n.n_edges > 0 THEN
+                    ', ' || CAST(n.n_edges AS VARCHAR) || ' linked pairs (density '
+                    || CAST(n.density AS VARCHAR) || '), acting together within the window: '
+                    || n.trace_text || '; median time apart '
+                    || CAST(n.median_dt_s AS VARCHAR) || ' s; '
+                    || CAST(round(100 * n.cohesion) AS INTEGER)
+                    || ' % of their links stay inside the network'
+                    || coalesce('; every link is beyond chance (q <= ' || {_g('n.max_q')}
+                                || ', strongest p = ' || {_g('n.min_p')} || ')', '')
+                  ELSE '' END
+               || CASE WHEN n.group_p IS NOT NULL THEN
+                    '; as a group, on items held out from the search, its accounts posted '
+                    || CAST(round(n.group_t) AS BIGINT) || ' times on items another member '
+                    || 'posted on, against ' || CAST(round(n.group_mean, 1) AS VARCHAR)
+                    || ' expected by chance (p = ' || {_g('n.group_p')} || ', q = '
+                    || {_g('n.group_q')} || ')'
+                  ELSE '' END
+               || CASE WHEN n.n_items > 0 THEN
+                    '; ' || CAST(n.n_items AS VARCHAR) || ' items are the network''s own ('
+                    || n.item_text || '), ' || CAST(n.n_group_links AS VARCHAR)
+                    || ' pairs of members posted on the same one'
+                  ELSE '' END AS reasons
         FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
         ORDER BY n.network_id
         """,
@@ -240,10 +311,19 @@ def write_outputs(
                round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
                s.coaction_share, s.min_dt_s,
                {_ts('s.first_ts')} AS first_coaction, {_ts('s.last_ts')} AS last_coaction,
-               s.traces,
-               {_g('coalesce(s.best_p, s.attach_p)')} AS p_value,
-               {_g('coalesce(s.best_q, s.attach_q)')} AS q_value,
-               CASE WHEN s.attached THEN
+               s.traces, s.source, s.group_degree, s.group_posts, s.period_posts,
+               {_g('coalesce(s.best_p, s.attach_p, s.group_p)')} AS p_value,
+               {_g('coalesce(s.best_q, s.attach_q, s.group_q)')} AS q_value,
+               CASE WHEN s.source = 'group' THEN
+                 'joined ' || s.network_id || ' by its evidence with the group: '
+                 || CAST(s.group_posts AS VARCHAR) || ' of its ' || CAST(s.period_posts AS VARCHAR)
+                 || ' posts in the network''s period were on the network''s items, against '
+                 || printf('%.2g', 100 * s.group_pi) || ' % of all posts of the period (p = '
+                 || {_g('s.group_p')} || ', q = ' || {_g('s.group_q')} || '); posted on the same '
+                 || 'item as ' || CAST(s.group_degree AS VARCHAR) || ' other member(s)'
+                 || CASE WHEN s.degree > 0 THEN '; acted together with '
+                    || CAST(s.degree AS VARCHAR) || ' member(s) within the window' ELSE '' END
+               WHEN s.attached THEN
                  'attached to ' || s.network_id || ': its co-actions with the network as a '
                  || 'whole are beyond chance (p = ' || {_g('s.attach_p')} || ', q = '
                  || {_g('s.attach_q')} || ')'
@@ -343,6 +423,38 @@ def _write_edges(store: Store, path: Path) -> None:
         p = np.where(np.isnan(lam), np.nan, poisson_upper_tail(k, np.nan_to_num(lam, nan=1.0)))
         t = t.set_column(t.column_names.index("p_value"), "p_value",
                          pa.array(p, pa.float64(), from_pandas=True))
+    if store.table_exists("group_links"):
+        g = store.arrow(
+            f"""
+            WITH ev AS (
+              SELECT x.network_id, x.aid_a, x.aid_b, x.fam,
+                     list({{'post_id_a': qa.post_id, 'post_id_b': qb.post_id, 'key': x.v.key,
+                            'dt_s': round(x.v.dt_s, 6)}} ORDER BY x.i) AS evidence
+              FROM (SELECT network_id, aid_a, aid_b, fam, unnest(evidence) AS v,
+                           generate_subscripts(evidence, 1) AS i FROM group_links) x
+              JOIN posts qa ON qa.pid = x.v.pid_a JOIN posts qb ON qb.pid = x.v.pid_b
+              GROUP BY x.network_id, x.aid_a, x.aid_b, x.fam)
+            SELECT aa.platform AS platform_a, aa.account_id AS account_id_a,
+                   ab.platform AS platform_b, ab.account_id AS account_id_b,
+                   'items:' || l.fam AS trace, CAST(NULL AS DOUBLE) AS window_s,
+                   l.n_items AS n_coactions, l.n_items AS n_keys,
+                   CAST(NULL AS BIGINT) AS n_posts_a, CAST(NULL AS BIGINT) AS n_posts_b,
+                   round(l.mean_dt_s, 6) AS mean_dt_s,
+                   round(list_min([x.dt_s FOR x IN l.evidence]), 6) AS min_dt_s,
+                   {_ts('l.first_ts')} AS first_coaction, {_ts('l.last_ts')} AS last_coaction,
+                   CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS p_value,
+                   CAST(l.n_items AS DOUBLE) AS weight, CAST(NULL AS DOUBLE) AS pair_p_value,
+                   CAST(NULL AS DOUBLE) AS pair_q_value, l.network_id, ev.evidence
+            FROM group_links l JOIN ev USING (network_id, aid_a, aid_b, fam)
+            JOIN account_index aa ON aa.aid = l.aid_a JOIN account_index ab ON ab.aid = l.aid_b
+            """
+        )
+        if g.num_rows:
+            g = g.cast(t.schema)
+            t = pa.concat_tables([t, g]).sort_by(
+                [("platform_a", "ascending"), ("account_id_a", "ascending"),
+                 ("platform_b", "ascending"), ("account_id_b", "ascending"),
+                 ("trace", "ascending"), ("window_s", "ascending")])
     pq.write_table(t.combine_chunks(), path, compression="zstd")
 
 

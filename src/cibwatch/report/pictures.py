@@ -94,11 +94,16 @@ def _graph(store: Store, nid: str, folder: Path, label: str, seed: int, plt) -> 
         "SELECT m.aid, ai.platform, m.attached FROM members m JOIN account_index ai USING (aid) "
         "WHERE m.network_id = ? ORDER BY m.aid", [nid])
     index = {n[0]: i for i, n in enumerate(nodes)}
+    group = ("UNION ALL SELECT aid_a, aid_b, CAST(sum(n_items) AS DOUBLE) FROM group_links "
+             "WHERE network_id = ? GROUP BY aid_a, aid_b" if store.table_exists("group_links")
+             else "")
     edges = store.fetchall(
-        "SELECT e.aid_a, e.aid_b, coalesce(e.evidence, e.weight) FROM edges e "
+        "SELECT aid_a, aid_b, max(w) FROM ("
+        "SELECT e.aid_a, e.aid_b, coalesce(e.evidence, e.weight) AS w FROM edges e "
         "JOIN members a ON a.aid = e.aid_a JOIN members b ON b.aid = e.aid_b "
         "WHERE a.network_id = ? AND b.network_id = ? AND e.aid_a <> e.aid_b "
-        "ORDER BY e.aid_a, e.aid_b", [nid, nid])
+        f"{group}) x GROUP BY aid_a, aid_b ORDER BY aid_a, aid_b",
+        [nid, nid] + ([nid] if group else []))
     g = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b, _ in edges])
     previous = ig.set_random_number_generator(random.Random(seed))
     try:

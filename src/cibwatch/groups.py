@@ -1,0 +1,586 @@
+"""Group-level evidence: networks whose members are each only weakly linked, but which, as a
+group, act on the same items far beyond chance.
+
+Why. An operation that pushes each message through a different few per cent of a large pool
+of low-activity accounts (Spamouflage's "drops") gives almost every *pair* of its accounts one
+or two co-actions: no pair passes a test with the false discovery rate controlled over all
+pairs (:mod:`cibwatch.significance`), yet the group as a whole shares thousands of items that
+nobody outside it posts. The same holds for template spam posted at random times and for slow
+paraphrase networks that link to their own sites: no timing signal, but rare, exclusive items.
+This module finds such groups, tests each one as a group, and lets accounts join a network by
+their evidence with the group.
+
+**Items.** Every action of every trace run (:mod:`cibwatch.traces`) becomes an *item
+incidence* ``(family, item, account, post)``, without any time window: the same text (an exact
+text and its near-duplicate cluster are one item, ``text``), URL (``url``) and, from the URLs,
+their site (``domain``), hashtag sequence (``hashtag``), media (``media``), reshared post
+(``reshare``) and replied-to post (``reply``). An item's *popularity* ``k`` is the number of
+accounts on it; an account's *degree* the number of its incidences. The rarity of an item is
+what makes it evidence: a 20-word text or a link to an obscure site used by 30 accounts and
+nobody else says a lot about those 30; a headline posted by 400 accounts via a share button
+does not. Rarity enters every step below through ``k``; there is no crowd limit.
+
+**Null model.** A bipartite configuration model: each item's ``k`` places are filled by
+incidences drawn at random from all incidences of its family (within the platform for the
+platform-scoped families ``reshare`` and ``reply``), so every account keeps its activity and
+every item its popularity (Newman, Strogatz and Watts, "Random graphs with arbitrary degree
+distributions", Phys. Rev. E 2001; for bipartite projections Neal, "The backbone of bipartite
+projections", Social Networks 2014, and Saracco et al., "Inferring monopartite projections of
+bipartite networks", New J. Phys. 2017). Under it, the number of members ``m`` of a group G on
+an item of popularity ``k`` is Binomial(k, s), with ``s`` the group's share of the family's
+incidences.
+
+**1. Candidates.** The account x item graph is projected onto accounts with the resource
+allocation weight (each account spreads one unit per item over its co-participants:
+``sum 1 / (k - 1)``; Zhou, Lü and Zhang, "Predicting missing links via local information",
+Eur. Phys. J. B 2009; OSoMe's bipartite projection, Pacheco et al., ICWSM 2021, uses TF-IDF for
+the same purpose). On a popular item each account is paired with at most ``max_partners``
+others (the nearest in a fixed hash order, each with weight ``1 / max_partners``): the hot-key
+bound of :mod:`cibwatch.coaction`, applied before the join, so the cost is at most
+``max_partners`` pairs per incidence and no item is thrown away. Each account then keeps
+only its ``top_links`` strongest links (a k-nearest-neighbour sparsification: an operation's
+members are each other's strongest links, an ordinary account's links are few and weak), which
+bounds the graph at ``top_links`` edges per account. Leiden communities
+(:func:`cibwatch.network.leiden_membership`) of this weak graph are the candidate groups.
+
+**2. The group test, on held-out items.** Communities found on some data look dense on that
+data whatever the truth (selection). So the items are split in two folds by a hash of the
+item; candidates are found on one fold and tested on the other (cross-fitting: the tested
+items played no part in choosing the group). The statistic is the number of member incidences
+beyond the first on each item, ``T = sum_i max(m_i - 1, 0)`` over the held-out items; its
+null mean and variance are sums over items of the Binomial(k, s) moments of ``max(m - 1, 0)``
+(computed from the histogram of ``k``, so every item counts, not only those the group is on).
+The p-value is the upper tail of a negative binomial with that mean and variance (a Poisson
+when the variance does not exceed the mean): conservative for the over-dispersion of items
+that gather several members at once. Benjamini-Hochberg over all candidates of both folds at
+the run's false discovery rate.
+
+**3. Membership.** A tested group's accounts are then decided one by one, on all items (the
+account's choice among groups is accounted for by testing it against every group, with
+Benjamini-Hochberg over accounts x groups). An item is *the group's*, for an account on it,
+when at least ``dominance`` (default one half) of the other accounts on it, and at least
+``min_others`` (default 2), are members. The account's statistic is how many of its posts in
+the group's active period carry at least one of the group's items, ``Y`` of its ``d`` posts;
+under the null its posts are like random posts of the period, of which a share ``pi`` carry one
+(computed over every account, members included: conservative), so ``p = P(Binomial(d, pi) >=
+Y)``. "3 of its 3 posts were on the network's items; 1 post in 480 of the period is" is a
+sentence a reviewer can check. Members that fail are dropped, outsiders that pass join; this is
+repeated (``rounds``) until the membership is stable. Pair-level networks (Leiden on the
+significant pairs) are candidate groups too, with no need of the fold test, and their members
+keep their pair evidence.
+
+Cost (n incidences, M = ``max_partners``): a sort of the incidences per item and fold, a join
+of at most ``n M`` pairs and their aggregation, Leiden on the resulting weak graph (igraph,
+about 1 s per million edges here), then grouped joins of the incidences with the candidate
+memberships: linear in n per round. Measured times are in docs/BENCHMARKS.md.
+
+Limits. Homophily (people who share interests share items) is not in the null; measured on the
+simulated worlds the authentic groups' communities stay far below it (their ``T`` is under its
+null mean) because the null's ``s`` of a large, diffuse community is large, but a small, closed
+community with its own sources (a club sharing its own site) can pass the group test: the
+assessment (:mod:`cibwatch.assess`) is what separates coordination from inauthenticity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import stats
+
+from .errors import ConfigError
+from .network import leiden_membership
+
+if TYPE_CHECKING:
+    from .store import Store
+
+__all__ = ["GroupParams", "FAMILIES", "build_items", "find_groups", "membership",
+           "group_test", "candidate_groups", "group_links", "merge_groups", "ITEM_TABLES"]
+
+#: Item families and the traces they come from (``domain`` is derived from ``url``).
+FAMILIES: Final[dict[str, tuple[str, ...]]] = {
+    "text": ("text_exact", "text_near"),
+    "url": ("url",),
+    "domain": ("url",),
+    "hashtag": ("hashtag_seq",),
+    "media": ("media",),
+    "reshare": ("reshare",),
+    "reply": ("reply",),
+}
+#: Families whose items are platform ids: their null is counted within the platform.
+PLATFORM_SCOPED: Final = ("reshare", "reply")
+
+#: Tables this stage writes.
+ITEM_TABLES: Final = ("items", "item_sizes", "group_candidates", "group_tests", "group_links",
+                      "network_items")
+
+
+@dataclass(frozen=True)
+class GroupParams:
+    """Parameters of the group-evidence stage.
+
+    Parameters
+    ----------
+    families:
+        Item families used (default all of :data:`FAMILIES`; a family whose trace did not run
+        has no items).
+    max_partners:
+        On an item with more accounts than this, each account is paired with at most this
+        many of them when candidates are proposed (default 30: an operation's drop through 30
+        accounts is joined in full; the cost is at most this many pairs per incidence). The
+        tests always use every incidence.
+    top_links:
+        Links kept per account in the weak graph of the candidate search (default 15).
+    resolution:
+        Leiden resolution of the candidate search (default 1.0, modularity).
+    dominance, min_others:
+        An item is a group's, for an account on it, when at least ``dominance`` of the other
+        accounts on it, and at least ``min_others`` of them, are members (defaults 0.5 and 2).
+    rounds:
+        Most rounds of the membership test (default 3; it stops when nothing changes).
+    margin_days:
+        A group's active period is the span of its items' posts, widened by this many days on
+        each side (default 7); posts outside it do not count for or against an account (a
+        repurposed account's past life keeps out of it).
+    min_share:
+        Least share of an account's posts in the period that must be on the group's items for
+        it to join (default 0: the test alone decides).
+    """
+
+    families: tuple[str, ...] = tuple(FAMILIES)
+    max_partners: int = 30
+    top_links: int = 15
+    resolution: float = 1.0
+    dominance: float = 0.5
+    min_others: int = 2
+    rounds: int = 3
+    margin_days: float = 7.0
+    min_share: float = 0.0
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.families if f not in FAMILIES]
+        if unknown:
+            raise ConfigError(f"unknown item famil{'y' if len(unknown) == 1 else 'ies'} "
+                              f"{unknown}", remedy="choosing from: " + ", ".join(FAMILIES))
+        if self.max_partners < 1 or self.top_links < 1:
+            raise ConfigError("max_partners and top_links must be at least 1")
+        if not 0 < self.dominance <= 1:
+            raise ConfigError("dominance must be in (0, 1]")
+        if self.min_others < 1 or self.rounds < 1:
+            raise ConfigError("min_others and rounds must be at least 1")
+
+
+def _fam_list(params: GroupParams) -> str:
+    return ", ".join(f"'{f}'" for f in params.families)
+
+
+def build_items(store: Store, params: GroupParams | None = None) -> int:
+    """``items(fam, item, aid, pid, ts, stratum)``: one row per post and item, from the run's
+    ``actions`` (and ``near_text`` for the text family); ``item_sizes(fam, item, stratum, k,
+    fold)``: each item's popularity and fold. Returns the number of incidences."""
+    params = params or GroupParams()
+    near = ("LEFT JOIN near_text nt ON nt.norm = a.key" if store.table_exists("near_text")
+            else "LEFT JOIN (SELECT CAST(NULL AS VARCHAR) AS norm, CAST(NULL AS VARCHAR) AS rep "
+                 "WHERE FALSE) nt ON nt.norm = a.key")
+    parts = {
+        "text": f"SELECT 'text' AS fam, coalesce(nt.rep, a.key) AS item, a.aid, a.pid, a.ts "
+                f"FROM actions a {near} WHERE a.trace = 'text_exact' "
+                f"UNION ALL SELECT 'text', key, aid, pid, ts FROM actions "
+                f"WHERE trace = 'text_near'",
+        "url": "SELECT 'url', key, aid, pid, ts FROM actions WHERE trace = 'url'",
+        "domain": "SELECT 'domain', regexp_extract(key, '^[a-z]+://([^/?#]+)', 1), aid, pid, ts "
+                  "FROM actions WHERE trace = 'url'",
+        "hashtag": "SELECT 'hashtag', key, aid, pid, ts FROM actions WHERE trace = 'hashtag_seq'",
+        "media": "SELECT 'media', key, aid, pid, ts FROM actions WHERE trace = 'media'",
+        "reshare": "SELECT 'reshare', key, aid, pid, ts FROM actions WHERE trace = 'reshare'",
+        "reply": "SELECT 'reply', key, aid, pid, ts FROM actions WHERE trace = 'reply'",
+    }
+    union = " UNION ALL ".join(f"({parts[f]})" for f in params.families)
+    scoped = ", ".join(f"'{f}'" for f in PLATFORM_SCOPED)
+    store.execute(
+        f"""
+        CREATE OR REPLACE TABLE items AS
+        SELECT DISTINCT t.fam, t.item, t.aid, t.pid, t.ts,
+               CASE WHEN t.fam IN ({scoped}) THEN ai.platform ELSE '' END AS stratum
+        FROM ({union}) AS t JOIN account_index ai USING (aid)
+        WHERE t.item IS NOT NULL AND t.item <> '';
+        CREATE OR REPLACE TABLE item_sizes AS
+        SELECT fam, item, any_value(stratum) AS stratum, COUNT(DISTINCT aid) AS k,
+               CAST(('0x' || left(md5(fam || chr(31) || item), 8))::BIGINT % 2 AS INTEGER)
+               AS fold
+        FROM items GROUP BY fam, item;
+        """
+    )
+    return int(store.scalar("SELECT count(*) FROM items"))
+
+
+def _incidence_sql(fold: int | None = None) -> str:
+    """Distinct (account, item) incidences with the item's size and fold."""
+    where = "" if fold is None else f"WHERE s.fold = {int(fold)}"
+    return f"""
+        SELECT i.fam, i.item, i.stratum, i.aid, s.k, s.fold
+        FROM (SELECT DISTINCT fam, item, stratum, aid FROM items) i
+        JOIN item_sizes s USING (fam, item) {where}
+    """
+
+
+def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
+    """The weak account graph of the items of ``fold`` (all items when None): per pair, the
+    resource-allocation weight. On an item of k accounts, account x is paired with the
+    ``max_partners`` accounts after it in a fixed hash order (all of them when ``k - 1 <=
+    max_partners``), each pair weighing ``1 / min(k - 1, max_partners)``."""
+    m = int(max_partners)
+    return f"""
+        WITH inc AS (
+          SELECT fam, item, aid, k,
+                 ROW_NUMBER() OVER (PARTITION BY fam, item
+                                    ORDER BY md5(CAST(aid AS VARCHAR) || item), aid) - 1 AS rn
+          FROM ({_incidence_sql(fold)}) WHERE k >= 2),
+        b AS (SELECT *, CAST(floor(rn / {m}) AS BIGINT) AS rb FROM inc),
+        pairs AS (
+          SELECT x.aid AS ax, y.aid AS ay, 1.0 / LEAST(x.k - 1, {m}) AS w
+          FROM b x JOIN (SELECT b.*, b.rb - o.off AS jrb FROM b
+                         CROSS JOIN (VALUES (0), (1)) AS o(off)) y
+            ON x.fam = y.fam AND x.item = y.item AND x.rb = y.jrb
+          WHERE y.rn > x.rn AND y.rn - x.rn <= {m}),
+        w AS (SELECT LEAST(ax, ay) AS aid_a, GREATEST(ax, ay) AS aid_b, SUM(w) AS weight
+              FROM pairs GROUP BY 1, 2),
+        ends AS (   -- each account's strongest links (ties by the other account)
+          SELECT aid_a, aid_b, weight, ROW_NUMBER() OVER (PARTITION BY aid_a
+                 ORDER BY weight DESC, aid_b) AS r FROM w
+          UNION ALL
+          SELECT aid_a, aid_b, weight, ROW_NUMBER() OVER (PARTITION BY aid_b
+                 ORDER BY weight DESC, aid_a) FROM w)
+        SELECT aid_a, aid_b, any_value(weight) AS weight FROM ends
+        WHERE r <= {int(top_links)} GROUP BY aid_a, aid_b
+    """
+
+
+def candidate_groups(store: Store, fold: int | None, params: GroupParams, min_size: int,
+                     seed: int) -> pa.Table:
+    """Leiden communities (of at least ``min_size`` accounts) of the weak graph of ``fold``:
+    ``(aid, gid)``."""
+    edges = store.arrow(projection_sql(fold, params.max_partners, params.top_links) + " ORDER BY aid_a, aid_b")
+    aids, labels = leiden_membership(edges, resolution=params.resolution, seed=seed)
+    if labels.shape[0] == 0:
+        return pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64())})
+    sizes = np.bincount(labels)
+    keep = sizes[labels] >= min_size
+    return pa.table({"aid": pa.array(aids[keep], pa.int32()),
+                     "gid": pa.array(labels[keep], pa.int64())})
+
+
+def _excess_moments(k: np.ndarray, s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance of ``max(m - 1, 0)`` for ``m ~ Binomial(k, s)``."""
+    p0 = (1.0 - s) ** k
+    em = k * s
+    mean = em - 1.0 + p0
+    second = k * s * (1.0 - s) + (em - 1.0) ** 2 - p0  # E[(m-1)^2] - P(m = 0)
+    return mean, np.maximum(second - mean ** 2, 0.0)
+
+
+def excess_tail(t: float, mean: float, var: float) -> float:
+    """P(T >= t) for a count with ``mean`` and ``var``: negative binomial when over-dispersed,
+    else Poisson."""
+    if t <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    if var > mean * (1 + 1e-9):
+        r = mean * mean / (var - mean)
+        return float(stats.nbinom.sf(t - 1, r, mean / var))
+    return float(stats.poisson.sf(t - 1, mean))
+
+
+def group_test(store: Store, groups: pa.Table, fold: int | None,
+               params: GroupParams) -> dict[int, dict[str, float]]:
+    """The group test (module docstring, step 2) of every group of ``groups(aid, gid)`` on the
+    items of ``fold``: gid -> {t, mean, var, p}."""
+    fams = _fam_list(params)
+    where = "TRUE" if fold is None else f"s.fold = {int(fold)}"
+    with store.registered("grp", groups):
+        t_obs = dict(store.fetchall(
+            f"""
+            SELECT gid, SUM(m - 1) FROM (
+              SELECT g.gid, i.fam, i.item, COUNT(*) AS m
+              FROM ({_incidence_sql(fold)}) i JOIN grp g USING (aid)
+              WHERE i.fam IN ({fams}) GROUP BY 1, 2, 3 HAVING COUNT(*) >= 2)
+            GROUP BY gid
+            """))
+        shares = store.fetchall(
+            f"""
+            SELECT g.gid, i.fam, i.stratum, COUNT(*) FROM ({_incidence_sql(fold)}) i
+            JOIN grp g USING (aid) WHERE i.fam IN ({fams}) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            """)
+    totals = {(f, s): int(n) for f, s, n in store.fetchall(
+        f"SELECT fam, stratum, COUNT(*) FROM ({_incidence_sql(fold)}) WHERE fam IN ({fams}) "
+        "GROUP BY 1, 2")}
+    hist: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+    rows = store.fetchall(
+        f"SELECT fam, stratum, k, COUNT(*) FROM item_sizes s WHERE {where} AND k >= 2 "
+        f"AND fam IN ({fams}) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    for f, s, k, c in rows:
+        hist.setdefault((f, s), (np.empty(0), np.empty(0)))
+        ks, cs = hist[(f, s)]
+        hist[(f, s)] = (np.append(ks, float(k)), np.append(cs, float(c)))
+    mean: dict[int, float] = {}
+    var: dict[int, float] = {}
+    for gid, f, s, n in shares:
+        if (f, s) not in hist:
+            continue
+        ks, cs = hist[(f, s)]
+        mu, v = _excess_moments(ks, int(n) / totals[(f, s)])
+        mean[gid] = mean.get(gid, 0.0) + float((cs * mu).sum())
+        var[gid] = var.get(gid, 0.0) + float((cs * v).sum())
+    out: dict[int, dict[str, float]] = {}
+    for gid in sorted(set(pc.unique(groups.column("gid")).to_pylist())):
+        t = float(t_obs.get(gid, 0))
+        mu = mean.get(gid, 0.0)
+        v = max(var.get(gid, 0.0), mu)
+        out[int(gid)] = {"t": t, "mean": mu, "var": v, "p": excess_tail(t, mu, v)}
+    return out
+
+
+def _bh(p: np.ndarray, m: int) -> np.ndarray:
+    """Benjamini-Hochberg q-values of ``p`` among ``m >= len(p)`` hypotheses."""
+    n = p.shape[0]
+    if n == 0:
+        return p
+    order = np.lexsort((np.arange(n), p))
+    ranked = p[order] * m / np.arange(1, n + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty(n)
+    out[order] = np.minimum(q, 1.0)
+    return out
+
+
+def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
+                seed: int) -> list[dict[str, Any]]:
+    """Candidate groups of both folds that pass the group test on the other fold (BH over all
+    candidates at ``fdr``): ``[{fold, gid, aids, t, mean, p, q}]``, strongest first. Also
+    writes ``group_candidates(fold, gid, aid)`` and ``group_tests(fold, gid, size, t, mean,
+    var, p, q, passed)``."""
+    found: list[dict[str, Any]] = []
+    cand_tables = []
+    for fold in (0, 1):
+        cand = candidate_groups(store, fold, params, min_size, seed)
+        if cand.num_rows == 0:
+            continue
+        res = group_test(store, cand, 1 - fold, params)
+        cand_tables.append(cand.append_column("fold", pa.array([fold] * cand.num_rows,
+                                                               pa.int32())))
+        aids = cand.column("aid").to_numpy()
+        gids = cand.column("gid").to_numpy()
+        for gid, r in res.items():
+            found.append({"fold": fold, "gid": gid, "aids": np.sort(aids[gids == gid]), **r})
+    p = np.array([f["p"] for f in found])
+    q = _bh(p, len(found))
+    for f, qv in zip(found, q, strict=True):
+        f["q"] = float(qv)
+    store.execute("CREATE OR REPLACE TABLE group_tests (fold INTEGER, gid BIGINT, size INTEGER, "
+                  "t DOUBLE, mean DOUBLE, var DOUBLE, p DOUBLE, q DOUBLE, passed BOOLEAN)")
+    if found:
+        tests = pa.Table.from_pylist(
+            [{"fold": f["fold"], "gid": f["gid"], "size": len(f["aids"]), "t": f["t"],
+              "mean": f["mean"], "var": f["var"], "p": f["p"], "q": f["q"],
+              "passed": f["q"] <= fdr} for f in found])
+        with store.registered("gt_rows", tests):
+            store.execute("INSERT INTO group_tests SELECT fold, gid, size, t, mean, var, p, q, "
+                          "passed FROM gt_rows ORDER BY fold, gid")
+    cands = (pa.concat_tables(cand_tables) if cand_tables else
+             pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64()),
+                       "fold": pa.array([], pa.int32())}))
+    with store.registered("gc_rows", cands):
+        store.execute("CREATE OR REPLACE TABLE group_candidates AS "
+                      "SELECT fold, gid, aid FROM gc_rows ORDER BY fold, gid, aid")
+    passed = [f for f in found if f["q"] <= fdr]
+    passed.sort(key=lambda f: (f["p"], -len(f["aids"]), f["fold"], f["gid"]))
+    return passed
+
+
+def merge_groups(groups: list[np.ndarray], min_overlap: float = 0.5
+                 ) -> tuple[list[np.ndarray], list[int]]:
+    """Union groups that share at least ``min_overlap`` of the larger one's accounts: the same
+    operation found on both folds, or by pairs and by the group test. (A small group inside a
+    large one stays apart: the membership test then gives each account to the group its
+    evidence fits best.) Returns the merged groups and, per input group, its merged index."""
+    n = len(groups)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = groups[i], groups[j]
+            big = max(len(a), len(b))
+            if big and np.intersect1d(a, b, assume_unique=True).shape[0] >= min_overlap * big:
+                parent[find(j)] = find(i)
+    roots = sorted({find(i) for i in range(n)})
+    pos = {r: j for j, r in enumerate(roots)}
+    index = [pos[find(i)] for i in range(n)]
+    merged = [np.unique(np.concatenate([groups[i] for i in range(n) if index[i] == j]))
+              for j in range(len(roots))]
+    return merged, index
+
+
+def membership(store: Store, groups: list[np.ndarray], params: GroupParams, fdr: float,
+               fixed: dict[int, int] | None = None) -> tuple[dict[int, int], dict[int, dict[str, Any]]]:
+    """Decide every account's membership of ``groups`` (module docstring, step 3), repeating
+    until stable (at most ``params.rounds`` times). ``fixed``: accounts whose group is given
+    (pair-level members: aid -> group index), kept whatever their test says.
+
+    Returns ``(assignment, evidence)``: aid -> group index, and per assigned account its test
+    (``y`` posts on the group's items of ``d`` in the period, ``pi``, ``p``, ``q``)."""
+    fixed = dict(fixed or {})
+    current = [np.asarray(g, dtype=np.int64) for g in groups]
+    assign: dict[int, int] = dict(fixed)
+    evidence: dict[int, dict[str, Any]] = {}
+    n_accounts = int(store.scalar("SELECT count(DISTINCT aid) FROM items") or 0)
+    for _ in range(params.rounds):
+        rows = _member_rows(store, current, params)
+        if rows.num_rows == 0:
+            break
+        gid = rows.column("gid").to_numpy()
+        aid = rows.column("aid").to_numpy()
+        y = rows.column("y").to_numpy().astype(float)
+        d = rows.column("d").to_numpy().astype(float)
+        pi = rows.column("pi").to_numpy().astype(float)
+        p = stats.binom.sf(y - 1, d, pi)
+        if params.min_share > 0:
+            p = np.where(y / np.maximum(d, 1) >= params.min_share, p, 1.0)
+        q = _bh(p, max(len(p), n_accounts * max(1, len(current))))
+        best: dict[int, tuple[float, int, int]] = {}
+        for i in np.lexsort((gid, p)):
+            a = int(aid[i])
+            if a in best or q[i] > fdr:
+                continue
+            best[a] = (float(p[i]), int(gid[i]), int(i))
+        new_assign = {a: g for a, (_, g, _) in best.items()}
+        for a, g in fixed.items():
+            new_assign[a] = g
+        new_groups = [np.array(sorted(a for a, g in new_assign.items() if g == k), np.int64)
+                      for k in range(len(current))]
+        evidence = {a: {"y": int(y[i]), "d": int(d[i]), "pi": float(pi[i]),
+                        "p": float(p[i]), "q": float(q[i])} for a, (_, _, i) in best.items()}
+        stable = new_assign == assign
+        assign = new_assign
+        current = new_groups
+        if stable:
+            break
+    return assign, evidence
+
+
+def _member_rows(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa.Table:
+    """Per (group, account) with at least one post on the group's items: ``y``, ``d`` and the
+    group's ``pi`` (module docstring, step 3)."""
+    gids = np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(groups)]) \
+        if groups else np.empty(0, np.int64)
+    aids = np.concatenate(groups) if groups else np.empty(0, np.int64)
+    grp = pa.table({"gid": pa.array(gids, pa.int64()), "aid": pa.array(aids, pa.int32())})
+    margin = float(params.margin_days) * 86400e6
+    fams = _fam_list(params)
+    with store.registered("mgrp", grp):
+        return store.arrow(
+            f"""
+            WITH inc AS (SELECT DISTINCT fam, item, aid FROM items WHERE fam IN ({fams})),
+            gi AS (   -- items with at least min_others members
+              SELECT g.gid, i.fam, i.item, COUNT(*) AS m
+              FROM inc i JOIN mgrp g USING (aid) GROUP BY 1, 2, 3
+              HAVING COUNT(*) >= {int(params.min_others)}),
+            gk AS (SELECT gi.*, s.k FROM gi JOIN item_sizes s USING (fam, item)),
+            flag AS (   -- posts on the group's items, from their poster's point of view
+              SELECT gk.gid, it.aid, it.pid, it.ts
+              FROM gk JOIN items it ON it.fam = gk.fam AND it.item = gk.item
+              LEFT JOIN mgrp g ON g.gid = gk.gid AND g.aid = it.aid
+              WHERE gk.k >= 2
+                AND gk.m - CASE WHEN g.aid IS NULL THEN 0 ELSE 1 END >= {int(params.min_others)}
+                AND (gk.m - CASE WHEN g.aid IS NULL THEN 0 ELSE 1 END)
+                    >= {float(params.dominance)} * (gk.k - 1)),
+            period AS (
+              SELECT f.gid, MIN(f.ts) - {margin} AS t0, MAX(f.ts) + {margin} AS t1
+              FROM flag f SEMI JOIN mgrp g ON g.gid = f.gid AND g.aid = f.aid GROUP BY f.gid),
+            fin AS (
+              SELECT f.* FROM flag f JOIN period pr USING (gid)
+              WHERE f.ts BETWEEN pr.t0 AND pr.t1),
+            y AS (SELECT gid, aid, COUNT(DISTINCT pid) AS y FROM fin GROUP BY 1, 2),
+            yall AS (SELECT gid, COUNT(DISTINCT pid) AS n FROM fin GROUP BY 1),
+            posts_in AS (
+              SELECT pr.gid, COUNT(*) AS n FROM period pr JOIN posts p
+                ON epoch_us(p.created_at) BETWEEN pr.t0 AND pr.t1 GROUP BY 1),
+            d AS (
+              SELECT y.gid, y.aid, COUNT(*) AS d FROM y JOIN period pr USING (gid)
+              JOIN posts p ON p.aid = y.aid AND epoch_us(p.created_at) BETWEEN pr.t0 AND pr.t1
+              GROUP BY 1, 2)
+            SELECT y.gid, y.aid, LEAST(y.y, d.d) AS y, d.d,
+                   yall.n / posts_in.n AS pi
+            FROM y JOIN d USING (gid, aid) JOIN yall USING (gid) JOIN posts_in USING (gid)
+            ORDER BY y.gid, y.aid
+            """
+        )
+
+
+def group_links(store: Store, params: GroupParams) -> int:
+    """``network_items(network_id, fam, item, m, k, first_ts, last_ts)``: the items that are a
+    network's (at least ``dominance`` of the accounts on them, and two or more, are members),
+    and ``group_links(network_id, aid_a, aid_b, fam, n_items, first_ts, last_ts, mean_dt_s,
+    evidence)``: for every network of ``members``, the pairs of members that posted on the
+    same one of the network's items (at least ``dominance`` of the accounts on it, and two or
+    more, are members), per family; ``evidence`` lists up to five examples (both posts, the
+    item and the time apart). On an item with many members each member is paired with at most
+    ``max_partners`` others (as in the candidate search). These are the links of a network
+    found by group evidence: each weak, together beyond chance. Returns the number of rows."""
+    m = int(params.max_partners)
+    fams = _fam_list(params)
+    store.execute(
+        f"""
+        CREATE OR REPLACE TABLE network_items AS
+        WITH mi AS (
+          SELECT mb.network_id, i.fam, i.item, COUNT(DISTINCT i.aid) AS m,
+                 MIN(i.ts) AS first_ts, MAX(i.ts) AS last_ts
+          FROM items i JOIN members mb USING (aid) WHERE i.fam IN ({fams})
+          GROUP BY 1, 2, 3 HAVING COUNT(DISTINCT i.aid) >= 2)
+        SELECT mi.network_id, mi.fam, mi.item, mi.m, s.k, mi.first_ts, mi.last_ts
+        FROM mi JOIN item_sizes s USING (fam, item)
+        WHERE mi.m >= {float(params.dominance)} * s.k
+        ORDER BY network_id, fam, item;
+        CREATE OR REPLACE TABLE group_links AS
+        WITH inc AS (
+          SELECT fam, item, aid, MIN(pid) AS pid, MIN(ts) AS ts FROM items
+          WHERE fam IN ({fams}) GROUP BY fam, item, aid),
+        own AS (SELECT network_id, fam, item FROM network_items),
+        r AS (
+          SELECT o.network_id, o.fam, o.item, i.aid, i.pid, i.ts,
+                 ROW_NUMBER() OVER (PARTITION BY o.network_id, o.fam, o.item
+                                    ORDER BY md5(CAST(i.aid AS VARCHAR) || o.item), i.aid) - 1
+                 AS rn
+          FROM own o JOIN inc i USING (fam, item)
+          JOIN members mb ON mb.aid = i.aid AND mb.network_id = o.network_id),
+        b AS (SELECT *, CAST(floor(rn / {m}) AS BIGINT) AS rb FROM r),
+        p AS (
+          SELECT x.network_id, x.fam, x.item,
+                 CASE WHEN x.aid < y.aid THEN x.aid ELSE y.aid END AS aid_a,
+                 CASE WHEN x.aid < y.aid THEN y.aid ELSE x.aid END AS aid_b,
+                 CASE WHEN x.aid < y.aid THEN x.pid ELSE y.pid END AS pid_a,
+                 CASE WHEN x.aid < y.aid THEN y.pid ELSE x.pid END AS pid_b,
+                 LEAST(x.ts, y.ts) AS t0, GREATEST(x.ts, y.ts) AS t1, abs(x.ts - y.ts) AS dt
+          FROM b x JOIN (SELECT b.*, b.rb - o.off AS jrb FROM b
+                         CROSS JOIN (VALUES (0), (1)) AS o(off)) y
+            ON x.network_id = y.network_id AND x.fam = y.fam AND x.item = y.item
+           AND x.rb = y.jrb
+          WHERE y.rn > x.rn AND y.rn - x.rn <= {m})
+        SELECT network_id, aid_a, aid_b, fam, COUNT(*) AS n_items, MIN(t0) AS first_ts,
+               MAX(t1) AS last_ts, AVG(dt) / 1e6 AS mean_dt_s,
+               min_by({{'pid_a': pid_a, 'pid_b': pid_b, 'key': item, 'dt_s': dt / 1e6}},
+                      (dt, pid_a, pid_b, item), 5) AS evidence
+        FROM p GROUP BY network_id, aid_a, aid_b, fam
+        ORDER BY network_id, aid_a, aid_b, fam
+        """
+    )
+    return int(store.scalar("SELECT count(*) FROM group_links"))
