@@ -332,9 +332,9 @@ def group_test(store: Store, groups: pa.Table, fold: int | None,
         if (f, s) not in hist:
             continue
         ks, cs = hist[(f, s)]
-        mu, v = _excess_moments(ks, int(n) / totals[(f, s)])
-        mean[gid] = mean.get(gid, 0.0) + float((cs * mu).sum())
-        var[gid] = var.get(gid, 0.0) + float((cs * v).sum())
+        mu_k, v_k = _excess_moments(ks, int(n) / totals[(f, s)])
+        mean[gid] = mean.get(gid, 0.0) + float((cs * mu_k).sum())
+        var[gid] = var.get(gid, 0.0) + float((cs * v_k).sum())
     out: dict[int, dict[str, float]] = {}
     for gid in sorted(set(pc.unique(groups.column("gid")).to_pylist())):
         t = float(t_obs.get(gid, 0))
