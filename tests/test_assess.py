@@ -235,37 +235,86 @@ def _office_clock() -> PostingClock:
     return PostingClock().fit(office_posts(8, lunch_per_hour=1))
 
 
+BASELINE = {"office_mu": 0.3, "office_rho": 0.1, "far_location": 0.2, "generated": 0.02,
+            "image_shared": 0.02, "bio_shared": 0.02, "repurposed": 0.02}
+
+
+def _office(inside: int, per_member: list[int]) -> dict[str, Any]:
+    return {"inside": inside, "posts": np.array(per_member, float)}
+
+
 def test_two_families_make_an_influence_operation() -> None:
-    facts = {"size": 10, "platforms": 2, "clock": _office_clock(),
-             "creation": {"batched": True, "batch": 8, "created_known": 10, "generated": False},
+    facts = {"size": 10, "platforms": 2, "clock": _office_clock(), "baseline": BASELINE,
+             "office": _office(380, [40] * 10),
+             "creation": {"batch": 8, "created_known": 10, "window_share": 0.01,
+                          "windows": 100.0},
              "traces": {"text_near": 40, "url_seed": 3}, "commercial_share": 0.0}
     v = decide("N1", facts)
     assert v.assessment == "inauthentic" and v.kind == "influence_operation"
-    assert v.families == ["accounts", "timing"] and v.score == 0.75
+    assert v.families == ["accounts", "timing"]
+    assert v.family_strength["timing"] == 30.0  # 95 % in office hours against 30 %: capped
+    assert 10 < v.family_strength["accounts"] < 15  # 8 of 10 in a day holding 1 %, x 100 days
+    assert v.score == 0.5  # two families at 10 or more, over 40
     assert v.utc_offset == 8.0
     codes = v.codes().split(";")
     assert "T0150.008" in codes and "T0084.001" in codes and "T0119.002" in codes
-    assert "UTC+8" in v.reason_text() and "8 of 10 accounts were created" in v.reason_text()
+    text = v.reason_text()
+    assert "UTC+8" in text and "8 of 10 accounts were created" in text
+    assert "very strong" in text and "against the data's accounts" in text
+
+
+def test_no_cliff_at_the_weekend_limit() -> None:
+    # 94 % in weekday office hours of UTC+3 with 6 % at weekends: the retweet ring of the
+    # independent world, which fell off the former 5 % weekend limit
+    clock = _office_clock()
+    facts = {"size": 45, "clock": clock, "baseline": BASELINE,
+             "office": _office(int(0.94 * 45 * 30), [30] * 45),
+             "identity": {"bio_repeated": 45, "image_reused": 0}}
+    v = decide("R", facts)
+    assert v.family_strength["timing"] >= 10 and "shift_clock" in [r.code for r in v.reasons]
+    assert v.assessment == "inauthentic" and v.families == ["identity", "timing"]
+    # weaker and weaker office clocks give weaker and weaker evidence, never a jump to zero
+    strengths = []
+    for share in (0.95, 0.8, 0.6, 0.45, 0.35):
+        f = {**facts, "office": _office(int(share * 45 * 30), [30] * 45)}
+        strengths.append(decide("R", f).family_strength.get("timing", 0.0))
+    assert strengths == sorted(strengths, reverse=True) and strengths[-1] < 2 < strengths[2]
 
 
 def test_one_family_is_only_coordination() -> None:
-    v = decide("N2", {"size": 10, "clock": _office_clock(), "traces": {"reshare": 50}})
+    v = decide("N2", {"size": 10, "clock": _office_clock(), "baseline": BASELINE,
+                      "office": _office(380, [40] * 10), "traces": {"reshare": 50}})
     assert v.assessment == "coordinated" and v.kind == "coordination"
-    assert v.families == ["timing"] and v.score == 0.5
+    assert v.families == ["timing"] and v.score == 0.25
+
+
+def test_a_rate_the_data_shows_anyway_is_no_evidence() -> None:
+    # 3 of 10 members with generated handles: strong where 2 % of handles are generated,
+    # nothing where 30 % are
+    cr = {"generated_handles": 3, "handles": 10, "members": 10}
+    rare = decide("G", {"size": 10, "creation": cr, "baseline": BASELINE})
+    common = decide("G", {"size": 10, "creation": cr,
+                          "baseline": {**BASELINE, "generated": 0.3}})
+    assert rare.family_strength["accounts"] > 3
+    assert "accounts" not in common.family_strength  # under the reporting floor
 
 
 def test_commerce_makes_spam() -> None:
-    facts = {"size": 20, "creation": {"batched": True, "batch": 20, "created_known": 20,
-                                      "generated": True, "generated_handles": 20, "members": 20},
-             "identity": {"bios": True, "bio_repeated": 20}, "commercial_share": 0.9}
+    facts = {"size": 20, "baseline": BASELINE,
+             "creation": {"batch": 20, "created_known": 20, "window_share": 0.01,
+                          "windows": 50.0, "generated_handles": 20, "handles": 20,
+                          "members": 20},
+             "identity": {"bio_repeated": 20}, "commercial_share": 0.9}
     v = decide("S", facts)
     assert v.assessment == "inauthentic" and v.kind == "spam"
     assert "T0150.008" in v.codes()
 
 
 def test_disclosed_automation_is_not_inauthentic() -> None:
-    facts = {"size": 12, "clock": _office_clock(),
-             "creation": {"batched": True, "batch": 12, "created_known": 12, "generated": False},
+    facts = {"size": 12, "clock": _office_clock(), "baseline": BASELINE,
+             "office": _office(400, [40] * 12),
+             "creation": {"batch": 12, "created_known": 12, "window_share": 0.01,
+                          "windows": 10.0},
              "disclosed_share": 1.0}
     v = decide("B", facts)
     assert v.assessment == "coordinated" and v.kind == "disclosed_automation"
@@ -273,7 +322,8 @@ def test_disclosed_automation_is_not_inauthentic() -> None:
 
 
 def test_location_mismatch_is_identity_evidence() -> None:
-    facts = {"size": 6, "clock": _office_clock(), "claimed_offsets": [-5, -5, 0, -5, 8]}
+    facts = {"size": 6, "clock": _office_clock(), "baseline": BASELINE,
+             "office": _office(230, [40] * 6), "claimed_offsets": [-5, -5, 0, -5, 8]}
     v = decide("L", facts)
     assert v.families == ["identity", "timing"] and v.assessment == "inauthentic"
     assert "4 of 5 members" in v.reason_text()

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from .clock import AccountRhythms, PostingClock, city_offset
+from .baseline import Baseline
+from .clock import AccountRhythms, PostingClock, _weekday_hour, city_offset
 from .creation import GENERATED_HANDLE, CreationBatches
 from .engagement import InwardEngagement
 from .identity import IdentityReuse
@@ -51,8 +52,10 @@ class AssessParams:
 
     Parameters
     ----------
-    min_families:
-        Independent families of evidence needed for ``inauthentic`` (default 2).
+    min_families, min_strength:
+        Independent families of evidence needed for ``inauthentic`` (default 2), each with at
+        least this strength (``-log10 p`` against the data's baseline; default 2, p <= 0.01:
+        :mod:`.verdict`).
     period_margin_days:
         The clock is read on the members' posts from this many days before the network's first
         co-action to as many after its last (default 7): a repurposed account's past life keeps
@@ -63,6 +66,7 @@ class AssessParams:
     """
 
     min_families: int = 2
+    min_strength: float = 2.0
     period_margin_days: float = 7.0
     min_commercial: float = 0.5
     clock: PostingClock = field(default_factory=PostingClock)
@@ -71,6 +75,7 @@ class AssessParams:
     creation: CreationBatches = field(default_factory=CreationBatches)
     identity: IdentityReuse = field(default_factory=IdentityReuse)
     engagement: InwardEngagement = field(default_factory=InwardEngagement)
+    baseline: Baseline = field(default_factory=Baseline)
 
 
 def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, Any]]:
@@ -81,28 +86,42 @@ def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, An
     ):
         facts[nid].update(size=int(size), platforms=int(n_platforms))
     margin = params.period_margin_days * DAY_S * 1e6
-    # the clock, on the members' posts around the network's co-actions
+    base = params.baseline.fit(store)
+    rates = {"office_mu": base.office_mu_ if base.office_accounts_ >= 10 else None,
+             "office_rho": base.office_rho_ if base.office_accounts_ >= 10 else None,
+             "far_location": base.far_location_ if base.far_location_n_ >= 20 else None,
+             "generated": base.generated_, "image_shared": base.image_shared_,
+             "bio_shared": base.bio_shared_, "repurposed": base.repurposed_}
+    for nid in facts:
+        facts[nid]["baseline"] = rates
+    group_span = ("UNION ALL SELECT network_id, first_ts, last_ts FROM network_items"
+                  if store.table_exists("network_items") else "")
+    # the clock, on the members' posts around the network's co-actions and items
     t = store.arrow(
         f"""
-        WITH span AS (
-          SELECT m.network_id, min(LEAST(c.ts_a, c.ts_b)) - {margin} AS t0,
-                 max(GREATEST(c.ts_a, c.ts_b)) + {margin} AS t1
+        WITH ev AS (
+          SELECT m.network_id, LEAST(c.ts_a, c.ts_b) AS t0, GREATEST(c.ts_a, c.ts_b) AS t1
           FROM coactions c JOIN members m ON m.aid = c.aid_a
           JOIN members m2 ON m2.aid = c.aid_b AND m2.network_id = m.network_id
-          GROUP BY m.network_id)
-        SELECT m.network_id, epoch(p.created_at) AS t
+          {group_span}),
+        span AS (SELECT network_id, min(t0) - {margin} AS t0, max(t1) + {margin} AS t1
+                 FROM ev GROUP BY network_id)
+        SELECT m.network_id, m.aid, epoch(p.created_at) AS t
         FROM members m JOIN posts p USING (aid) LEFT JOIN span s USING (network_id)
         WHERE s.t0 IS NULL OR epoch_us(p.created_at) BETWEEN s.t0 AND s.t1
-        ORDER BY m.network_id, t
+        ORDER BY m.network_id, t, m.aid
         """
     )
     nids = t.column("network_id").to_numpy(zero_copy_only=False)
     times = t.column("t").to_numpy()
+    aids = t.column("aid").to_numpy()
     if nids.shape[0]:
         cuts = np.nonzero(nids[1:] != nids[:-1])[0] + 1
-        for seg_n, seg_t in zip(np.split(nids, cuts), np.split(times, cuts), strict=True):
+        for seg_n, seg_t, seg_a in zip(np.split(nids, cuts), np.split(times, cuts),
+                                       np.split(aids, cuts), strict=True):
             clock = PostingClock(**_params(params.clock)).fit(seg_t)
             facts[str(seg_n[0])]["clock"] = clock
+            facts[str(seg_n[0])]["office"] = _office_counts(clock, seg_t, seg_a)
     for nid, locs in store.fetchall(
         "SELECT m.network_id, list(a.location) FROM members m JOIN accounts a USING (aid) "
         "GROUP BY 1"
@@ -120,15 +139,39 @@ def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, An
     rhythms = AccountRhythms(**_params(params.rhythms)).fit(store)
     for nid, r in rhythms.results_.items():
         facts[nid]["rhythms"] = {**r, "baseline": rhythms.baseline_,
+                                 "accounts": rhythms.judged_,
                                  "min_posts": rhythms.min_posts,
                                  "max_per_day": rhythms.max_per_day}
     creation = CreationBatches(**_params(params.creation)).fit(store)
     for nid, r in creation.results_.items():
-        facts[nid]["creation"] = {**r, "window_hours": creation.window_hours}
+        start = r.get("batch_start")
+        facts[nid]["creation"] = {
+            **r, "window_hours": creation.window_hours,
+            "window_share": (base.creation_window_share(start, creation.window_hours)
+                             if start is not None else 1.0),
+            "windows": base.creation_windows(creation.window_hours)}
     for nid, r in IdentityReuse(**_params(params.identity)).fit(store).results_.items():
         facts[nid]["identity"] = r
     for nid, r in InwardEngagement(**_params(params.engagement)).fit(store).results_.items():
         facts[nid]["engagement"] = r
+    for nid, share in store.fetchall(
+        """
+        WITH eng AS (SELECT aid, platform FROM posts
+                     WHERE reshare_of IS NOT NULL OR reply_to IS NOT NULL),
+        plat AS (SELECT DISTINCT m.network_id, ai.platform FROM members m
+                 JOIN account_index ai USING (aid))
+        SELECT pl.network_id,
+               count(*) FILTER (WHERE m.network_id = pl.network_id) / count(*)
+        FROM plat pl JOIN eng e ON e.platform = pl.platform LEFT JOIN members m USING (aid)
+        GROUP BY pl.network_id
+        """
+    ):
+        if "engagement" in facts[nid]:
+            facts[nid]["engagement"]["expected_share"] = float(share)
+    if store.table_exists("network_items"):
+        for nid, fam, n in store.fetchall(
+                "SELECT network_id, fam, count(*) FROM network_items GROUP BY 1, 2"):
+            facts[nid].setdefault("items", {})[fam] = int(n)
     for nid, trace, n in store.fetchall(
         """
         SELECT m.network_id, c.trace, count(DISTINCT (c.pid_a, c.pid_b))
@@ -157,6 +200,19 @@ def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, An
     return facts
 
 
+def _office_counts(clock: PostingClock, times: np.ndarray, aids: np.ndarray
+                   ) -> dict[str, Any]:
+    """Posts in the clock's weekday working hours (at its best offset) and each member's
+    number of posts: the input of the office test (:func:`.verdict.office_tail`)."""
+    if not clock.fitted_:
+        return {"inside": 0, "posts": np.zeros(0)}
+    day, hour = _weekday_hour(np.asarray(times, float) + clock.offset_ * 3600)
+    inside = (day < 5) & (((hour >= clock.work_start) & (hour < clock.lunch_start))
+                          | ((hour >= clock.lunch_end) & (hour < clock.work_end)))
+    _, counts = np.unique(aids, return_counts=True)
+    return {"inside": int(inside.sum()), "posts": counts.astype(float)}
+
+
 def _params(obj: Any) -> dict[str, Any]:
     from dataclasses import fields
 
@@ -169,7 +225,8 @@ def assess(store: Store, params: AssessParams | None = None) -> dict[str, Verdic
     ``account_flags(aid, repurposed)``; returns the verdicts."""
     params = params or AssessParams()
     facts = _network_facts(store, params)
-    verdicts = {nid: decide(nid, f, params.min_families, params.min_commercial)
+    verdicts = {nid: decide(nid, f, params.min_families, params.min_commercial,
+                            params.min_strength)
                 for nid, f in sorted(facts.items())}
     rows = {
         "network_id": list(verdicts),
@@ -178,6 +235,7 @@ def assess(store: Store, params: AssessParams | None = None) -> dict[str, Verdic
         "score": [v.score for v in verdicts.values()],
         "utc_offset": [v.utc_offset for v in verdicts.values()],
         "families": [";".join(v.families) for v in verdicts.values()],
+        "strengths": [v.strengths() for v in verdicts.values()],
         "disarm": [v.codes() for v in verdicts.values()],
         "reasons": [v.reason_text() for v in verdicts.values()],
         "clock": [facts[n]["clock"].describe() if "clock" in facts[n] else None
@@ -186,6 +244,7 @@ def assess(store: Store, params: AssessParams | None = None) -> dict[str, Verdic
     table = pa.table(rows, schema=pa.schema([
         ("network_id", pa.string()), ("assessment", pa.string()), ("kind", pa.string()),
         ("score", pa.float64()), ("utc_offset", pa.float64()), ("families", pa.string()),
+        ("strengths", pa.string()),
         ("disarm", pa.string()), ("reasons", pa.string()), ("clock", pa.string())]))
     flags = pa.table({"aid": pa.array([a for f in facts.values() for a in f["_repurposed_aids"]],
                                       pa.int32())})

@@ -272,6 +272,7 @@ class AccountRhythms:
     min_accounts: int = 3
     results_: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
     baseline_: float = field(default=float("nan"), init=False)
+    judged_: int = field(default=0, init=False)
 
     def fit(self, store: Store) -> AccountRhythms:
         """Judge the members of every network; ``baseline_`` is the share of all accounts
@@ -297,6 +298,7 @@ class AccountRhythms:
         per_day = acc.column("n").to_numpy() / np.maximum(acc.column("days").to_numpy(), 1)
         heavy = (per_day > self.max_per_day) & ~restless  # machine volume, if not restless
         self.baseline_ = float(restless.mean()) if n_acc else float("nan")
+        self.judged_ = int(n_acc)
         self.results_ = {}
         nets = acc.column("network_id").combine_chunks().dictionary_encode()
         codes = nets.indices.to_numpy(zero_copy_only=False)

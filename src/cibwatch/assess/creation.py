@@ -83,6 +83,7 @@ class CreationBatches:
                 "batched": (known > 0 and batch >= self.min_batch
                             and batch / known >= self.min_share),
                 "generated_handles": generated,
+                "handles": len(handles),
                 "generated": (bool(handles) and generated >= self.min_generated_accounts
                               and generated / len(handles) >= self.min_generated),
             }

@@ -263,7 +263,7 @@ def write_outputs(
         f"""
         SELECT n.network_id, coalesce(a.assessment, 'coordinated') AS assessment,
                coalesce(a.kind, 'coordination') AS kind, coalesce(a.score, 0.0) AS score,
-               n.size, n.platforms, a.utc_offset, a.clock, a.disarm,
+               n.size, n.platforms, a.strengths, a.utc_offset, a.clock, a.disarm,
                n.n_edges, n.density,
                n.mean_edge_weight, n.cohesion, n.n_coactions, n.n_keys, n.median_dt_s,
                {_g('n.min_p')} AS p_value, {_g('n.max_q')} AS q_value,
@@ -462,7 +462,8 @@ def assessments_sql(store: Store) -> str:
     if store.table_exists("assessments"):
         return "assessments"
     return ("(SELECT CAST(NULL AS VARCHAR) AS network_id, NULL AS assessment, NULL AS kind, "
-            "CAST(NULL AS DOUBLE) AS score, CAST(NULL AS DOUBLE) AS utc_offset, "
+            "CAST(NULL AS DOUBLE) AS score, CAST(NULL AS VARCHAR) AS strengths, "
+            "CAST(NULL AS DOUBLE) AS utc_offset, "
             "CAST(NULL AS VARCHAR) AS clock, CAST(NULL AS VARCHAR) AS disarm, "
             "CAST(NULL AS VARCHAR) AS reasons WHERE FALSE)")
 
