@@ -270,7 +270,8 @@ def expand(store: Store, seeds: list[Seed], config: ExpandConfig | None = None,
     seed_table = pa.table({"aid": pa.array([r["aid"] for r in resolved], pa.int32()),
                            "line": pa.array([r["line"] for r in resolved], pa.int64()),
                            "how": pa.array([r["how"] for r in resolved], pa.string())})
-    for t in ("members", "networks", "assessments", "account_flags", "expansion"):
+    for t in ("members", "networks", "assessments", "account_flags", "expansion",
+              "network_evidence", "group_links", "network_items"):
         store.execute(f"DROP TABLE IF EXISTS {t}")
     with store.registered("seed_accounts", seed_table):
         store.execute(
@@ -287,14 +288,25 @@ def expand(store: Store, seeds: list[Seed], config: ExpandConfig | None = None,
     n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows") or 1)
     if resolved and dcfg.significance:
         _communities(store, dcfg)
+        first = 1
+        if dcfg.group_evidence:
+            with reporter.task("Group evidence around the seeds", total=None):
+                n = _group_hop(store, dcfg, config.fdr_used, [r["aid"] for r in resolved])
+            if n:
+                per_hop[1] = n
+                first = 2
         with reporter.task("Expanding hop by hop", total=config.max_hops) as task:
-            for hop in range(1, config.max_hops + 1):
+            for hop in range(first, config.max_hops + 1):
                 n = _hop(store, n_windows, config.fdr_used, hop)
                 task.advance()
                 if n == 0:
                     break
                 per_hop[hop] = n
     store.execute("DROP TABLE IF EXISTS communities")
+    if resolved and dcfg.significance and dcfg.group_evidence:
+        from .groups import group_links
+
+        group_links(store, dcfg.groups)
     _expansion_table(store)
     if dcfg.assess and resolved:
         from .assess import assess
@@ -305,6 +317,46 @@ def expand(store: Store, seeds: list[Seed], config: ExpandConfig | None = None,
     return ExpandResult(run=run_result(store, dcfg, counts, n_attached), seeds=seeds,
                         problems=list(problems or []),
                         resolved=resolved, unresolved=unresolved, per_hop=per_hop)
+
+
+def _group_hop(store: Store, config: DetectConfig, fdr: float, seeds: list[int]) -> int:
+    """Group evidence from the seeds (:mod:`cibwatch.groups`): the communities of the weak
+    item graph that the seeds, together, belong to join them; then every account's
+    membership of the grown set is decided by its evidence with it (the seeds are kept).
+    The accounts that join are hop 1. Returns how many."""
+    from .groups import build_items, candidate_groups, linked_communities, membership
+
+    params = config.groups
+    if not store.table_exists("items"):
+        build_items(store, params)
+    comms = candidate_groups(store, None, params, config.min_size, config.seed)
+    seed_arr = np.array(sorted(set(seeds)), np.int64)
+    linked = linked_communities(store, seed_arr, comms, params, fdr)
+    gids = comms.column("gid").to_numpy()
+    aids = comms.column("aid").to_numpy()
+    group = np.unique(np.concatenate([seed_arr] + [aids[gids == g] for g in linked]))
+    assign, ev = membership(store, [group], params, fdr, {int(a): 0 for a in seed_arr})
+    new = [a for a in sorted(assign) if a not in set(seed_arr.tolist())]
+    if not new:
+        return 0
+    rows = pa.table({"aid": pa.array(new, pa.int32()),
+                     "p": pa.array([ev[a]["p"] for a in new], pa.float64()),
+                     "q": pa.array([ev[a]["q"] for a in new], pa.float64()),
+                     "y": pa.array([ev[a]["y"] for a in new], pa.int64()),
+                     "d": pa.array([ev[a]["d"] for a in new], pa.int64()),
+                     "pi": pa.array([ev[a]["pi"] for a in new], pa.float64())})
+    with store.registered("group_new", rows):
+        store.execute(
+            f"""
+            INSERT INTO members (aid, network_id, attached, attach_p, attach_q, attach_round,
+                                 source, group_posts, period_posts, group_pi, group_p, group_q)
+            SELECT aid, '{NETWORK_ID}', TRUE, p, q, 1, 'group', y, d, pi, p, q FROM group_new
+            ORDER BY aid;
+            CREATE OR REPLACE TABLE networks AS
+            SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;
+            """
+        )
+    return len(new)
 
 
 def _hop(store: Store, n_windows: int, fdr: float, hop: int) -> int:

@@ -103,7 +103,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = ["GroupParams", "FAMILIES", "build_items", "find_groups", "membership",
-           "group_test", "candidate_groups", "group_links", "merge_groups", "ITEM_TABLES"]
+           "group_test", "candidate_groups", "group_links", "merge_groups", "linked_communities",
+           "ITEM_TABLES"]
 
 #: Item families and the traces they come from (``domain`` is derived from ``url``).
 FAMILIES: Final[dict[str, tuple[str, ...]]] = {
@@ -620,3 +621,34 @@ def group_links(store: Store, params: GroupParams) -> int:
         """
     )
     return int(store.scalar("SELECT count(*) FROM group_links"))
+
+
+def linked_communities(store: Store, unit: np.ndarray, communities: pa.Table,
+                       params: GroupParams, fdr: float) -> list[int]:
+    """The communities of ``communities(aid, gid)`` that the accounts ``unit`` (an
+    expansion's seeds), taken together, belong to: the membership test of step 3 with the
+    unit's posts pooled (``Y`` of its ``d`` posts in the community's period on the
+    community's items, against the share ``pi`` of all posts of the period), Benjamini-Hochberg
+    over the communities at ``fdr``. Returns their ids, strongest first."""
+    gids = communities.column("gid").to_numpy()
+    aids = communities.column("aid").to_numpy()
+    order = sorted(set(gids.tolist()))
+    groups = [np.sort(aids[gids == g]).astype(np.int64) for g in order]
+    if not groups:
+        return []
+    rows = _member_rows(store, groups, params)
+    mine = np.isin(rows.column("aid").to_numpy(), np.asarray(unit))
+    gid = rows.column("gid").to_numpy()[mine]
+    y = rows.column("y").to_numpy()[mine].astype(float)
+    d = rows.column("d").to_numpy()[mine].astype(float)
+    pi = rows.column("pi").to_numpy()[mine].astype(float)
+    found = []
+    for g in np.unique(gid):
+        sel = gid == g
+        p = float(stats.binom.sf(y[sel].sum() - 1, d[sel].sum(), pi[sel][0]))
+        found.append((p, int(g)))
+    if not found:
+        return []
+    p = np.array([f[0] for f in found])
+    q = _bh(p, len(groups))
+    return [order[g] for (pv, g), qv in sorted(zip(found, q, strict=True)) if qv <= fdr]
