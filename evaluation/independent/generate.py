@@ -117,7 +117,7 @@ def build(seed=1, scale=1.0, days=60, comeback=False, comeback_days=21, start="2
 
     # ---------------------------------------------------------------- authentic people
     organic = people.make("organic", S(3900, 10), PersonSpec())
-    params["organic"] = dict(activity="lognormal(median 24 posts/60d, sigma 1.45) x platform factor",
+    params["organic"] = dict(activity="lognormal(median 27 posts/60d, sigma 1.45) x platform factor",
                              multi_platform_p=0.22, friend_share_of_interactions=0.3,
                              topic_share_of_interactions=0.65, action_mix=dict(twitter=[.42, .33, .25],
                              facebook=[.5, .2, .3], tiktok=[.25, .03, .72], youtube=[.04, 0, .96], reddit=[.18, 0, .82]))
@@ -185,7 +185,7 @@ def build(seed=1, scale=1.0, days=60, comeback=False, comeback_days=21, start="2
     params["op_ring"] = dict(leaders=len(ringlog["leaders"]), leader_posts=ringlog["leader_posts"],
                              reshare_delay_s="lognormal(median 18 s) clipped to 2-60 s",
                              participation="0.60-0.95 per member", shift="09:00-18:00 UTC+3, lunch 13-14",
-                             weekend_rate_factor=0.09, shared_bio=OP.TO.RING_BIO)
+                             weekend_rate_factor=0.11, shared_bio=OP.TO.RING_BIO)
     dopp_accts, n_dopp = OP.doppelganger(w, S(70, 4), popular)
     params["op_doppelganger"] = dict(lifetime_days="2-6", posts_each="5-25", reply_share=0.7,
                                      redirect_link_share=0.75, cartoon_image_share=0.6,

@@ -156,7 +156,7 @@ def _mentions(s):
     out = []
     for tok in s.split():
         if tok.startswith("@") and len(tok) > 1:
-            m = tok[1:].rstrip(".,!?)")
+            m = tok[1:].rstrip(".,!?):;'\"")
             if m and m not in out:
                 out.append(m)
     return out
@@ -545,7 +545,22 @@ STATE_NEWS = ["Spokesperson: the US should stop interfering in China's internal 
               "Giant panda twins celebrate their first birthday",
               "Live: press conference of the Foreign Ministry",
               "High-speed rail line opens, cutting travel time by half",
-              "Global South voices back win-win cooperation"]
+              "Global South voices back win-win cooperation",
+              "{prov} opens {n} new schools in rural areas", "Video: sunrise over the terraces of {prov}",
+              "{country} and China sign {n} cooperation agreements", "Spokesperson on {country}'s remarks: {stance}",
+              "{prov}'s {ind} exports up {n}% year on year", "Belt and Road: new rail link connects {prov} with {country}",
+              "Commentary: {country} should {advice}", "Tourism boom in {prov} during the holiday",
+              "China's new energy vehicles sell {n}0,000 units in {month}", "Photos: {prov} in bloom"]
+STATE_SLOTS = dict(prov=["Yunnan", "Xinjiang", "Tibet", "Guangxi", "Sichuan", "Hainan", "Guizhou", "Gansu", "Fujian",
+                         "Zhejiang", "Inner Mongolia", "Qinghai"],
+                   country=["Kenya", "Brazil", "Serbia", "Indonesia", "Pakistan", "Hungary", "Egypt", "Argentina",
+                            "the Philippines", "the US", "Japan", "Australia", "the UK", "Germany"],
+                   stance=["respect facts", "stop the smears", "a serious violation", "we firmly oppose it",
+                           "mind your own business", "welcome dialogue"],
+                   ind=["solar panel", "tea", "fruit", "textile", "battery", "electronics"],
+                   advice=["stop playing geopolitical games", "respect China's sovereignty", "choose dialogue over confrontation",
+                           "look at its own human rights record"],
+                   month=["April", "May", "June"])
 STATE_ACCTS = [("ChinaHorizonTV", "China Horizon TV", "Official account of China Horizon TV, a state-affiliated broadcaster. "
                 "News and views from China to the world."),
                ("HorizonDaily", "Horizon Daily", "State-affiliated newspaper. Follow us for news from China."),
@@ -582,7 +597,9 @@ def state_media(w, n_accts):
                 t = clock.to_utc(d, (7 + r.u() * 16) * HOUR, 8.0)
                 if t >= clock.end:
                     continue
-                s = r.choice(STATE_NEWS).replace("{g}", f"{r.randint(48, 55) / 10:.1f}")
+                s = r.choice(STATE_NEWS).replace("{g}", f"{r.randint(48, 55) / 10:.1f}").replace("{n}", str(r.randint(3, 40)))
+                for k, vs in STATE_SLOTS.items():
+                    s = s.replace("{" + k + "}", r.choice(vs))
                 if a.platform == "youtube":
                     j = w.add_post(a, t, s, [], [], [], ["vid_" + r.hexs(16)], lang="en", weight=2.0, topic=_tid("china_affairs"))
                 else:

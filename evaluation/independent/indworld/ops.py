@@ -39,7 +39,8 @@ def shifted(t, tz, shift, lo_ok=True):
     a, (l0, l1), b = shift
     h = local_hour(t, tz)
     if l0 <= h < l1:
-        return int(t + (l1 - h) * HOUR)
+        # work resumes after lunch: keep the spread, shifted by the length of the break
+        return int(t + (l1 - l0) * HOUR)
     return t
 
 
@@ -813,7 +814,7 @@ def ring(w: World, n: int, popular):
     for d in range(clock.total_days):
         wk = is_workday(clock.local_date(d), RU_HOLIDAYS, RU_MAKEUP)
         for L in leaders:
-            lam = 2.0 if wk else 2.0 * 0.09
+            lam = 2.0 if wk else 2.0 * 0.11
             for _ in range(r.poisson(lam)):
                 t = sample_shift_time(r, clock, d, MSK, RU_PROFILE)
                 s = TO.RING_LEAD[r.randint(len(TO.RING_LEAD))].replace("{p}", str(r.randint(20, 45))).replace(
@@ -826,7 +827,7 @@ def ring(w: World, n: int, popular):
                 n_lp += 1
                 _ring_burst(w, [m for m in members if m is not L], j, t)
         # amplify an outside post about once per workday (and rarely at weekends)
-        if r.chance(0.9 if wk else 0.08) and popular is not None:
+        if r.chance(0.9 if wk else 0.1) and popular is not None:
             t = sample_shift_time(r, clock, d, MSK, RU_PROFILE)
             j = pick_recent_popular(w, popular, t, 6 * HOUR)
             if j >= 0 and w.p_topic[j] in (T_POL, T_WORLD):

@@ -92,7 +92,7 @@ class PersonSpec:
         self.interests = None      # list of (topic, weight) forced/boosted
         self.n_interests = (1, 4)
         self.platforms = PLATFORM_SHARE
-        self.activity_median = 24.0
+        self.activity_median = 27.0
         self.activity_sigma = 1.45
         self.multi_platform_p = 0.22
         self.url_p = (0.04, 0.35)  # range of per-account chance a post carries a news link
@@ -156,6 +156,7 @@ class People:
             kind = "night" if r.chance(spec.night_p) else "normal"
             wd, we = rhythm(r, kind)
             act = r.lognormal(spec.activity_median, spec.activity_sigma)
+            act = min(act, 1000.0 * r.lognormal(1.0, 0.25))  # even the heaviest users sleep
             img = r.hexs(16)
             site = None
             if r.chance(spec.site_p):

@@ -295,27 +295,73 @@ CLOSERS = ["", "", "", "", "", "", "", " lol", " 😂", " 😭", " 🙃", " ❤�
            "!!", "...", " 🤷", " 👀", " smh", " 🥲", " fr", " haha", " 💯", " 🙏", " 😅",
            ". That's it, that's the post", ". Thoughts?", ". Send help", ". Anyway"]
 
-PERSONAL = ["Monday again. Coffee first, people later", "Can't sleep. Again.",
-            "Finally some sunshine", "Who else is working late tonight", "Rainy day, blanket, tea",
-            "Best part of my day was a stranger's dog", "Need a vacation from my vacation",
-            "Cleaned the whole apartment and now I can't find anything",
-            "Why is it always the printer", "Traffic was brutal this morning",
-            "Happy birthday to my best friend", "New week new me (probably not)",
-            "Mood: {A}", "Groceries cost how much now?", "My plants are thriving, unlike me",
-            "Started journaling. Day {N}", "Been a long week", "Tiny win: I went outside",
-            "Nap was {A}", "Just booked a dentist appointment, adulting", "Weekend plans: nothing. Perfect",
-            "Made it through another Monday", "It's {N} degrees and I'm melting",
-            "Missed the bus by 5 seconds", "Family dinner tonight", "Power's out, see you all never",
-            "First day at the new job tomorrow!", "Moving day. Never again.",
-            "Sunsets from my balcony never get old", "Wifi down, existential crisis up",
-            "Anyone else's phone battery dying by noon?", "Just ran into my old teacher lol",
-            "Found a $20 bill in my winter coat", "The neighbors are drilling at 8am on a Sunday",
-            "Learning to bake bread. Attempt #{N}", "Cancelled plans, ordered pizza",
-            "Back from the hospital, all good, thanks for the messages",
-            "Thinking about getting a tattoo", "Can't believe it's already {MONTH}",
-            "Laundry mountain defeated", "Road trip playlist suggestions?",
-            "My kid just beat me at chess", "Grateful for good friends today",
-            "Someone please explain taxes to me", "Hot chocolate season isn't over if I say so"]
+PERSONAL = ["Monday again. {DRINK} first, people later", "Can't sleep. {REASON}", "Finally some {WEATHER}",
+            "Who else is {WORKING} tonight", "{WEATHER_ADJ} day, blanket, {DRINK}", "Best part of my day was {GOOD}",
+            "Need a vacation from my vacation", "Cleaned the whole {ROOM} and now I can't find my {THING}",
+            "Why is it always the {THING}", "Traffic on {ROAD} was brutal this morning",
+            "Happy birthday to my {PERSON}!", "New week new me (probably not)", "Mood: {A}",
+            "{FOOD} costs how much now?", "My plants are thriving, unlike me", "Started journaling. Day {N}",
+            "Been a long {SPAN}", "Tiny win: {WIN}", "Nap was {A}", "Just booked {APPT}, adulting",
+            "Weekend plans: {PLAN}", "Made it through another {WEEKDAY}", "It's {N} degrees and I'm {FEEL}",
+            "Missed the bus by {N} seconds", "{MEAL} with {PERSONS} tonight", "Power's out, see you all never",
+            "First day at the new job {WHEN}!", "Moving day. Never again.", "{VIEW} never gets old",
+            "Wifi down, existential crisis up", "Anyone else's phone dying by {TIME}?", "Just ran into my old {PERSON2} lol",
+            "Found ${N} in my {POCKET}", "The neighbors are {NOISE} at {TIME} on a {WEEKDAY}",
+            "Learning to {SKILL}. Attempt #{N}", "Cancelled plans, ordered {FOOD}",
+            "Back from the {PLACE}, all good, thanks for the messages",
+            "Thinking about getting a {IMPULSE}", "Can't believe it's already {MONTH}", "{CHORE} mountain defeated",
+            "{PLAN_Q} suggestions?", "My {PERSON} just beat me at {GAME}", "Grateful for {GOOD2} today",
+            "Someone please explain {HARD} to me", "{DRINK} number {N} and it's not even noon",
+            "Spent {N} minutes looking for my {THING}. It was in my hand", "The {PLACE} was packed today",
+            "Walked {N}k steps today and my feet hate me", "{PERSONS} are coming over and the {ROOM} is a mess",
+            "Remember when {WEEKDAY}s were fun", "Sun's out. {WEATHER_ACT}", "Rain again. {RAIN_ACT}",
+            "Trying a new {FOOD} place near {WORKPLACE}", "Three {DRINK}s deep and still tired",
+            "Got my {THING} fixed finally", "Hot take: {FOOD} is overrated", "Forgot my {THING} at {WORKPLACE}. Again",
+            "Today's soundtrack: {GENRE}", "Listening to {GENRE} and cleaning the {ROOM}"]
+SLOTS = {
+    "DRINK": ["coffee", "tea", "matcha", "espresso", "iced coffee", "chai", "green tea", "cold brew", "hot chocolate"],
+    "REASON": ["Again.", "Brain won't shut up.", "Too hot.", "The neighbor's dog again.", "Too much coffee.",
+               "3am thoughts.", "Thinking about work.", "Help."],
+    "WEATHER": ["sunshine", "rain", "snow", "blue sky", "warm weather", "cool air", "spring weather"],
+    "WEATHER_ADJ": ["Rainy", "Grey", "Cold", "Slow", "Lazy", "Windy"],
+    "WORKING": ["working late", "still awake", "on night shift", "studying", "doing taxes", "watching the game"],
+    "GOOD": ["a stranger's dog", "a free coffee", "my niece's drawing", "a good hair day", "finding my keys",
+             "an old friend calling", "the sunset", "a nap"],
+    "GOOD2": ["good friends", "my family", "my coworkers", "sunshine", "my dog", "small things", "my mom"],
+    "ROOM": ["apartment", "kitchen", "garage", "closet", "house", "desk", "car"],
+    "THING": ["printer", "charger", "keys", "headphones", "remote", "wallet", "glasses", "laptop", "umbrella", "badge"],
+    "ROAD": ["the highway", "the bridge", "Main Street", "the ring road", "the 405", "the M25", "the freeway"],
+    "PERSON": ["best friend", "sister", "brother", "mom", "dad", "husband", "wife", "partner", "kid", "grandma",
+               "roommate"],
+    "PERSON2": ["teacher", "boss", "neighbor", "classmate", "coach", "ex"],
+    "PERSONS": ["the in-laws", "friends", "my parents", "the cousins", "coworkers", "the neighbors"],
+    "FOOD": ["pizza", "sushi", "tacos", "ramen", "eggs", "avocado", "a burger", "pho", "curry", "a sandwich", "butter"],
+    "MEAL": ["Family dinner", "Brunch", "Lunch", "BBQ", "Dinner", "Game night"],
+    "SPAN": ["week", "day", "month", "shift", "semester", "quarter"],
+    "WIN": ["I went outside", "I drank water", "inbox zero", "I finished a book", "I called my mom", "I cooked"],
+    "APPT": ["a dentist appointment", "a haircut", "a doctor's appointment", "the car service", "an eye test"],
+    "PLAN": ["nothing. Perfect", "sleep", "hiking if it doesn't rain", "laundry and regret", "my cousin's wedding",
+             "the farmers market", "a movie marathon"],
+    "WEEKDAY": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "FEEL": ["melting", "freezing", "not okay", "thriving", "confused"],
+    "WHEN": ["tomorrow", "today", "on Monday", "next week"],
+    "VIEW": ["The sunset from my balcony", "The morning walk by the river", "This view from the office",
+             "The city lights at night", "My commute over the bridge"],
+    "TIME": ["noon", "8am", "7am", "lunchtime", "midnight", "6am"],
+    "POCKET": ["winter coat", "old jeans", "car", "bag", "jacket"],
+    "NOISE": ["drilling", "mowing", "partying", "hammering", "singing"],
+    "SKILL": ["bake bread", "knit", "skateboard", "code", "play guitar", "speak Spanish", "draw", "swim"],
+    "PLACE": ["hospital", "vet", "DMV", "airport", "mall", "gym", "beach", "park", "library"],
+    "IMPULSE": ["tattoo", "puppy", "new haircut", "motorbike", "second cat", "bike"],
+    "CHORE": ["Laundry", "Dishes", "Email", "Paperwork", "Ironing"],
+    "PLAN_Q": ["Road trip playlist", "Book", "Podcast", "Dinner", "Weekend", "Netflix"],
+    "GAME": ["chess", "Mario Kart", "cards", "Scrabble", "FIFA", "Uno"],
+    "HARD": ["taxes", "crypto", "the offside rule", "mortgages", "TikTok", "my own feelings"],
+    "WEATHER_ACT": ["Park time", "Beach time", "Ice cream time", "Windows open", "Picnic"],
+    "RAIN_ACT": ["Soup weather", "Staying in", "Movie day", "So much for the picnic"],
+    "WORKPLACE": ["work", "the office", "school", "campus", "the station", "home"],
+    "GENRE": ["90s hip hop", "lofi beats", "old Motown", "Taylor Swift", "jazz", "techno", "my dad's rock records"],
+}
 
 REPLIES = ["This is so true", "lol same", "Exactly this", "Hard disagree", "Source?",
            "Came here to say this", "😂😂😂", "Not you too", "This made my day", "Wait what",
@@ -352,6 +398,8 @@ MONTHS = ["April", "May", "June", "July"]
 # --------------------------------------------------------------------------
 LANG = {
     "es": dict(
+        open=['Bueno, ', 'Ay, ', 'Jaja ', 'Hoy: ', 'Oigan, ', 'Uff, ', 'En fin, ', 'Neta, '],
+        add=['jaja', 'ni modo', 'qué le vamos a hacer', 'por fin', 'otra vez', 'ya no puedo', '😂', 'xd', 'de verdad', 'en serio'],
         adj=["increíble", "buenísimo", "un desastre", "lo máximo", "muy triste", "genial",
              "una locura", "tremendo", "precioso", "aburrido"],
         core=["No puedo creer lo de {E}", "{E} hoy estuvo {A}", "Alguien más viendo {T}?",
@@ -366,6 +414,8 @@ LANG = {
                  "Fuente?", "Jajajaja no puede ser", "Me pasa igual", "Felicidades!!", "Qué fuerte"],
         share=["Miren esto", "Increíble", "Para leer", "Ojo con esto", "Qué noticia"]),
     "pt": dict(
+        open=['Gente, ', 'Nossa, ', 'Bom, ', 'Hoje: ', 'Aff, ', 'Sério, ', 'Enfim, '],
+        add=['kkkk', 'pelo amor', 'socorro', 'enfim', 'de novo', 'tô morta', 'rs', 'aff', 'né'],
         adj=["incrível", "muito bom", "um desastre", "perfeito", "triste demais", "top",
              "maravilhoso", "uma loucura", "chato", "surreal"],
         core=["Não acredito no que {E} fez", "{E} hoje foi {A}", "Alguém mais assistindo {T}?",
@@ -379,6 +429,8 @@ LANG = {
                  "Mds", "Parabéns!!", "Comigo também", "Kkkk morri"],
         share=["Olha isso", "Leiam", "Que notícia", "Absurdo", "Importante"]),
     "de": dict(
+        open=['Na ja, ', 'Ach, ', 'Heute: ', 'Also ', 'Boah, ', 'Ehrlich, '],
+        add=['naja', 'mal wieder', 'endlich', '😅', 'wie immer', 'echt jetzt', 'lol'],
         adj=["großartig", "furchtbar", "richtig gut", "enttäuschend", "genial", "verrückt",
              "wunderschön", "anstrengend", "okay", "peinlich"],
         core=["Kann nicht glauben, was {E} gemacht hat", "{E} heute war {A}", "Schaut noch jemand {T}?",
@@ -392,6 +444,8 @@ LANG = {
                  "Geht mir genauso", "Absolut", "Nee"],
         share=["Lesenswert", "Wichtig", "Krass", "Wow", "Bitte teilen"]),
     "fr": dict(
+        open=['Bon, ', 'Bref, ', 'Ah, ', "Aujourd'hui : ", 'Franchement, ', 'Alors '],
+        add=['mdr', 'bref', 'encore', 'enfin', "j'en peux plus", 'ptdr', 'voilà'],
         adj=["incroyable", "génial", "une catastrophe", "magnifique", "nul", "ouf", "trop bien",
              "décevant", "parfait", "fatigant"],
         core=["Je n'en reviens pas de {E}", "{E} aujourd'hui c'était {A}", "Quelqu'un regarde {T} ?",
@@ -405,6 +459,8 @@ LANG = {
                  "Pareil pour moi", "Carrément", "Non mais"],
         share=["À lire", "Incroyable", "Important", "Wow", "Regardez ça"]),
     "id": dict(
+        open=['Duh, ', 'Hari ini: ', 'Aduh, ', 'Btw ', 'Jujur, '],
+        add=['wkwk', 'lagi', 'akhirnya', 'capek', 'hadeh', 'sih', 'banget'],
         adj=["keren banget", "parah", "mantap", "sedih", "lucu", "gila", "bagus", "capek"],
         core=["Gak nyangka {E} begitu", "{E} hari ini {A}", "Ada yang nonton {T}?",
               "Gimana menurut kalian soal {T}?", "Akhirnya {T}", "{T} {A} sih", "{E} {A} banget",
@@ -415,6 +471,8 @@ LANG = {
                  "Sama", "Mantap", "Hahaha"],
         share=["Baca ini", "Penting", "Wow", "Parah"]),
     "tl": dict(
+        open=['Hay, ', 'Grabe, ', 'Ngayon: ', 'Ay, ', 'Talaga, '],
+        add=['haha', 'ulit', 'sana all', 'charot', 'lol', 'diba'],
         adj=["grabe", "ang ganda", "nakakaiyak", "sobrang saya", "nakakainis", "astig", "sulit"],
         core=["Grabe si {E}", "{E} ngayon, {A}", "May nanonood ba ng {T}?", "Ano masasabi niyo sa {T}?",
               "Sa wakas, {T}", "{T} ay {A}", "Bukas {T} na, pray for me", "{E} talaga, {A}"],
@@ -423,6 +481,8 @@ LANG = {
         replies=["Hahahaha", "Totoo", "Sana all", "Grabe", "Congrats!!", "Legit", "Same", "Omg"],
         share=["Basahin niyo", "Grabe to", "Importante"]),
     "hi": dict(
+        open=['Yaar ', 'Arre ', 'Aaj ', 'Bhai ', 'Uff '],
+        add=['yaar', 'haha', 'phir se', 'finally', 'kya karein', 'lol'],
         adj=["mast", "bekaar", "zabardast", "bohot accha", "ajeeb", "shandaar"],
         core=["Yaar {E} ne kya kar diya", "{E} aaj {A} tha", "Koi {T} dekh raha hai?",
               "{T} ke baare mein kya sochte ho?", "Finally {T}", "{T} ekdum {A}",
@@ -433,6 +493,8 @@ LANG = {
                  "Ekdum sahi", "😂😂"],
         share=["Zaroor padho", "Dekho ye", "Important hai"]),
     "ja": dict(
+        open=['今日は', 'あー', 'やっと', 'なんか', 'ねえ、'],
+        add=['笑', 'w', 'つらい', 'また', 'かな', '最高', '😂'],
         adj=["最高", "すごい", "やばい", "悲しい", "面白い", "微妙", "感動した", "疲れた"],
         core=["{E}、今日は{A}", "{T}見てる人いる？", "{T}についてどう思う？", "やっと{T}",
               "{T}が{A}", "今日は{E}", "{E}ほんとに{A}", "明日から{T}頑張る", "{T}見た、{A}"],
@@ -442,6 +504,8 @@ LANG = {
                  "ありがとう", "かわいい", "笑"],
         share=["これ読んで", "すごい", "重要", "まじか"]),
     "ko": dict(
+        open=['오늘 ', '아 ', '진짜 ', '드디어 ', '하 '],
+        add=['ㅋㅋ', 'ㅠㅠ', '또', '드디어', '진짜로'],
         adj=["최고", "대박", "슬퍼", "웃겨", "별로", "감동", "미쳤다"],
         core=["{E} 오늘 {A}", "{T} 보는 사람?", "{T} 어떻게 생각해?", "드디어 {T}", "{T} 진짜 {A}",
               "오늘은 {E}", "내일부터 {T} 시작", "{T} 봤는데 {A}"],
@@ -450,6 +514,8 @@ LANG = {
         replies=["ㅋㅋㅋㅋ", "인정", "대박", "진짜?", "축하해!", "나도", "ㅠㅠ", "맞아"],
         share=["이거 봐", "대박", "읽어보세요"]),
     "zh": dict(
+        open=['今天', '唉，', '终于', '哈哈', '说真的，'],
+        add=['哈哈', '又来了', '终于', '好累', '呜呜', '绝了', '笑死'],
         adj=["太棒了", "好难过", "绝了", "太好笑了", "一般般", "好感动", "太累了", "真不错"],
         core=["{E}今天真的{A}", "有人在看{T}吗？", "大家觉得{T}怎么样？", "终于{T}了", "{T}真的{A}",
               "今天{E}", "明天开始{T}，加油", "刚看了{T}，{A}", "{E}永远的神"],
@@ -459,6 +525,8 @@ LANG = {
                  "支持", "好看"],
         share=["推荐阅读", "值得一看", "天啊", "重要"]),
     "tr": dict(
+        open=['Bugün ', 'Ya ', 'Off ', 'Sonunda ', 'Açıkçası '],
+        add=['ya', 'yine', 'sonunda', '😂', 'of'],
         adj=["harika", "berbat", "çok iyi", "üzücü", "komik", "efsane", "yorucu"],
         core=["{E} bugün {A}", "{T} izleyen var mı?", "{T} hakkında ne düşünüyorsunuz?",
               "Sonunda {T}", "{T} gerçekten {A}", "Bugün {E} günü", "Yarın {T} başlıyor"],
@@ -467,6 +535,8 @@ LANG = {
         replies=["Hahaha", "Aynen", "Kesinlikle", "Ciddi mi?", "Tebrikler!", "Bence de", "Çok güzel"],
         share=["Okuyun", "Önemli", "İnanılmaz"]),
     "ar": dict(
+        open=['اليوم ', 'يا رب ', 'أخيرا ', 'والله '],
+        add=['😂', 'مرة ثانية', 'الحمد لله', 'ههه'],
         adj=["رائع", "سيء", "جميل جدا", "محزن", "مضحك", "مذهل"],
         core=["{E} اليوم {A}", "أحد يتابع {T}؟", "ما رأيكم في {T}؟", "أخيرا {T}", "{T} {A} فعلا",
               "اليوم {E}", "بكرة أبدأ {T}"],
@@ -475,6 +545,8 @@ LANG = {
         replies=["هههههه", "صح", "والله", "مبروك!", "جميل", "حقيقي؟", "نفس الشيء"],
         share=["اقرأوا هذا", "مهم", "خبر"]),
     "sw": dict(
+        open=['Leo ', 'Aisee ', 'Kwa kweli '],
+        add=['haha', 'tena', 'sawa'],
         adj=["poa sana", "mbaya", "nzuri", "ya kuchekesha"],
         core=["{E} leo ilikuwa {A}", "Nani anaangalia {T}?", "Mnaonaje kuhusu {T}?", "Hatimaye {T}"],
         personal=["Habari za asubuhi", "Jumatatu tena", "Joto sana leo", "Mvua tena"],
@@ -520,6 +592,11 @@ def fill(r: Rand, tmpl: str, topic: str | None, lang: str = "en") -> str:
         out = out.replace("{N}", str(r.randint(2, 40)))
     if "{MONTH}" in out:
         out = out.replace("{MONTH}", r.choice(MONTHS))
+    if "{" in out:
+        for k, vs in SLOTS.items():
+            key = "{" + k + "}"
+            if key in out:
+                out = out.replace(key, r.choice(vs))
     for a, b in _CLEAN:
         if a in out:
             out = out.replace(a, b)
@@ -569,10 +646,19 @@ def organic_post(r: Rand, lang: str, topic: str | None, platform: str, personal_
         L = LANG[lang]
         if d is None or r.u() < personal_p or proper_ents(topic) is None:
             s = r.choice(L["personal"])
+            if r.chance(0.45):
+                s2 = r.choice(L["personal"])
+                if s2 != s:
+                    s = s + r.choice([". ", ", ", " ", "... "]) + s2
         else:
             s = fill(r, r.choice(L["core"]), topic, lang)
-        if r.chance(0.3):
-            s = s + " " + r.choice(EMOJI)
+        x = r.u()
+        if x < 0.3:
+            s = r.choice(L.get("open", [""])) + s
+        elif x < 0.55:
+            s = s + " " + r.choice(L.get("add", [""]))
+        if r.chance(0.35):
+            s = s + " " + "".join(r.choice(EMOJI) for _ in range(r.randint(1, 3)))
     s = noise(r, s)
     # hashtags
     p_tag = {"twitter": 0.22, "tiktok": 0.85, "facebook": 0.08, "youtube": 0.15, "reddit": 0.0}[platform]
