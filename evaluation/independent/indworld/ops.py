@@ -67,11 +67,11 @@ class Spamouflage:
         self.state_posts = []  # overt state-media posts the network amplifies
 
     # ------------------------------------------------------------ accounts
-    def _img(self):
+    def _img(self, platform="twitter"):
         r = self.w.r
         x = r.u()
         if x < 0.12:
-            return self.people.default_avatar.get("twitter")
+            return self.people.default_avatar[platform]
         base = r.choice(self.stock_imgs)
         return flip_bits(base, r, r.randint(1, 3)) if r.chance(0.3) else base
 
@@ -152,7 +152,7 @@ class Spamouflage:
         a = w.add_account(p, self.group, self._op_handle(p, first, last), dn, created,
                           int(r.lognormal(6, 1.0)) if r.chance(0.85) else 0, int(r.lognormal(60, 0.9)),
                           r.choice(GENERIC_BIOS) if r.chance(0.4) else "", r.choice(["en", "zh", "zh", "en"]),
-                          r.choice(GENERIC_LOCS), self._img(), tz=CN, interests=[])
+                          r.choice(GENERIC_LOCS), self._img(p), tz=CN, interests=[])
         a.attrs["kind"] = "bulk"
         a.attrs["switch"] = max(created + r.randint(1, 20) * DAY, w.clock.start)
         a.attrs["w"] = r.lognormal(1.0, 1.0)
@@ -179,7 +179,7 @@ class Spamouflage:
         handle = self._op_handle(p, first, last) if rename else old_handle
         old_lang = reg[2][0][0]
         lang = old_lang if r.chance(0.5) else r.choice(["en", "zh"])
-        img = r.hexs(16) if r.chance(0.4) else self._img()
+        img = r.hexs(16) if r.chance(0.4) else self._img(p)
         bio = r.choice(GENERIC_BIOS) if r.chance(0.5) else ""
         a = w.add_account(p, self.group, handle, dn, created, int(r.lognormal(350, 1.2)), int(r.lognormal(300, 1.0)),
                           bio, lang, r.choice(GENERIC_LOCS), img, tz=CN, interests=[])
@@ -237,10 +237,14 @@ class Spamouflage:
             a.attrs["past_langs"] = [(o["lang"], 1.0)]
 
     # ------------------------------------------------------------ content
-    def _article_url(self, t):
+    def _article_url(self, t, seed_text=None):
         w = self.w
         r = w.r
-        title = r.choice(TO.ARTICLE_TITLES)
+        if seed_text and r.chance(0.7):
+            words = TO.fill_seed(r, seed_text).replace("'", "").split()
+            title = " ".join(words[:r.randint(6, 10)])
+        else:
+            title = r.choice(TO.ARTICLE_TITLES)
         import datetime as dt
         d = dt.datetime.fromtimestamp(t, dt.timezone.utc)
         x = r.u()
@@ -339,7 +343,7 @@ class Spamouflage:
             if vid:
                 url, _, clip = vid
         elif link_kind < 0.65:
-            url = self._article_url(t0)
+            url = self._article_url(t0, seed["en"])
         if url and r.chance(0.25):
             short = "https://bit.ly/" + r.b64(7).replace("-", "x").replace("_", "y")
             url_list = [url, short]
@@ -603,7 +607,7 @@ def comeback(w: World, op: Spamouflage, n_new: int, survivors_frac: float, extra
                 first, last, dn = cb._persona()
                 a = w.add_account(p, cb.group, cb._op_handle(p, first, last), dn, created, r.randint(0, 10),
                                   int(r.lognormal(40, 0.8)), r.choice(GENERIC_BIOS) if r.chance(0.4) else "",
-                                  r.choice(["en", "zh"]), r.choice(GENERIC_LOCS), cb._img(), tz=CN)
+                                  r.choice(["en", "zh"]), r.choice(GENERIC_LOCS), cb._img(p), tz=CN)
             a.attrs["kind"] = "comeback"
             a.attrs["switch"] = created + r.randint(1, 3) * DAY
             a.attrs["w"] = r.lognormal(1.0, 1.0)
@@ -743,11 +747,9 @@ def stealth(w: World, people, n: int):
                           interests=[("football", .2), ("basketball", .3), ("food", .3), ("cars", .3), ("pets", .3),
                                      ("us_politics", .5)], platforms={p: 1.0}, activity_median=18.0,
                           activity_sigma=0.6, multi_platform_p=0.0, followers_median=300.0, young_bias=0.7,
-                          url_p=(0.03, 0.12), night_p=0.0)
+                          url_p=(0.03, 0.12), night_p=0.0,
+                          created_range=(epoch(2014, 1, 1), epoch(2021, 6, 1)))
         accts += people.make("op_stealth", m, spec)
-    for a in accts:
-        a.created_at = max(a.created_at, epoch(2014, 1, 1))
-        a.created_at = min(a.created_at, epoch(2022, 6, 1))
     people.plan(accts)  # camouflage: an ordinary-looking life
     claims = list(TO.STEALTH_CLAIMS)
     used = {c: [] for c in claims}
@@ -879,6 +881,11 @@ def doppelganger(w: World, n: int, popular):
         k = r.randint(5, 25)
         lang = a.attrs["lang"]
         start_day = int((a.created_at - clock.start) // DAY) + 1
+        if r.chance(0.4):  # a harmless first post to look alive
+            t = a.created_at + r.randint(600, 5 * HOUR)
+            if clock.start <= t < clock.end:
+                w.add_post(a, t, r.choice(TO.DOPP_WARMUP[lang]), [], [], [], [], lang=lang, weight=0.01)
+                n_posts += 1
         for _ in range(k):
             d = start_day + r.randint(0, life - 1)
             if d < 0 or d >= clock.total_days:

@@ -39,6 +39,29 @@ BIO_BITS = {"us_politics": ["policy wonk", "voter", "civic nerd"], "world_news":
             "anime": ["anime fan", "manga reader"], "health": ["wellness", "mental health advocate"],
             "local": ["local volunteer"], "china_affairs": ["Asia watcher"],
             "kpop": ["NOVA7 stan 💜", "multifandom", "kpop and kdramas"]}
+BIO_LOCAL = {
+    "es": ["Amante del café", "Vivir y dejar vivir", "Madre", "Padre de dos", "Esposa", "Soñadora", "Ingeniero",
+           "Fútbol", "Familia", "Profe", "Estudiante de medicina", "Diseñadora", "Viajero", "Cinéfilo", "Fan del Barça",
+           "Abogada", "Periodista", "Mexicano de corazón", "Lectora", "Perros > personas", "Opiniones propias"],
+    "pt": ["Amo minha família", "Flamenguista", "Corintiana", "Vivendo um dia de cada vez", "Professora", "Mãe",
+           "Cristã", "Engenheiro", "Estudante", "Fotografia", "Café e livros", "Designer", "Pai de pet", "Enfermeira",
+           "Carioca", "Paulistano", "Música é vida", "Gamer nas horas vagas"],
+    "de": ["Meinungen sind meine eigenen", "Kaffee", "Bücher", "Fußball", "Papa", "Mama", "Läuferin", "Nerd",
+           "Ingenieur", "Lehrerin", "Radfahrer", "Hundemensch", "Studentin", "Fotografie", "FC-Fan", "Kulturfan"],
+    "fr": ["Passionné de cinéma", "Prof", "Maman", "Papa", "Café", "Livres", "Voyages", "Ingénieure", "Étudiant",
+           "Photographe", "Fan de foot", "Cuisinier amateur", "Avis perso", "Parisienne", "Lyonnais"],
+    "id": ["Hidup itu indah", "Pecinta kopi", "Mahasiswa", "Ibu rumah tangga", "Karyawan swasta", "Pecinta kucing",
+           "Suka traveling", "Wibu", "Bismillah", "Pemain futsal"],
+    "ja": ["猫と音楽が好き", "会社員です", "ゲーム", "アニメ", "無言フォロー失礼します", "大学生", "カフェ巡り",
+           "カメラ", "野球観戦", "旅行好き", "本の虫"],
+    "ko": ["음악 좋아해요", "일상 계정", "커피 중독", "대학생", "고양이 집사", "여행", "운동", "영화"],
+    "zh": ["热爱生活", "随便说说", "喜欢旅行", "美食", "日常碎碎念", "学生党", "猫奴", "摄影", "读书", "音乐"],
+    "tr": ["Hayat güzel", "Öğretmen", "Kitap kurdu", "Futbol", "Kahve", "Mühendis", "Öğrenci", "Gezgin"],
+    "ar": ["الحمد لله دائما", "أحب القهوة", "طالب", "مهندس", "كرة القدم", "سفر", "قراءة"],
+    "tl": ["Simple lang", "God first 🙏", "Nanay", "Estudyante", "Foodie", "Laging masaya"],
+    "hi": ["Desi at heart", "Foodie", "Traveller", "Engineer", "Cricket lover", "Chai addict", "Bollywood fan"],
+    "sw": ["Mwalimu", "Mpenda mpira", "Mfanyabiashara", "Maisha ni safari"],
+}
 BIO_TAILS = ["Opinions my own.", "Views mine.", "she/her", "he/him", "they/them", "🌻", "🏳️‍🌈",
              "No DMs please", "Coffee addict", "Living my best life", "IG: same handle", "🇺🇸",
              "Be kind", "Here for the memes", "Trying my best", "", "", ""]
@@ -48,19 +71,19 @@ def make_bio(r: Rand, interests, location: str, lang: str) -> str:
     if r.chance(0.28):
         return ""
     if lang not in ("en",) and r.chance(0.6):
-        return r.choice({"es": ["Amante del café ☕", "Vivir y dejar vivir", "Madre, esposa, soñadora",
-                                "Ingeniero | Fútbol | Familia"],
-                         "pt": ["Amo minha família", "Flamenguista doente", "Vivendo um dia de cada vez",
-                                "Professora | Mãe | Cristã"],
-                         "de": ["Meinungen sind meine eigenen", "Kaffee. Bücher. Fußball.", "Papa, Läufer, Nerd"],
-                         "fr": ["Passionné de cinéma", "Prof et maman", "Café, livres et voyages"],
-                         "id": ["Hidup itu indah", "Pecinta kopi", "Mahasiswa | Jakarta"],
-                         "ja": ["猫と音楽が好き", "会社員です", "ゲームとアニメ", "無言フォロー失礼します"],
-                         "ko": ["음악 좋아해요", "일상 계정", "커피 중독"],
-                         "zh": ["热爱生活", "随便说说", "喜欢旅行和美食", "日常碎碎念"],
-                         "tr": ["Hayat güzel", "Öğretmen | Kitap kurdu"], "ar": ["الحمد لله دائما", "أحب القهوة"],
-                         "tl": ["Simple lang", "God first 🙏"], "hi": ["Desi at heart", "Foodie | Traveller"]}
-                        .get(lang, ["Just me"]))
+        bank = BIO_LOCAL.get(lang, ["..."])
+        k = 1 if r.chance(0.5) else r.randint(2, 3)
+        parts = []
+        for _ in range(k):
+            x = r.choice(bank)
+            if x not in parts:
+                parts.append(x)
+        out = r.choice([" | ", ". ", " • ", ", ", " / ", " "]).join(parts)
+        if r.chance(0.35):
+            out += " " + r.choice(["☕", "✨", "🌻", "⚽", "🎶", "📚", "🙏", "💙", "🌸", "🐾", "🇧🇷", "🇲🇽", "🇯🇵", "🇩🇪"])
+        if location and r.chance(0.2):
+            out += " · " + location.split(",")[0]
+        return out[:160]
     parts = []
     if r.chance(0.55):
         parts.append(r.choice(BIO_ROLES))
@@ -102,6 +125,7 @@ class PersonSpec:
         self.night_p = 0.05
         self.site_p = 0.07
         self.mix = None
+        self.created_range = None  # (lo, hi) epoch seconds, overrides the platform-age draw
         for k, v in kw.items():
             setattr(self, k, v)
 
@@ -195,7 +219,10 @@ class People:
         r = w.r
         now = w.clock.start
         created = created_time(r, platform, now, spec.young_bias)
-        if r.chance(0.03):  # joined during the period
+        if spec.created_range:
+            lo, hi = spec.created_range
+            created = int(max(lo, PLATFORM_START[platform]) + r.u() * (hi - max(lo, PLATFORM_START[platform])))
+        elif r.chance(0.03):  # joined during the period
             created = int(w.clock.start + r.u() * (w.clock.end - w.clock.start) * 0.5)
         year = 1970 + created // (365.25 * DAY)
         handle = N.platform_handle(r, platform, person["first"], person["last"],

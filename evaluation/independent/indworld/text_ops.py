@@ -249,7 +249,13 @@ RING_LEAD = ["The border is wide open and Washington doesn't care. Share if you'
 RING_PREFIX = ["", "", "", "🚨 ", "BREAKING: ", "🇺🇸 ", "WOW. ", "Must watch: ", "THIS 👇 "]
 RING_TAGS = ["AmericaFirst", "WakeUpAmerica", "USA", "Patriots", "Truth", "MediaBias", "SecureTheBorder"]
 RING_OWN = ["God bless America 🇺🇸", "Good morning patriots", "Family, faith, freedom.", "Proud to be an American",
-            "Pray for our country 🙏", "Coffee and the flag ☕🇺🇸", "Follow back patriots", "Stay strong America"]
+            "Pray for our country 🙏", "Coffee and the flag ☕🇺🇸", "Follow back patriots", "Stay strong America",
+            "Great game last night 🏈", "Sunday BBQ with the family", "Beautiful sunset tonight 🌅",
+            "Happy Friday y'all", "Nothing beats homemade apple pie 🥧", "My dog is my best friend 🐶",
+            "Rain all day here", "Gas station coffee hits different", "Blessed 🙏"]
+DOPP_WARMUP = {"de": ["Hallo zusammen!", "Schönes Wetter heute", "Guten Morgen aus Berlin", "Endlich Wochenende"],
+               "fr": ["Bonjour à tous !", "Belle journée aujourd'hui", "Bon week-end à tous"],
+               "en": ["Hello everyone!", "New here, hi!", "Nice weather today"]}
 RING_BIO = "Proud American 🇺🇸 Christian. Family first. 2A. Love my country. Patriots follow back. No DMs."
 RING_BIO_VARIANTS = ["Proud American 🇺🇸 Christian. Family first. 2A. Love my country. Patriots follow back.",
                      "Proud American 🇺🇸 Christian. Family first. 2A. Love my country. No DMs!"]
