@@ -86,11 +86,12 @@ DESCRIPTIONS = {
                    "claims, with links to the operation's three websites."),
     "op_ring": ("operation", "A retweet ring: a few leaders post US-partisan content and the members reshare each leader "
                 "post (and some outside posts) within a minute, in weekday office hours of UTC+3 (Russian holidays off; "
-                "about 6% of posts at weekends), while profiles claim US homes and share one bio."),
+                "about 6% of posts at weekends), while profiles claim US homes and share one bio; members add a "
+                "little everyday camouflage."),
     "op_doppelganger": ("operation", "A Doppelganger-style operation: waves of throwaway accounts (X default handles, almost "
                         "no followers) created during the Moscow working day, each used for 2-6 days, replying under "
                         "popular posts in German, French or English with links through one-off redirect domains or to "
-                        "cloned news sites, often with the same cartoon images."),
+                        "cloned news sites, often with the same cartoon images; some open with a harmless 'hello' post."),
 }
 
 
