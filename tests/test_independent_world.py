@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -122,19 +121,19 @@ def test_jsonl_matches_parquet(world, posts):
 
 def test_rows_sorted_and_ids_unique(posts):
     d = posts.to_pydict()
-    keys = list(zip(d["created_at"], d["platform"], d["post_id"]))
+    keys = list(zip(d["created_at"], d["platform"], d["post_id"], strict=False))
     assert keys == sorted(keys)
-    assert len(set(zip(d["platform"], d["post_id"]))) == posts.num_rows
+    assert len(set(zip(d["platform"], d["post_id"], strict=False))) == posts.num_rows
     assert set(d["platform"]) <= {"twitter", "facebook", "tiktok", "youtube", "reddit"}
     assert all(not any(h.startswith("#") for h in tags) for tags in d["hashtags"])
 
 
 def test_reshare_and_reply_targets_exist_on_same_platform(posts):
     d = posts.to_pydict()
-    ids = set(zip(d["platform"], d["post_id"]))
-    when = {(p, i): t for p, i, t in zip(d["platform"], d["post_id"], d["created_at"])}
+    ids = set(zip(d["platform"], d["post_id"], strict=False))
+    when = {(p, i): t for p, i, t in zip(d["platform"], d["post_id"], d["created_at"], strict=False)}
     n_ref = 0
-    for p, rs, rp, t in zip(d["platform"], d["reshare_of"], d["reply_to"], d["created_at"]):
+    for p, rs, rp, t in zip(d["platform"], d["reshare_of"], d["reply_to"], d["created_at"], strict=False):
         assert rs is None or rp is None
         for ref in (rs, rp):
             if ref is not None:
@@ -145,16 +144,16 @@ def test_reshare_and_reply_targets_exist_on_same_platform(posts):
 
 
 def test_posts_by_known_accounts(posts, accounts):
-    acc = set(zip(accounts.column("platform").to_pylist(), accounts.column("account_id").to_pylist()))
+    acc = set(zip(accounts.column("platform").to_pylist(), accounts.column("account_id").to_pylist(), strict=False))
     d = posts.to_pydict()
-    assert set(zip(d["platform"], d["account_id"])) <= acc
+    assert set(zip(d["platform"], d["account_id"], strict=False)) <= acc
 
 
 # ------------------------------------------------------------------ truth, groups, seeds
 def test_truth_covers_every_account_exactly_once(world, accounts):
     truth = _truth(world)
     keys = [(r["platform"], r["account_id"]) for r in truth]
-    acc = list(zip(accounts.column("platform").to_pylist(), accounts.column("account_id").to_pylist()))
+    acc = list(zip(accounts.column("platform").to_pylist(), accounts.column("account_id").to_pylist(), strict=False))
     assert len(keys) == len(set(keys))
     assert sorted(keys) == sorted(acc)
 
@@ -230,13 +229,13 @@ def test_comeback_files_and_timing(comeback_world):
     assert removed
     assert all(truth[k] == "op_spamouflage" for k in removed)
     acc = pq.read_table(d / "accounts.parquet").to_pydict()
-    cb = [(p, a, c) for p, a, c in zip(acc["platform"], acc["account_id"], acc["created_at"])
+    cb = [(p, a, c) for p, a, c in zip(acc["platform"], acc["account_id"], acc["created_at"], strict=False)
           if truth[(p, a)] == "op_spamouflage_comeback"]
     assert cb
     assert all(c > t_down for _, _, c in cb)
     posts = pq.read_table(d / "posts.parquet").to_pydict()
     n_cb_posts = 0
-    for p, a, t in zip(posts["platform"], posts["account_id"], posts["created_at"]):
+    for p, a, t in zip(posts["platform"], posts["account_id"], posts["created_at"], strict=False):
         if (p, a) in removed:
             assert t < t_down
         if truth[(p, a)] == "op_spamouflage_comeback":

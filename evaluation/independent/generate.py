@@ -9,7 +9,6 @@ Written without reading the detector.  See README.md next to this file.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import time
@@ -134,7 +133,7 @@ def build(seed=1, scale=1.0, days=60, comeback=False, comeback_days=21, start="2
     sportf, sportlog = EV.sports(w, people, S(260, 8))
     local, loclog = EV.local_community(w, people, S(90, 5))
     creators, crlog = EV.creators(w, people, S(16, 2))
-    aggs = NW.make_aggregators(w, news, S(40, 2))
+    NW.make_aggregators(w, news, S(40, 2))
     state, state_posts = EV.state_media(w, 4 if scale >= 0.3 else 2)
     params["state_media"] = dict(accounts=len(state), posts_per_day="6 (outlets), 1.5 (officials)",
                                  clock="07:00-23:00 UTC+8, every day")
@@ -174,7 +173,7 @@ def build(seed=1, scale=1.0, days=60, comeback=False, comeback_days=21, start="2
     op.run(0, days, drops_per_day=2.2, extra_pool=op_hij)
     op.camouflage(0, days)
     popular = OP.popular_pools(w)
-    spam_accts = OP.spam(w, S(50, 3), popular)
+    OP.spam(w, S(50, 3), popular)
     params["spam"] = dict(campaigns=list(OP.TO.SPAM_CAMPAIGNS), templates_per_campaign=2,
                           rate_per_day="lognormal(median 1.8, sigma 0.7)", reply_spam_share=0.45,
                           stop_early_share=0.3)

@@ -2,12 +2,9 @@
 community, cross-posting creators, critics, hijacked accounts, unwitting amplifiers."""
 from __future__ import annotations
 
-import numpy as np
-
 from . import names as N
 from . import text as TX
 from .people import TOPIC_ID, PersonSpec
-from .rand import Rand
 from .timeutil import DAY, HOUR, MINUTE, awake_prob, epoch
 
 KST = 9.0
@@ -84,7 +81,7 @@ def fandom(w, people, n):
         if not r.chance(devotion[a.idx]):
             continue
         k = r.randint(1, 6)
-        for j in range(k):
+        for _j in range(k):
             t = t_mv + int(r.expo(1500)) + 30
             if a.platform == "youtube":
                 txt = r.choice(["streaming from {c} 💜", "NOVA7 we love you", "1M views let's go novas",
@@ -119,7 +116,7 @@ def fandom(w, people, n):
             if r.chance(0.3):
                 w.reshare(a, t0 - r.randint(60, 1700), guide)
             k = r.geometric(5)
-            for j in range(min(k, 25)):
+            for _j in range(min(k, 25)):
                 t = t0 + int(r.u() * (3600 if d in votes else 7200))
                 s = tmpl
                 for _ in range(r.randint(1, 3)):
@@ -130,7 +127,7 @@ def fandom(w, people, n):
     t0 = clock.to_utc(bday, 0, KST)
     for a in fans:
         if a.platform == "twitter" and r.chance(devotion[a.idx]):
-            for j in range(r.randint(1, 4)):
+            for _j in range(r.randint(1, 4)):
                 t = t0 + int(r.expo(2400))
                 msg = r.choice(["happy birthday to our sunshine", "may all your dreams come true Kai",
                                 "thank you for existing", "you make me so happy every day", "saranghae Kai",
@@ -270,7 +267,7 @@ def sports(w, people, n):
                 t = ko + int(r.u() * 110 * MINUTE)
                 s, _t = TX.organic_post(r, "en", "football", a.platform)
                 w.add_post(a, t, s + f" #{tag}", [], _t + [tag], [], [], lang="en", weight=0.5, topic=_tid("football"))
-        for gm, us in zip(goals, ours):
+        for gm, us in zip(goals, ours, strict=False):
             tg = ko + gm * MINUTE + (15 * MINUTE if gm > 45 else 0)
             pl = r.choice(PLAYERS)
             if us:
@@ -379,7 +376,7 @@ def creators(w, people, n_personas):
             accts.append(a)
         per_week = r.randint(2, 5)
         n_vid = int(per_week * clock.total_days / 7)
-        for k in range(n_vid):
+        for _k in range(n_vid):
             d = r.randint(0, clock.total_days - 1)
             t = clock.to_utc(d, (16 + r.u() * 5) * HOUR, reg[1])
             cap = TX.fill(r, tmpl, topic)

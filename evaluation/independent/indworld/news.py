@@ -7,8 +7,7 @@ import numpy as np
 
 from . import names as N
 from . import text as TX
-from .rand import Rand
-from .timeutil import DAY, HOUR, MINUTE, UTC, awake_prob, epoch
+from .timeutil import HOUR, UTC, awake_prob, epoch
 
 # name, handle, domain, url style, tz, lang, topics
 OUTLETS = [
@@ -70,7 +69,6 @@ CITIES = ["Frankfurt", "Denver", "Lisbon", "Nairobi", "Toronto", "Madrid", "Osak
 class News:
     def __init__(self, w, n_outlets: int, per_day: float):
         self.w = w
-        r = w.r
         self.outlet_accts = []   # per outlet: dict platform -> Account
         self.articles = []       # dicts
         self.videos = []         # (t, url, topic)
@@ -155,7 +153,7 @@ class News:
             days = r.g.integers(0, clock.total_days, n)
             hours = r.g.choice(24, size=n, p=hw * 0.7 + 0.3 / 24)
             secs = r.g.integers(0, 3600, n)
-            for d, h, s in zip(days, hours, secs):
+            for d, h, s in zip(days, hours, secs, strict=False):
                 t = clock.to_utc(int(d), int(h) * 3600 + int(s), o["tz"])
                 if t < clock.start or t >= clock.end:
                     continue
@@ -437,7 +435,7 @@ def breaking_news(w, news: News, people, sharers, others, n_events: int):
                 w.add_post(a, t, txt, [art["url"]], [], [o["handle"]] if a.platform == "twitter" else [], [],
                            lang="en", weight=r.lognormal(1.0, 1.0), topic=_tid(topic))
             else:
-                lang = people.pick_lang(a)
+                people.pick_lang(a)
                 c = r.choice(["Oh no.", "Wow.", "Holy sh*t", "This is terrible", "Praying for everyone there 🙏",
                               "Developing story:", "Just saw this", "Unbelievable", "Whoa", "Stay safe everyone",
                               "Can't believe this", "Huge news", "Not again"])

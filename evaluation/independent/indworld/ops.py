@@ -8,8 +8,21 @@ from . import text as TX
 from . import text_ops as TO
 from .people import TOPIC_ID, PersonSpec
 from .rand import Rand, flip_bits
-from .timeutil import (CN_HOLIDAYS, CN_MAKEUP, DAY, HOUR, MINUTE, RU_HOLIDAYS, RU_MAKEUP, epoch, in_shift,
-                       is_workday, local_hour, sample_shift_time, shift_profile)
+from .timeutil import (
+    CN_HOLIDAYS,
+    CN_MAKEUP,
+    DAY,
+    HOUR,
+    MINUTE,
+    RU_HOLIDAYS,
+    RU_MAKEUP,
+    epoch,
+    in_shift,
+    is_workday,
+    local_hour,
+    sample_shift_time,
+    shift_profile,
+)
 from .world import Account, World
 
 CN = 8.0
@@ -107,7 +120,6 @@ class Spamouflage:
         r = w.r
         clock = w.clock
         per = {}
-        left = n
         plats = list(self.PLAT_SHARE)
         for p in plats:
             per[p] = max(1, int(round(n * self.PLAT_SHARE[p])))
@@ -246,7 +258,7 @@ class Spamouflage:
         else:
             title = r.choice(TO.ARTICLE_TITLES)
         import datetime as dt
-        d = dt.datetime.fromtimestamp(t, dt.timezone.utc)
+        d = dt.datetime.fromtimestamp(t, dt.UTC)
         x = r.u()
         if x < 0.7:
             return f"https://www.{r.choice(TO.OP_SITES)}/{d:%Y/%m}/{TX.slugify(title)}.html"
@@ -662,7 +674,7 @@ def spam(w: World, n: int, target_pools):
     plats = ["twitter", "facebook", "youtube", "tiktok", "reddit"]
     pw = [.4, .2, .15, .1, .15]
     accts = []
-    for i in range(n):
+    for _i in range(n):
         p = r.wchoice(plats, pw)
         camp = r.choice(list(TO.SPAM_CAMPAIGNS))
         if r.chance(0.5):
@@ -757,7 +769,7 @@ def stealth(w: World, people, n: int):
     for a in accts:
         my_claims = r.sample(claims, r.randint(2, 4))
         for c in my_claims:
-            for rep in range(r.randint(1, 2)):
+            for _rep in range(r.randint(1, 2)):
                 d = r.randint(1, clock.total_days - 1)
                 t = clock.to_utc(d, (8.5 + r.u() * 12.5) * HOUR, a.tz)
                 if t >= clock.end or t < clock.start:

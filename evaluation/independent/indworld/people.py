@@ -1,14 +1,12 @@
 """Ordinary people: personas, accounts, own posts, and the interaction pass."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import names as N
 from . import text as TX
-from .rand import Rand, cumulative
-from .timeutil import DAY, HOUR, MINUTE, day_weights, epoch, rhythm, sample_person_times
+from .rand import Rand
+from .timeutil import DAY, day_weights, epoch, rhythm, sample_person_times
 from .world import PLATFORMS, Account, World
 
 TOPIC_ID = {t: i for i, t in enumerate(TX.TOPIC_NAMES)}
@@ -355,10 +353,7 @@ class People:
             else:
                 media = ["vid_" + r.hexs(16)]
         elif r.chance(a.attrs.get("media_p", 0.2)):
-            if topic and r.chance(0.25):
-                media = [self.news.meme(topic)]
-            else:
-                media = ["img_" + r.hexs(16)]
+            media = [self.news.meme(topic)] if topic and r.chance(0.25) else ["img_" + r.hexs(16)]
         lang_out = TX.detect_lang_of(text, lang)
         return w.add_post(a, t, text, urls, tags, [], media, lang=lang_out,
                           topic=TOPIC_ID.get(topic, -1) if topic else -1, weight=weight)
@@ -408,7 +403,7 @@ class Interactions:
 
     def _pools(self):
         w = self.w
-        n = len(w.p_t)
+        len(w.p_t)
         plat = np.array(w.p_plat, dtype=object)
         t = np.array(w.p_t, dtype=np.int64)
         kind = np.array(w.p_kind, dtype=np.int8)

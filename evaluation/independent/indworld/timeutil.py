@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import numpy as np
 
-from .rand import Rand, cumulative
+from .rand import Rand
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = 86400
 HOUR = 3600
 MINUTE = 60

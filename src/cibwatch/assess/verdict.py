@@ -135,7 +135,7 @@ FAMILIES: Final = ("timing", "accounts", "identity", "engagement")
 
 def strength_of(p: float) -> float:
     """``-log10 p``, capped at :data:`MAX_STRENGTH` (0 for p >= 1)."""
-    if not p == p or p >= 1:  # NaN or no evidence
+    if p != p or p >= 1:  # NaN or no evidence
         return 0.0
     return float(min(MAX_STRENGTH, -math.log10(max(p, 1e-300))))
 
