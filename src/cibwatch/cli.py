@@ -125,6 +125,10 @@ CrowdOpt = Annotated[int | None, typer.Option(
 AssessOpt = Annotated[bool | None, typer.Option(
     "--assess/--no-assess", help="Assess each network inauthentic or coordinated from the "
     "accounts' fingerprints [default: on].")]
+GroupOpt = Annotated[bool | None, typer.Option(
+    "--group-evidence/--no-group-evidence", help="Also find networks whose accounts are each "
+    "weakly linked but, as a group, post on the same rare items far beyond chance, tested on "
+    "held-out items; every account joins by its own evidence with the group [default: on].")]
 GraphmlOpt = Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")]
 
@@ -200,6 +204,7 @@ def detect_cmd(
     resolution: Annotated[float | None, typer.Option(
         "--resolution", help="Leiden modularity resolution [default: 1].")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed [default: 0].")] = None,
+    group_evidence: GroupOpt = None,
     assess: AssessOpt = None,
     pictures: Annotated[int, typer.Option(
         "--pictures", help="Draw the posting clock, timeline and graph of this many of the "
@@ -211,7 +216,7 @@ def detect_cmd(
     try:
         cfg = _config(preset, traces, window, trace_window, significance=significance, fdr=fdr,
                       crowd_accounts=crowd_accounts, attach=attach, assess=assess,
-                      weight=weight, min_weight=min_weight,
+                      group_evidence=group_evidence, weight=weight, min_weight=min_weight,
                       min_participation=min_participation, min_size=min_size,
                       max_neighbours=max_neighbours, self_loops=self_loops,
                       resolution=resolution, seed=seed)
@@ -264,6 +269,7 @@ def expand_cmd(
     fdr: FdrOpt = None,
     crowd_accounts: CrowdOpt = None,
     max_neighbours: MaxNeighboursOpt = None,
+    group_evidence: GroupOpt = None,
     assess: AssessOpt = None,
     pictures: Annotated[int, typer.Option(
         "--pictures", help="Draw the network's posting clock, timeline and graph (0: no)."
@@ -278,7 +284,7 @@ def expand_cmd(
     try:
         cfg = _config(None, traces, window, trace_window, fdr=fdr,
                       crowd_accounts=crowd_accounts, assess=assess,
-                      max_neighbours=max_neighbours)
+                      group_evidence=group_evidence, max_neighbours=max_neighbours)
         seed_list, problems = read_seeds(seeds)
         for msg in problems:
             err_console.print(f"[yellow]seed skipped[/]: {msg}")
