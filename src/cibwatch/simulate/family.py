@@ -109,7 +109,7 @@ class _FamilyBuilder(_Builder):
         self.breaking = 0
 
     def u(self) -> float:
-        return float(self.w._uniform(1)[0])
+        return float(self.w.uniform(1)[0])
 
     def ui(self, n: int) -> int:
         """A uniform integer in [0, n) from the pre-drawn block."""

@@ -202,8 +202,8 @@ class FastWriter(Writer):
         self.block = block
         self._buf: dict[str, np.ndarray] = {}
         self._pos: dict[str, int] = {}
-        self._topic_buf = np.zeros(0)
-        self._topic_pos = 0
+        self._ubuf = np.zeros(0)
+        self._upos = 0
 
     def _words(self, lang: str, n: int) -> np.ndarray:
         buf, pos = self._buf.get(lang), self._pos.get(lang, 0)
@@ -215,12 +215,13 @@ class FastWriter(Writer):
         self._pos[lang] = pos + n
         return buf[pos:pos + n]
 
-    def _uniform(self, n: int) -> np.ndarray:
-        if self._topic_pos + n > len(self._topic_buf):
-            self._topic_buf = self.rng.random(max(self.block, n))
-            self._topic_pos = 0
-        out = self._topic_buf[self._topic_pos:self._topic_pos + n]
-        self._topic_pos += n
+    def uniform(self, n: int) -> np.ndarray:
+        """``n`` uniform numbers in [0, 1) from the pre-drawn block."""
+        if self._upos + n > len(self._ubuf):
+            self._ubuf = self.rng.random(max(self.block, n))
+            self._upos = 0
+        out = self._ubuf[self._upos:self._upos + n]
+        self._upos += n
         return out
 
     def sentence(self, lang: str, topic: str | None = None, n_words: int | None = None) -> str:
@@ -228,12 +229,12 @@ class FastWriter(Writer):
         languages that have them (en, es, pt)."""
         lang = lang if lang in COMMON_ALL else "en"
         common = COMMON_ALL[lang]
-        u = self._uniform(3)
+        u = self.uniform(3)
         n = int(n_words or 6 + int(u[0] * 18))
         words = [common[int(i)] for i in self._words(lang, n)]
         if topic and lang in ("en", "es", "pt"):
             tw = TOPIC_WORDS[topic]
-            for j, r in enumerate(self._uniform(n)):
+            for j, r in enumerate(self.uniform(n)):
                 if r < 0.3:
                     words[j] = tw[int(r / 0.3 * len(tw)) % len(tw)]
         text = ("" if lang == "zh" else " ").join(words)
