@@ -517,14 +517,24 @@ def simulate(
     config: Annotated[Path | None, typer.Option(
         "--config", help="World settings (TOML) laid over the documented defaults "
         "(src/cibwatch/simulate/default_world.toml).")] = None,
+    scenario: Annotated[int | None, typer.Option(
+        "--scenario", help="Build scenario N of the scenario family instead: the world's "
+        "structure (sizes, activity, crews, timing, clocks, languages, tactics, hard "
+        "negatives) drawn at random from N (src/cibwatch/simulate/scenario.py); also writes "
+        "scenario.json and seeds/*_four.csv. Not with --seed, --scale or --config.")] = None,
 ) -> None:
     """Make a simulated world with ground truth: organic users, authentic coordination, spam
     and planted operations (posts.parquet, accounts.parquet, truth.csv, world.json)."""
     from .simulate import simulate as run
+    from .simulate import simulate_scenario
 
     try:
+        if scenario is not None and (config is not None or seed != 0 or scale != 1.0):
+            raise ConfigError("--scenario draws the whole world from its number",
+                              remedy="leaving out --seed, --scale and --config")
         with RichReporter(err_console).task("Simulating", total=None):
-            res = run(out, seed=seed, scale=scale, config=config)
+            res = (simulate_scenario(out, scenario) if scenario is not None
+                   else run(out, seed=seed, scale=scale, config=config))
         t = Table(title=f"World in {res.out}")
         t.add_column("group")
         t.add_column("accounts", justify="right")
@@ -532,7 +542,8 @@ def simulate(
             t.add_row(g, f"{n:,}")
         out_console.print(t)
         err_console.print(f"{res.counts['posts']:,} posts, {res.counts['accounts']:,} accounts: "
-                          f"{res.posts}, {res.accounts}, truth in {res.truth}")
+                          f"{res.posts}, {res.accounts}, truth in {res.truth}"
+                          + ("; parameters in scenario.json" if scenario is not None else ""))
     except CibwatchError as exc:
         _fail(exc)
 
@@ -545,13 +556,22 @@ def evaluate_cmd(
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write the metrics as JSON here [default: RESULTS/evaluation.json].")
     ] = None,
+    posts: Annotated[Path | None, typer.Option(
+        "--posts", help="The world's posts (Parquet): count each operation's posts per member "
+        "and mark it eligible (>= 10 accounts, median member >= 3 posts).")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Count only posts at or after this ISO time (the period's start).")
+    ] = None,
+    seeds: Annotated[Path | None, typer.Option(
+        "--seeds", help="RESULTS is an expand run from these seeds (platform,account_id): "
+        "also its recall on the seeds' platform and overall, and its precision.")] = None,
 ) -> None:
     """Precision, recall and F1 for planted operations, false-positive rates of authentic
-    groups, network purity and completeness."""
+    groups, network purity and completeness, with Wilson 95 % intervals."""
     from .evaluate import evaluate, write_evaluation
 
     try:
-        rep = evaluate(truth, results)
+        rep = evaluate(truth, results, posts=posts, since=since, seeds=seeds)
         path = output or results / "evaluation.json"
         write_evaluation(rep, path)
         t = Table(title="Accounts by ground-truth group")
@@ -572,7 +592,12 @@ def evaluate_cmd(
             f"{s['authentic_rate_in_networks']}; networks {s['networks']}, purity (weighted) "
             f"{s['purity_weighted']}, least {s['purity_min']}" + (
                 f"; assessed inauthentic: precision {s['inauthentic_precision']}, recall "
-                f"{s['inauthentic_recall']}" if "inauthentic_precision" in s else ""))
+                f"{s['inauthentic_recall']}" if s["inauthentic_precision"] is not None else ""))
+        if "expansion" in rep:
+            e = rep["expansion"]
+            out_console.print(
+                f"expansion ({e['operation']} on {e['platform']}): recall there "
+                f"{e['recall_on_platform']}, overall {e['recall']}, precision {e['precision']}")
         err_console.print(f"metrics written to {path}")
     except CibwatchError as exc:
         _fail(exc)
