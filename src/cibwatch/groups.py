@@ -645,10 +645,9 @@ def linked_communities(store: Store, unit: np.ndarray, communities: pa.Table,
     found = []
     for g in np.unique(gid):
         sel = gid == g
-        p = float(stats.binom.sf(y[sel].sum() - 1, d[sel].sum(), pi[sel][0]))
-        found.append((p, int(g)))
+        found.append((float(stats.binom.sf(y[sel].sum() - 1, d[sel].sum(), pi[sel][0])),
+                      int(g)))
     if not found:
         return []
-    p = np.array([f[0] for f in found])
-    q = _bh(p, len(groups))
-    return [order[g] for (pv, g), qv in sorted(zip(found, q, strict=True)) if qv <= fdr]
+    q = _bh(np.array([f[0] for f in found]), len(groups))
+    return [order[g] for (_, g), qv in sorted(zip(found, q, strict=True)) if qv <= fdr]
