@@ -22,9 +22,8 @@ does not. Rarity enters every step below through ``k``; there is no crowd limit.
 
 **Null model.** A bipartite configuration model: each item's ``k`` places are filled by
 incidences drawn at random from all incidences of its family on items of the same *stratum*
-(the item's main platform and main language: a Spanish text is posted by Spanish speakers, a
-Reddit post reshared on Reddit), so every account keeps its activity and every item its
-popularity (Newman, Strogatz and Watts, "Random graphs with arbitrary degree
+(the item's main platform: a Reddit post is reshared on Reddit; optionally its main language),
+so every account keeps its activity and every item its popularity (Newman, Strogatz and Watts, "Random graphs with arbitrary degree
 distributions", Phys. Rev. E 2001; for bipartite projections Neal, "The backbone of bipartite
 projections", Social Networks 2014, and Saracco et al., "Inferring monopartite projections of
 bipartite networks", New J. Phys. 2017). Under it, the number of members ``m`` of a group G on
@@ -53,7 +52,12 @@ items played no part in choosing the group). The statistic is the number of memb
 beyond the first on each item, ``T = sum_i max(m_i - 1, 0)`` over the held-out items; its
 null mean and variance are sums over items of the Binomial(k, s) moments of ``max(m - 1, 0)``
 (computed from the histogram of ``k``, so every item counts, not only those the group is on).
-The p-value is the upper tail of a negative binomial with that mean and variance (a Poisson
+A second statistic counts the held-out items almost only members post on (at least
+``exclusive`` of at least ``min_exclusive_k`` accounts), against the sum over items of
+``P(Binomial(k, s) >= exclusive k)``: a group that posts much of its family's items (large
+``s``, so each item's excess is small) still shows there. The group's p-value is twice the
+smaller of the two (Bonferroni). Each p-value is the upper tail of a negative binomial with
+the statistic's mean and variance (a Poisson
 when the variance does not exceed the mean), the variance widened by ``(null_error *
 mean)^2``: conservative for the over-dispersion of items that gather several members at once,
 and for a null mean that is only right within a factor (measured on simulated organic
@@ -98,6 +102,7 @@ from scipy import stats
 
 from .errors import ConfigError
 from .network import leiden_membership
+from .normalize import url_host_sql
 
 if TYPE_CHECKING:
     from .store import Store
@@ -154,8 +159,17 @@ class GroupParams:
     min_share:
         Least share of an account's posts in the period that must be on the group's items for
         it to join (default 0: the test alone decides).
+    exclusive, min_exclusive_k:
+        The second statistic of the group test counts the held-out items of at least
+        ``min_exclusive_k`` accounts (default 3) of which at least ``exclusive`` (default 0.8)
+        are members: it is what shows a group that posts a large share of its family's items
+        (its ``s`` is large, so each item's excess is small, but items almost only it posts on
+        are still far beyond chance).
     strata:
-        What the null is stratified by (default the item's main platform and main language).
+        What the null is stratified by: the item's main ``platform`` (default) and/or main
+        ``lang``. Language is off by default: an operation that writes most of the data's
+        posts in its language would, within that language, look like chance (measured on the
+        scenario family, docs/EVALUATION.md).
     null_error:
         Relative error allowed in the null's expected count of the group test (default 0.3):
         what the configuration model leaves out (topics, communities, the sub-populations
@@ -174,7 +188,9 @@ class GroupParams:
     margin_days: float = 7.0
     min_share: float = 0.0
     null_error: float = 0.3
-    strata: tuple[str, ...] = ("platform", "lang")
+    exclusive: float = 0.8
+    min_exclusive_k: int = 3
+    strata: tuple[str, ...] = ("platform",)
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.families if f not in FAMILIES]
@@ -209,7 +225,7 @@ def build_items(store: Store, params: GroupParams | None = None) -> int:
                 f"UNION ALL SELECT 'text', key, aid, pid, ts FROM actions "
                 f"WHERE trace = 'text_near'",
         "url": "SELECT 'url', key, aid, pid, ts FROM actions WHERE trace = 'url'",
-        "domain": "SELECT 'domain', regexp_extract(key, '^[a-z]+://([^/?#]+)', 1), aid, pid, ts "
+        "domain": f"SELECT 'domain', {url_host_sql('key')}, aid, pid, ts "
                   "FROM actions WHERE trace = 'url'",
         "hashtag": "SELECT 'hashtag', key, aid, pid, ts FROM actions WHERE trace = 'hashtag_seq'",
         "media": "SELECT 'media', key, aid, pid, ts FROM actions WHERE trace = 'media'",
@@ -337,15 +353,18 @@ def group_test(store: Store, groups: pa.Table, fold: int | None,
     items of ``fold``: gid -> {t, mean, var, p}."""
     fams = _fam_list(params)
     where = "TRUE" if fold is None else f"s.fold = {int(fold)}"
+    ex = float(params.exclusive)
+    kx = int(params.min_exclusive_k)
     with store.registered("grp", groups):
-        t_obs = dict(store.fetchall(
+        obs = {gid: (float(t), float(x)) for gid, t, x in store.fetchall(
             f"""
-            SELECT gid, SUM(m - 1) FROM (
-              SELECT g.gid, i.fam, i.item, COUNT(*) AS m
+            SELECT gid, SUM(m - 1), COUNT(*) FILTER (WHERE k >= {kx} AND m >= {ex} * k)
+            FROM (
+              SELECT g.gid, i.fam, i.item, any_value(i.k) AS k, COUNT(*) AS m
               FROM ({_incidence_sql(fold)}) i JOIN grp g USING (aid)
               WHERE i.fam IN ({fams}) GROUP BY 1, 2, 3 HAVING COUNT(*) >= 2)
             GROUP BY gid
-            """))
+            """)}
         shares = store.fetchall(
             f"""
             SELECT g.gid, i.fam, i.stratum, COUNT(*) FROM ({_incidence_sql(fold)}) i
@@ -364,20 +383,31 @@ def group_test(store: Store, groups: pa.Table, fold: int | None,
         hist[(f, s)] = (np.append(ks, float(k)), np.append(cs, float(c)))
     mean: dict[int, float] = {}
     var: dict[int, float] = {}
+    xmean: dict[int, float] = {}
+    xvar: dict[int, float] = {}
     for gid, f, s, n in shares:
         if (f, s) not in hist:
             continue
         ks, cs = hist[(f, s)]
-        mu_k, v_k = _excess_moments(ks, int(n) / totals[(f, s)])
+        share = int(n) / totals[(f, s)]
+        mu_k, v_k = _excess_moments(ks, share)
         mean[gid] = mean.get(gid, 0.0) + float((cs * mu_k).sum())
         var[gid] = var.get(gid, 0.0) + float((cs * v_k).sum())
+        big = ks >= kx
+        px = stats.binom.sf(np.ceil(ex * ks[big]) - 1, ks[big], share)
+        xmean[gid] = xmean.get(gid, 0.0) + float((cs[big] * px).sum())
+        xvar[gid] = xvar.get(gid, 0.0) + float((cs[big] * px * (1 - px)).sum())
     out: dict[int, dict[str, float]] = {}
     for gid in sorted(set(pc.unique(groups.column("gid")).to_pylist())):
-        t = float(t_obs.get(gid, 0))
+        t, x = obs.get(gid, (0.0, 0.0))
         mu = mean.get(gid, 0.0)
         v = max(var.get(gid, 0.0), mu)
-        out[int(gid)] = {"t": t, "mean": mu, "var": v,
-                         "p": excess_tail(t, mu, v, params.null_error)}
+        p_excess = excess_tail(t, mu, v, params.null_error)
+        p_exclusive = excess_tail(x, xmean.get(gid, 0.0), xvar.get(gid, 0.0),
+                                  params.null_error)
+        out[int(gid)] = {"t": t, "mean": mu, "var": v, "x": x, "x_mean": xmean.get(gid, 0.0),
+                         "p_excess": p_excess, "p_exclusive": p_exclusive,
+                         "p": min(1.0, 2 * min(p_excess, p_exclusive))}
     return out
 
 
@@ -417,15 +447,15 @@ def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
     q = _bh(p, len(found))
     for f, qv in zip(found, q, strict=True):
         f["q"] = float(qv)
+    cols = ("t", "mean", "var", "x", "x_mean", "p_excess", "p_exclusive", "p", "q")
     store.execute("CREATE OR REPLACE TABLE group_tests (fold INTEGER, gid BIGINT, size INTEGER, "
-                  "t DOUBLE, mean DOUBLE, var DOUBLE, p DOUBLE, q DOUBLE, passed BOOLEAN)")
+                  + ", ".join(f"{c} DOUBLE" for c in cols) + ", passed BOOLEAN)")
     if found:
         tests = pa.Table.from_pylist(
-            [{"fold": f["fold"], "gid": f["gid"], "size": len(f["aids"]), "t": f["t"],
-              "mean": f["mean"], "var": f["var"], "p": f["p"], "q": f["q"],
-              "passed": f["q"] <= fdr} for f in found])
+            [{"fold": f["fold"], "gid": f["gid"], "size": len(f["aids"]),
+              **{c: float(f[c]) for c in cols}, "passed": f["q"] <= fdr} for f in found])
         with store.registered("gt_rows", tests):
-            store.execute("INSERT INTO group_tests SELECT fold, gid, size, t, mean, var, p, q, "
+            store.execute(f"INSERT INTO group_tests SELECT fold, gid, size, {', '.join(cols)}, "
                           "passed FROM gt_rows ORDER BY fold, gid")
     cands = (pa.concat_tables(cand_tables) if cand_tables else
              pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64()),
