@@ -265,7 +265,7 @@ class CaseService:
         return case
 
     def _case_dict(self, s: Session, c: Case, full: bool = False) -> dict[str, Any]:
-        names = dict(s.execute(select(User.id, User.name)).tuples().all()) if full else {}
+        names = dict(s.execute(select(User.id, User.name)).all()) if full else {}
         d: dict[str, Any] = {
             "id": c.id, "network_id": c.network_id, "title": c.title, "state": c.state,
             "assignee": names.get(c.assignee_id) if full else c.assignee_id,
@@ -339,7 +339,7 @@ class CaseService:
                     CaseNetwork.network_id == network_id)))
             total = s.execute(select(func.count()).select_from(q.subquery())).scalar_one()
             rows = s.execute(q.order_by(Case.id).limit(limit).offset(offset)).scalars().all()
-            names = dict(s.execute(select(User.id, User.name)).tuples().all())
+            names = dict(s.execute(select(User.id, User.name)).all())
             items = []
             for c in rows:
                 d = self._case_dict(s, c)
@@ -629,14 +629,14 @@ class CaseService:
         with self.store.write() as s:
             case = self._case(s, case_id)
             check_transition(case.state, "proposed", manual=False)
-            run_id = d.run_id
-            if run_id is None:
-                run_id = s.execute(select(CaseNetwork.run_id).where(
-                    CaseNetwork.case_id == case.id).order_by(CaseNetwork.id.desc())).scalar()
-            net_id = s.execute(select(CaseNetwork.network_id).where(
-                CaseNetwork.case_id == case.id, CaseNetwork.run_id == run_id)).scalar()
-            if net_id is None:
-                raise NotFound(f"case {case.id} has no network in run {run_id}")
+            q = select(CaseNetwork.network_id, CaseNetwork.run_id).where(
+                CaseNetwork.case_id == case.id)
+            if d.run_id is not None:
+                q = q.where(CaseNetwork.run_id == d.run_id)
+            latest = s.execute(q.order_by(CaseNetwork.id.desc())).first()
+            if latest is None:
+                raise NotFound(f"case {case.id} has no network in run {d.run_id}")
+            net_id, run_id = latest
             snap = self.source.network(net_id, run_id)
             codes = [r.code for r in snap.reasons]
             relied = list(d.reason_codes) if d.reason_codes is not None else codes
@@ -717,7 +717,7 @@ class CaseService:
                 "cibwatch_version": d.cibwatch_version, "evidence_id": d.evidence_id}
 
     def _decision_dict(self, s: Session, d: Decision) -> dict[str, Any]:
-        names = dict(s.execute(select(User.id, User.name)).tuples().all())
+        names = dict(s.execute(select(User.id, User.name)).all())
         excs = s.execute(select(DecisionException).where(
             DecisionException.decision_id == d.id).order_by(DecisionException.id)).scalars()
         n_aff = s.execute(select(func.count()).select_from(AffectedAccount).where(
@@ -1049,7 +1049,7 @@ class CaseService:
             return self._appeal(s, ap)
 
     def _appeal(self, s: Session, a: Appeal) -> dict[str, Any]:
-        names = dict(s.execute(select(User.id, User.name)).tuples().all())
+        names = dict(s.execute(select(User.id, User.name)).all())
         return {"id": a.id, "decision_id": a.decision_id, "accounts": a.accounts,
                 "basis": a.basis, "text": a.text, "received_at": _iso(a.received_at),
                 "registered_by": names.get(a.registered_by), "status": a.status,
