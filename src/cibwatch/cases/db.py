@@ -67,10 +67,15 @@ def resolve_url(case_db: str | None, store: str | Path | None = None) -> URL:
 
 def _sqlite_engine(url: URL, pool_size: int) -> Engine:
     db = url.database
+    args = {"check_same_thread": False, "timeout": 30}
     if db and db != ":memory:":
         Path(db).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size,
-                           connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size,
+                               connect_args=args)
+    else:  # one shared in-memory database (tests, experiments)
+        from sqlalchemy.pool import StaticPool
+
+        engine = create_engine(url, poolclass=StaticPool, connect_args=args)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _: Any) -> None:

@@ -323,7 +323,7 @@ def validate_statement(body: dict[str, Any]) -> list[dict[str, str]]:
                 v < body["application_date"]:
             bad(f, "must be on or after the application date")
     puid = body.get("puid")
-    if isinstance(puid, str) and puid and not PUID_PATTERN.match(puid):
+    if isinstance(puid, str) and puid and not PUID_PATTERN.fullmatch(puid):
         bad("puid", "may hold only a-z, A-Z, 0-9, '-' and '_'")
     if isinstance(body.get("decision_facts"), str):
         problems = find_personal_data(body["decision_facts"], ())
@@ -335,10 +335,11 @@ def validate_statement(body: dict[str, Any]) -> list[dict[str, str]]:
 # --- personal data in decision_facts ------------------------------------------------------
 
 _PROFILE_URL = re.compile(
-    r"(?i)\b(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|"
+    r"(?i)(?<![\w.-])(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|"
     r"instagram\.com|tiktok\.com|youtube\.com|youtu\.be|t\.me|telegram\.me|reddit\.com|"
     r"medium\.com|vk\.com|threads\.net|bsky\.app|linkedin\.com|pinterest\.com|quora\.com|"
-    r"weibo\.com|livejournal\.com|blogspot\.com|mastodon\.[a-z]+)/[^\s]+")
+    r"weibo\.com|mastodon\.[a-z]+)/[^\s]+"
+    r"|\b[\w-]+\.(?:blogspot|livejournal|substack|tumblr)\.com\b")
 _MENTION = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _TOKEN = re.compile(r"[\w.-]+", re.UNICODE)
