@@ -15,7 +15,7 @@ from cibwatch.cases import CaseService, CaseStore, MemorySource, dsa
 from cibwatch.cli import app as cli_app
 from cibwatch.web import PREFIX, create_app
 
-from .cases_support import case_url, snapshot  # noqa: F401
+from .cases_support import snapshot
 
 
 class Api:

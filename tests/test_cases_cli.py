@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from cibwatch.cli import app
 
-from .cases_support import case_url  # noqa: F401
 from .conftest import FIXTURES
 
 runner = CliRunner()

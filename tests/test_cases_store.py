@@ -20,11 +20,11 @@ from cibwatch.cases import (
     RuleViolation,
     StaleVersion,
     ValidationFailed,
+    dsa,
 )
-from cibwatch.cases import dsa
 from cibwatch.cases.models import AuditEvent, Setting, Statement
 
-from .cases_support import World, case_store, case_url, make_world, snapshot, world  # noqa: F401
+from .cases_support import World, make_world, snapshot
 
 CLAUSE = "Community rules 4.2: inauthentic behaviour"
 

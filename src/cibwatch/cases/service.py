@@ -268,7 +268,7 @@ class CaseService:
         names = dict(s.execute(select(User.id, User.name)).all()) if full else {}
         d: dict[str, Any] = {
             "id": c.id, "network_id": c.network_id, "title": c.title, "state": c.state,
-            "assignee": names.get(c.assignee_id) if full else c.assignee_id,
+            "assignee": names.get(c.assignee_id or 0) if full else c.assignee_id,
             "created_at": _iso(c.created_at), "updated_at": _iso(c.updated_at),
             "version": c.version}
         if full:
@@ -343,7 +343,7 @@ class CaseService:
             items = []
             for c in rows:
                 d = self._case_dict(s, c)
-                d["assignee"] = names.get(c.assignee_id)
+                d["assignee"] = names.get(c.assignee_id or 0)
                 items.append(d)
             return _paged(items, total, limit, offset)
 
@@ -824,7 +824,7 @@ class CaseService:
         snap = NetworkSnapshot.from_dict(json.loads(ev.snapshot))
         excs = {(x.platform, x.account_id): x.action for x in s.execute(
             select(DecisionException).where(DecisionException.decision_id == d.id)).scalars()}
-        rows = []
+        rows: list[dict[str, Any]] = []
         for m in snap.members:
             act = excs.get((m.platform, m.account_id), d.action)
             if act in dsa.STATEMENT_ACTIONS:
