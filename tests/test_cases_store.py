@@ -308,6 +308,13 @@ def test_an_invalid_statement_stops_the_whole_export(world: World) -> None:
         w.svc.export_statements(w["apo"])
     assert err.value.details[0]["field"] == "category"
     assert w.svc.list_statements(w["viewer"], exported=True)["total"] == 0
+    with w.svc.store.write() as s:  # put it right, then break one puid of identical bodies
+        st = s.execute(select(Statement).order_by(Statement.id)).scalars().all()
+        good = json.loads(st[1].body)
+        st[0].body = json.dumps(good | {"puid": good["puid"][:-1] + "!"})
+    with pytest.raises(ValidationFailed) as err:
+        w.svc.export_statements(w["apo"])
+    assert [(e["statement"], e["field"]) for e in err.value.details] == [(st[0].id, "puid")]
 
 
 # ---- appeals -----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ detection, ``SOURCE_TYPE_OTHER_NOTIFICATION`` (with ``source_identity``) for ext
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -234,38 +235,26 @@ def validate_statement(body: dict[str, Any]) -> list[dict[str, str]]:
         bad("decision_visibility", "one of decision_visibility, decision_monetary, "
             "decision_provision, decision_account is required")
 
-    def one_of(f: str, allowed: Sequence[str]) -> None:
+    def one_of(f: str, allowed: frozenset[str]) -> None:
         v = body.get(f)
-        if v not in (None, "") and v not in allowed:
+        if v not in (None, "") and (not isinstance(v, str) or v not in allowed):
             bad(f, f"{v!r} is not one of the allowed values")
 
-    def all_of(f: str, allowed: Iterable[str] | frozenset[str]) -> None:
+    def all_of(f: str, allowed: frozenset[str]) -> None:
         v = body.get(f)
         if v is None:
             return
         if not isinstance(v, list):
             bad(f, "must be an array")
             return
-        allowed = set(allowed)
         for x in v:
-            if x not in allowed:
+            if not isinstance(x, str) or x not in allowed:
                 bad(f, f"{x!r} is not one of the allowed values")
 
-    all_of("decision_visibility", DECISION_VISIBILITIES)
-    one_of("decision_monetary", DECISION_MONETARIES)
-    one_of("decision_provision", DECISION_PROVISIONS)
-    one_of("decision_account", DECISION_ACCOUNTS)
-    one_of("account_type", ACCOUNT_TYPES)
-    all_of("category_specification", KEYWORDS)
-    one_of("decision_ground", DECISION_GROUNDS)
-    all_of("content_type", CONTENT_TYPES)
-    one_of("category", CATEGORIES)
-    all_of("category_addition", CATEGORIES)
-    all_of("territorial_scope", COUNTRY_CODES)
-    one_of("content_language", sorted(LANGUAGE_CODES))
-    one_of("source_type", SOURCE_TYPES)
-    one_of("automated_detection", AUTOMATED_DETECTIONS)
-    one_of("automated_decision", AUTOMATED_DECISIONS)
+    for f, allowed in _ONE_OF.items():
+        one_of(f, allowed)
+    for f, allowed in _ALL_OF.items():
+        all_of(f, allowed)
 
     vis = body.get("decision_visibility") or []
     other_vis = isinstance(vis, list) and "DECISION_VISIBILITY_OTHER" in vis
@@ -301,7 +290,7 @@ def validate_statement(body: dict[str, Any]) -> list[dict[str, str]]:
         if ground != "DECISION_GROUND_INCOMPATIBLE_CONTENT":
             bad("incompatible_content_illegal",
                 "is only allowed when decision_ground is INCOMPATIBLE_CONTENT")
-        one_of("incompatible_content_illegal", INCOMPATIBLE_CONTENT_ILLEGALS)
+        one_of("incompatible_content_illegal", frozenset(INCOMPATIBLE_CONTENT_ILLEGALS))
     if body.get("source_type") == "SOURCE_VOLUNTARY" and present("source_identity"):
         bad("source_identity", "is ignored (and so refused here) when source_type is VOLUNTARY")
     for f, n in _MAX.items():
@@ -326,10 +315,30 @@ def validate_statement(body: dict[str, Any]) -> list[dict[str, str]]:
     if isinstance(puid, str) and puid and not PUID_PATTERN.fullmatch(puid):
         bad("puid", "may hold only a-z, A-Z, 0-9, '-' and '_'")
     if isinstance(body.get("decision_facts"), str):
-        problems = find_personal_data(body["decision_facts"], ())
-        for p in problems:
+        for p in _generic_personal_data(body["decision_facts"]):
             bad("decision_facts", p)
     return errs
+
+
+_ONE_OF: dict[str, frozenset[str]] = {
+    "decision_monetary": frozenset(DECISION_MONETARIES),
+    "decision_provision": frozenset(DECISION_PROVISIONS),
+    "decision_account": frozenset(DECISION_ACCOUNTS),
+    "account_type": frozenset(ACCOUNT_TYPES),
+    "decision_ground": frozenset(DECISION_GROUNDS),
+    "category": frozenset(CATEGORIES),
+    "content_language": LANGUAGE_CODES,
+    "source_type": frozenset(SOURCE_TYPES),
+    "automated_detection": frozenset(AUTOMATED_DETECTIONS),
+    "automated_decision": frozenset(AUTOMATED_DECISIONS),
+}
+_ALL_OF: dict[str, frozenset[str]] = {
+    "decision_visibility": frozenset(DECISION_VISIBILITIES),
+    "category_specification": frozenset(KEYWORDS),
+    "content_type": frozenset(CONTENT_TYPES),
+    "category_addition": frozenset(CATEGORIES),
+    "territorial_scope": frozenset(COUNTRY_CODES),
+}
 
 
 # --- personal data in decision_facts ------------------------------------------------------
@@ -349,9 +358,8 @@ MIN_NUMERIC_ID = 6
 MIN_NAME = 3
 
 
-def find_personal_data(text: str, accounts: Iterable[tuple[str, str | None]]) -> list[str]:
-    """What in ``text`` identifies an account: profile URLs, @-mentions, e-mail addresses, and
-    the ids or handles of ``accounts`` (pairs of account id and handle) as whole words."""
+@functools.lru_cache(maxsize=4096)
+def _generic_personal_data(text: str) -> tuple[str, ...]:
     found: list[str] = []
     if _PROFILE_URL.search(text):
         found.append("names a profile URL")
@@ -359,6 +367,13 @@ def find_personal_data(text: str, accounts: Iterable[tuple[str, str | None]]) ->
         found.append("names an @handle")
     if _EMAIL.search(text):
         found.append("names an e-mail address")
+    return tuple(found)
+
+
+def find_personal_data(text: str, accounts: Iterable[tuple[str, str | None]]) -> list[str]:
+    """What in ``text`` identifies an account: profile URLs, @-mentions, e-mail addresses, and
+    the ids or handles of ``accounts`` (pairs of account id and handle) as whole words."""
+    found = list(_generic_personal_data(text))
     names: set[str] = set()
     for account_id, handle in accounts:
         if account_id and len(account_id) >= MIN_NAME and not (

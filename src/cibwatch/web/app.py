@@ -10,10 +10,12 @@ a token (401); a role below the one needed gets 403. The OpenAPI description is 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
@@ -102,7 +104,17 @@ def _route(method: str, path: str, role: str, summary: str,
     ENDPOINTS.append(Endpoint(method, PREFIX + path, role, summary))
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        router.add_api_route(path, fn, methods=[method], summary=summary,
+        @functools.wraps(fn)
+        def endpoint(*args: Any, **kwargs: Any) -> Any:
+            out = fn(*args, **kwargs)
+            if isinstance(out, Response):
+                return out
+            # orjson straight from the use case's plain dicts: FastAPI's generic encoder
+            # would walk every value again
+            return Response(orjson.dumps(out), status_code=status_code,
+                            media_type="application/json")
+
+        router.add_api_route(path, endpoint, methods=[method], summary=summary,
                              status_code=status_code, responses=_ERRORS,
                              description=f"Role: **{role}** or above.\n\n" + (fn.__doc__ or ""),
                              tags=[path.split("/")[1]])
@@ -443,8 +455,9 @@ def get_export(actor: ApproverDep, svc: Svc,
         "One batch: the body of POST /api/v1/statements of the Transparency Database")
 def export_batch(actor: ApproverDep, svc: Svc,
                  export_id: Annotated[int, Path(ge=1, le=INT32)],
-                 batch: Annotated[int, Path(ge=0, le=INT32)]) -> dict[str, Any]:
-    return svc.export_batch(actor, export_id, batch)
+                 batch: Annotated[int, Path(ge=0, le=INT32)]) -> Response:
+    return Response(svc.export_batch_json(actor, export_id, batch),
+                    media_type="application/json")
 
 
 # ---- appeals -----------------------------------------------------------------------------
