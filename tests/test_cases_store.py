@@ -56,6 +56,16 @@ def test_migrations_make_every_table_and_reopening_is_a_no_op(case_store: CaseSt
     again.close()
 
 
+def test_the_migrations_make_what_the_models_describe(case_store: CaseStore) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from cibwatch.cases.models import Base
+
+    with case_store.engine.connect() as c:
+        assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+
+
 def test_sqlite_store_is_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = CaseStore.open(str(tmp_path / "x.cases.sqlite"))
     with store.engine.connect() as c:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -274,8 +275,9 @@ class Statement(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    export_id: Mapped[int | None] = mapped_column(ForeignKey("exports.id"), default=None,
-                                                  index=True)
+    export_id: Mapped[int | None] = mapped_column(ForeignKey("exports.id"), default=None)
+    #: (export, id): batches are read by key range, not by OFFSET over the bodies
+    __table_args__ = (Index("ix_statements_export_id", "export_id", "id"),)
 
 
 class Export(Base):

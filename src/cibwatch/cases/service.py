@@ -1047,9 +1047,12 @@ class CaseService:
             n = -(-e.n_statements // e.batch_size)
             if not 0 <= batch < max(n, 1) or (n == 0 and batch != 0):
                 raise NotFound(f"export {export_id} has batches 0 to {n - 1}")
-            bodies = s.execute(select(Statement.body).where(Statement.export_id == e.id)
-                               .order_by(Statement.id).limit(e.batch_size)
-                               .offset(batch * e.batch_size)).scalars().all()
+            first = s.execute(select(Statement.id).where(Statement.export_id == e.id)
+                              .order_by(Statement.id).limit(1)
+                              .offset(batch * e.batch_size)).scalar()  # index only
+            bodies = s.execute(select(Statement.body).where(
+                Statement.export_id == e.id, Statement.id >= (first or 0))
+                .order_by(Statement.id).limit(e.batch_size)).scalars().all() if first else []
             return ('{"statements":[' + ",".join(bodies) + "]}").encode()
 
     def export_all_batches(self, actor: Actor, export_id: int) -> list[dict[str, Any]]:

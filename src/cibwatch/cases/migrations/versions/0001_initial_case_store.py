@@ -290,7 +290,7 @@ def upgrade() -> None:
     with op.batch_alter_table('statements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_statements_affected_id'), ['affected_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statements_decision_id'), ['decision_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_statements_export_id'), ['export_id'], unique=False)
+        batch_op.create_index('ix_statements_export_id', ['export_id', 'id'], unique=False)
 
 
     _seed_and_protect()
@@ -299,7 +299,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     _unprotect()
     with op.batch_alter_table('statements', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_statements_export_id'))
+        batch_op.drop_index('ix_statements_export_id')
         batch_op.drop_index(batch_op.f('ix_statements_decision_id'))
         batch_op.drop_index(batch_op.f('ix_statements_affected_id'))
 
