@@ -123,3 +123,12 @@ def test_openapi_is_published_and_declares_the_bearer_scheme(api: tuple[TestClie
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert "Error" in spec["components"]["schemas"]
     assert len([op for p in spec["paths"].values() for op in p]) == len(ENDPOINTS)
+
+
+def test_docs_list_every_endpoint_with_its_role() -> None:
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "CASES.md").read_text()
+    for e in ENDPOINTS:
+        assert f"| {e.method} | `{e.path}` | {e.role} |" in text, (
+            f"docs/CASES.md lacks {e.method} {e.path}: regenerate its endpoint table")
