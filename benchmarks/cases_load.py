@@ -70,7 +70,7 @@ def serve(case_db: str, port: int) -> None:
     from cibwatch.cases import CaseService, CaseStore
     from cibwatch.web import create_app
 
-    svc = CaseService(CaseStore.open(case_db, pool_size=40), build_source())
+    svc = CaseService(CaseStore.open(case_db, pool_size=20), build_source())
     uvicorn.run(create_app(svc), host="127.0.0.1", port=port, log_level="warning",
                 access_log=False)
 
@@ -90,84 +90,129 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-async def load(base: str, tokens: list[str], case_ids: list[int], clients: int,
-               seconds: float, seed: int) -> dict[str, Any]:
-    import httpx
+class Conn:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams: the load generator must cost
+    little CPU next to the server it measures (both share the machine)."""
 
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, token: str,
+                      body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        import orjson
+
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        data = orjson.dumps(body) if body is not None else b""
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Length: {len(data)}\r\n")
+        if body is not None:
+            head += "Content-Type: application/json\r\n"
+        self.writer.write(head.encode() + b"\r\n" + data)
+        assert self.reader is not None
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("connection closed")
+        status = int(status_line.split()[1])
+        length = 0
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            k, _, v = line.partition(b":")
+            if k.strip().lower() == b"content-length":
+                length = int(v)
+        raw = await self.reader.readexactly(length) if length else b""
+        return status, (orjson.loads(raw) if raw else None)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def load(host: str, port: int, prefix: str, tokens: list[str], case_ids: list[int],
+               clients: int, seconds: float, seed: int, think_s: float) -> dict[str, Any]:
     lat: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     conflicts = 0
     acked_notes: dict[int, set[int]] = defaultdict(set)
     acked_tags: dict[int, set[str]] = defaultdict(set)
     deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients + 5, max_keepalive_connections=clients + 5)
 
-    async def client(k: int, http: httpx.AsyncClient) -> None:
+    async def client(k: int) -> None:
         nonlocal conflicts
         rnd = random.Random(seed * 1000 + k)
-        h = {"Authorization": f"Bearer {tokens[k % len(tokens)]}"}
+        tok = tokens[k % len(tokens)]
+        conn = Conn(host, port)
         n = 0
         while time.perf_counter() < deadline:
             n += 1
             r_ = rnd.random()
             cid = rnd.choice(case_ids)
             t0 = time.perf_counter()
+            status, out = 0, None
             try:
                 if r_ < 0.40:
                     op = "GET network page (10k)"
-                    r = await http.get(f"{base}/networks/net-10k/members", headers=h,
-                                       params={"limit": 100, "offset": rnd.randrange(0, BIG, 100)})
-                    ok = r.status_code == 200 and len(r.json()["items"]) == 100
+                    status, out = await conn.request(
+                        "GET", f"{prefix}/networks/net-10k/members?limit=100&offset="
+                        f"{rnd.randrange(0, BIG, 100)}", tok)
+                    ok = status == 200 and len(out["items"]) == 100
                 elif r_ < 0.50:
                     op = "GET networks"
-                    r = await http.get(f"{base}/networks", headers=h, params={"limit": 50})
-                    ok = r.status_code == 200
+                    status, out = await conn.request("GET", f"{prefix}/networks?limit=50", tok)
+                    ok = status == 200
                 elif r_ < 0.62:
                     op = "GET cases"
-                    r = await http.get(f"{base}/cases", headers=h, params={"limit": 50})
-                    ok = r.status_code == 200
+                    status, out = await conn.request("GET", f"{prefix}/cases?limit=50", tok)
+                    ok = status == 200
                 elif r_ < 0.72:
                     op = "GET case"
-                    r = await http.get(f"{base}/cases/{cid}", headers=h)
-                    ok = r.status_code == 200
+                    status, out = await conn.request("GET", f"{prefix}/cases/{cid}", tok)
+                    ok = status == 200
                 elif r_ < 0.87:
                     op = "POST note"
-                    r = await http.post(f"{base}/cases/{cid}/notes", headers=h,
-                                        json={"text": f"client {k} note {n}"})
-                    ok = r.status_code == 201
+                    status, out = await conn.request("POST", f"{prefix}/cases/{cid}/notes", tok,
+                                                     {"text": f"client {k} note {n}"})
+                    ok = status == 201
                     if ok:
-                        acked_notes[cid].add(r.json()["id"])
+                        acked_notes[cid].add(out["id"])
                 elif r_ < 0.93:
                     op = "POST tag"
                     name = f"c{k}-{n}"
-                    r = await http.post(f"{base}/cases/{cid}/tags", headers=h,
-                                        json={"name": name})
-                    ok = r.status_code == 201
+                    status, out = await conn.request("POST", f"{prefix}/cases/{cid}/tags", tok,
+                                                     {"name": name})
+                    ok = status == 201
                     if ok:
                         acked_tags[cid].add(name)
                 else:
                     op = "POST assign (versioned)"
-                    cur = await http.get(f"{base}/cases/{cid}", headers=h)
-                    version = cur.json()["version"]
+                    _, cur = await conn.request("GET", f"{prefix}/cases/{cid}", tok)
                     t0 = time.perf_counter()
-                    r = await http.post(f"{base}/cases/{cid}/assign", headers=h,
-                                        json={"assignee": f"analyst{k % len(tokens)}",
-                                              "version": version})
-                    ok = r.status_code == 200
-                    if r.status_code == 409:
+                    status, out = await conn.request(
+                        "POST", f"{prefix}/cases/{cid}/assign", tok,
+                        {"assignee": f"analyst{k % len(tokens)}", "version": cur["version"]})
+                    ok = status == 200
+                    if status == 409:
                         conflicts += 1
                         ok = True
-            except httpx.HTTPError as exc:
-                op, ok, r = "transport", False, None
+            except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
+                op, ok = "transport", False
                 errors.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                conn = Conn(host, port)
             lat[op].append((time.perf_counter() - t0) * 1000)
-            if not ok and r is not None:
-                errors.append(f"{op}: {r.status_code} {r.text[:200]}")
+            if not ok and status:
+                errors.append(f"{op}: {status} {str(out)[:200]}")
+            if think_s:
+                await asyncio.sleep(rnd.expovariate(1 / think_s))
+        conn.close()
 
-    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-        t0 = time.perf_counter()
-        await asyncio.gather(*(client(k, http) for k in range(clients)))
-        wall = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    wall = time.perf_counter() - t0
     return {"lat": lat, "errors": errors, "conflicts": conflicts, "wall": wall,
             "notes": acked_notes, "tags": acked_tags}
 
@@ -178,6 +223,9 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--case-db", default=None, help="case store URL [default: a fresh SQLite]")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean think time between a client's requests, seconds (exponential; "
+                    "0: closed loop, the next request as soon as the last is answered)")
     ap.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve is not None:
@@ -220,7 +268,8 @@ def main() -> int:
                                json={"network_id": f"net-s{i:03d}"}).json()["id"]
                     for i in range(50)]
 
-        res = asyncio.run(load(base, tokens, case_ids, args.clients, args.seconds, args.seed))
+        res = asyncio.run(load("127.0.0.1", port, "/api/v1", tokens, case_ids, args.clients,
+                               args.seconds, args.seed, args.think))
 
         lost_notes = lost_tags = 0
         for cid in case_ids:
@@ -274,8 +323,8 @@ def main() -> int:
     lat = res["lat"]
     n_req = sum(len(v) for v in lat.values())
     backend = "PostgreSQL" if case_db.startswith("postgres") else "SQLite (WAL)"
-    print(f"\n## Case API load: {args.clients} clients x {args.seconds:.0f} s, uvicorn on "
-          f"127.0.0.1, {backend}, {os.cpu_count()} CPUs\n")
+    print(f"\n## Case API load: {args.clients} clients x {args.seconds:.0f} s (think time "
+          f"{args.think:g} s), uvicorn on 127.0.0.1, {backend}, {os.cpu_count()} CPUs\n")
     print("| operation | requests | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|")
     for op in sorted(lat):

@@ -221,6 +221,9 @@ def serve(
     results: ResultsOpt = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    threads: Annotated[int, typer.Option(
+        "--threads", min=1, max=64, help="Worker threads for the use cases (few is faster on "
+        "SQLite; more can help PostgreSQL).")] = 4,
 ) -> None:
     """Serve the HTTP API (cases, decisions, statements, appeals, audit) with uvicorn; OpenAPI at
     /api/v1/openapi.json, every other endpoint needs a token."""
@@ -233,7 +236,7 @@ def serve(
             typer.echo("no --results given: the network endpoints will be empty (cases already "
                        "in the store are served)", err=True)
         svc = _service(case_db, db, results)
-        app = create_app(svc)
+        app = create_app(svc, threads=threads)
     except Exception as exc:
         _fail(exc)
         return

@@ -17,6 +17,7 @@ Transactions
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,6 +110,7 @@ class CaseStore:
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(cibwatch_write=True),
                                    expire_on_commit=False)
+        self._sqlite_writer = threading.Lock()
 
     @classmethod
     def open(cls, case_db: str | None = None, store: str | Path | None = None, *,
@@ -158,10 +160,18 @@ class CaseStore:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction holding the store's write lock; commits on success."""
+        """One write transaction holding the store's write lock; commits on success.
+
+        On SQLite the threads of this process also queue on a lock before ``BEGIN
+        IMMEDIATE``: SQLite's own busy handler polls with sleeps of up to 100 ms, which under
+        concurrent writers costs seconds; a Python lock hands over at once (other processes
+        still wait through the busy timeout)."""
+        if self.is_sqlite:
+            with self._sqlite_writer, self._write() as s, s.begin():
+                yield s
+            return
         with self._write() as s, s.begin():
-            if not self.is_sqlite:
-                s.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+            s.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())
             yield s
 
     def raw(self, sql: str, **params: Any) -> Any:

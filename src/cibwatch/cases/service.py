@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -164,10 +165,26 @@ class DecisionInput:
 class CaseService:
     """The use-case layer over a :class:`CaseStore` and an :class:`InvestigationSource`."""
 
+    #: Seconds an authenticated token is remembered (per process). Revoking a token,
+    #: deactivating a user or changing a role clears this process's memory at once; another
+    #: process sharing the store sees it within this time.
+    AUTH_TTL = 5.0
+
     def __init__(self, store: CaseStore, source: InvestigationSource | None = None) -> None:
         self.store = store
         self.source: InvestigationSource = source if source is not None else MemorySource()
         self._key: bytes | None = None
+        self._auth: dict[str, tuple[Actor, float]] = {}
+
+    def cached_actor(self, token: str) -> Actor | None:
+        """The actor of a token authenticated less than :attr:`AUTH_TTL` seconds ago."""
+        hit = self._auth.get(hash_token(token))
+        if hit is not None and hit[1] > time.monotonic():
+            return hit[0]
+        return None
+
+    def _forget_tokens(self) -> None:
+        self._auth.clear()
 
     # ---- users and tokens -----------------------------------------------------------------
 
@@ -184,7 +201,11 @@ class CaseService:
         if row is None or row.revoked_at is not None or not row.active:
             with self.store.read() as s:
                 return authenticate(s, token)  # raises with the message
-        return Actor(row.id, row.name, row.role, row.kind)
+        actor = Actor(row.id, row.name, row.role, row.kind)
+        if len(self._auth) > 10000:
+            self._auth.clear()
+        self._auth[hash_token(token)] = (actor, time.monotonic() + self.AUTH_TTL)
+        return actor
 
     def add_user(self, actor: Actor | None, name: str, role: str,
                  kind: str = "human", label: str = "") -> tuple[dict[str, Any], str]:
@@ -207,6 +228,7 @@ class CaseService:
     def set_user(self, actor: Actor, name: str, *, role: str | None = None,
                  active: bool | None = None) -> dict[str, Any]:
         require(actor, "admin", "changing users")
+        self._forget_tokens()
         with self.store.write() as s:
             user = get_user(s, name)
             old = self._user(user)
@@ -220,7 +242,8 @@ class CaseService:
             s.flush()
             new = self._user(user)
             audit.record(s, actor.name, "user.update", "user", name, old, new)
-            return new
+        self._forget_tokens()
+        return new
 
     def new_token(self, actor: Actor, name: str, label: str = "") -> tuple[dict[str, Any], str]:
         require(actor, "admin", "issuing tokens")
@@ -245,11 +268,14 @@ class CaseService:
             tok = s.get(ApiToken, token_id)
             if tok is None:
                 raise NotFound(f"no token {token_id}", remedy="listing tokens: GET /api/v1/tokens")
+            self._forget_tokens()
             if tok.revoked_at is None:
                 tok.revoked_at = utcnow()
                 audit.record(s, actor.name, "token.revoke", "token", tok.id,
                              {"revoked_at": None}, {"revoked_at": _iso(tok.revoked_at)})
-            return self._token(tok, tok.user)
+            out = self._token(tok, tok.user)
+        self._forget_tokens()
+        return out
 
     @staticmethod
     def _user(u: User) -> dict[str, Any]:

@@ -9,14 +9,16 @@ a token (401); a role below the one needed gets 403. The OpenAPI description is 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,18 +52,21 @@ _bearer = HTTPBearer(auto_error=False, description="An API token: `cibwatch user
                      "--role ROLE` prints one.")
 
 
-def _service(request: Request) -> CaseService:
+async def _service(request: Request) -> CaseService:
     svc: CaseService = request.app.state.service
     return svc
 
 
-def _actor_for(role: str) -> Callable[..., Actor]:
-    def dep(request: Request, cred: Annotated[HTTPAuthorizationCredentials | None,
-                                              Security(_bearer)] = None) -> Actor:
+def _actor_for(role: str) -> Callable[..., Any]:
+    async def dep(request: Request, cred: Annotated[HTTPAuthorizationCredentials | None,
+                                                    Security(_bearer)] = None) -> Actor:
         if cred is None:
             raise Unauthenticated("this needs an API token",
                                   remedy="sending the header Authorization: Bearer TOKEN")
-        actor = _service(request).authenticate(cred.credentials)
+        svc: CaseService = request.app.state.service
+        actor = svc.cached_actor(cred.credentials)
+        if actor is None:  # one indexed lookup, off the event loop
+            actor = await run_in_threadpool(svc.authenticate, cred.credentials)
         if not role_at_least(actor.role, role):
             raise PermissionDenied(f"this needs the {role} role; {actor.name} is {actor.role}",
                                    remedy=f"using a token of a user with the {role} role")
@@ -562,9 +567,21 @@ def revoke(actor: AdminDep, svc: Svc, token_id: Annotated[int, Path(ge=1, le=INT
     return svc.revoke_token(actor, token_id)
 
 
-def create_app(service: CaseService) -> FastAPI:
-    """The API over ``service`` (its case store and investigation source)."""
-    app = FastAPI(title="cibwatch case API", version=__version__,
+def create_app(service: CaseService, threads: int = 4) -> FastAPI:
+    """The API over ``service`` (its case store and investigation source).
+
+    ``threads``: worker threads for the (blocking) use cases. Few is faster: the work is
+    short and holds the GIL, and every extra thread competing for it delays the one holding
+    the store's write lock (measured in benchmarks/cases_load.py)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    app = FastAPI(title="cibwatch case API", version=__version__, lifespan=lifespan,
                   description="Review and enforcement on detected networks: cases, decisions "
                   "with four eyes, DSA statements of reasons, appeals, audit. Every endpoint "
                   "needs `Authorization: Bearer TOKEN`; see docs/CASES.md.",
