@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench bench-quick docs clean help
+.PHONY: setup demo test lint typecheck bench bench-quick bench-cases docs clean help
 
 help:
 	@echo "make demo    create $(VENV), install, run detection on the bundled data (demo-out/)"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench   speed benchmarks against the QUT toolkit, 10 M posts and the IRA set (about 30 min;"
 	@echo "             benchmarks/README.md); the IRA part is skipped when ../shared/data is absent"
 	@echo "make bench-quick   the same at 100 k posts only (about a minute)"
+	@echo "make bench-cases   the case API under load: 50 clients for 60 s, a 30,000-account fan-out"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +31,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The case-store tests run on SQLite and on a throw-away PostgreSQL server that
+# .ci/with-postgres installs (Debian's postgresql package) when absent, starts and stops.
 test: lint typecheck
-	$(BIN)/python -m pytest -q
+	.ci/with-postgres $(BIN)/python -m pytest -q
+
+bench-cases: $(STAMP)
+	$(BIN)/python benchmarks/cases_load.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 100k,1m --big 10m --ira

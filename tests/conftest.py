@@ -10,6 +10,8 @@ import pytest
 
 from cibwatch import DetectConfig, Store, detect, ingest_files
 
+from .cases_support import case_store, case_url, world  # noqa: F401  (case-store fixtures)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO = ROOT / "demo" / "data"

@@ -627,6 +627,11 @@ def demo(
         _fail(exc)
 
 
+from .cli_cases import register as _register_cases  # noqa: E402  (serve, user, audit, case)
+
+_register_cases(app)
+
+
 def _version(value: bool) -> None:
     if value:
         out_console.print(f"cibwatch {__version__}")

@@ -29,6 +29,14 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("evaluate",),
     ("formats",),
     ("demo",),
+    ("serve",),
+    ("user", "add"),
+    ("user", "list"),
+    ("audit", "verify"),
+    ("case",),
+    ("case", "open"),
+    ("case", "export"),
+    ("case", "figures"),
 )
 
 
