@@ -136,7 +136,7 @@ def test_group_evidence_off_finds_nothing(rotating: tuple[Store, Any], tmp_path:
 def test_same_input_same_groups(rotating: tuple[Store, Any], tmp_path: Path) -> None:
     store, _ = rotating
     path = write_posts_csv(tmp_path / "posts.csv", rotating_world())
-    again = Store(None)
+    again = Store(None, threads=1)  # another degree of parallelism: sums must not depend on it
     ingest_files(again, [path])
     detect(again, DetectConfig())
     q = ("SELECT m.network_id, ai.account_id, m.source, m.group_posts FROM members m "

@@ -69,7 +69,9 @@ account's choice among groups is accounted for by testing it against every group
 Benjamini-Hochberg over accounts x groups). An item is *the group's*, for an account on it,
 when at least ``dominance`` (default one half) of the other accounts on it, and at least
 ``min_others`` (default 2), are members. The account's statistic is how many of its posts in
-the group's active period carry at least one of the group's items, ``Y`` of its ``d`` posts;
+the group's active period carry at least one of the group's *own* items, ``Y`` of its ``d``
+posts (an item is its own when, besides, so many members on it is beyond chance by itself:
+:func:`own_items`);
 under the null its posts are like random posts of the period, of which a share ``pi`` carry one
 (computed over every account, members included: conservative), so ``p = P(Binomial(d, pi) >=
 Y)``. "3 of its 3 posts were on the network's items; 1 post in 480 of the period is" is a
@@ -92,6 +94,7 @@ assessment (:mod:`cibwatch.assess`) is what separates coordination from inauthen
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -109,6 +112,7 @@ if TYPE_CHECKING:
 
 __all__ = ["GroupParams", "FAMILIES", "build_items", "find_groups", "membership",
            "group_test", "candidate_groups", "group_links", "merge_groups", "linked_communities",
+           "own_items",
            "ITEM_TABLES"]
 
 #: Item families and the traces they come from (``domain`` is derived from ``url``).
@@ -147,9 +151,12 @@ class GroupParams:
         Links kept per account in the weak graph of the candidate search (default 15).
     resolution:
         Leiden resolution of the candidate search (default 1.0, modularity).
-    dominance, min_others:
-        An item is a group's, for an account on it, when at least ``dominance`` of the other
-        accounts on it, and at least ``min_others`` of them, are members (defaults 0.5 and 2).
+    dominance, min_others, item_alpha:
+        An item is a group's own, for an account on it, when at least ``dominance`` of the
+        other accounts on it, and at least ``min_others`` of them, are members (defaults 0.5
+        and 2), and that many members is beyond chance on its own: an upper Binomial tail of
+        at most ``item_alpha`` (default 0.001) with the group's share widened by twice
+        ``null_error`` (:func:`own_items`).
     rounds:
         Most rounds of the membership test (default 3; it stops when nothing changes).
     margin_days:
@@ -164,7 +171,9 @@ class GroupParams:
         ``min_exclusive_k`` accounts (default 3) of which at least ``exclusive`` (default 0.8)
         are members: it is what shows a group that posts a large share of its family's items
         (its ``s`` is large, so each item's excess is small, but items almost only it posts on
-        are still far beyond chance).
+        are still far beyond chance). Families in which the group holds more than
+        ``max_share`` (default one half) of the incidences say nothing there: every item of
+        theirs is the group's by construction.
     strata:
         What the null is stratified by: the item's main ``platform`` (default) and/or main
         ``lang``. Language is off by default: an operation that writes most of the data's
@@ -190,6 +199,8 @@ class GroupParams:
     null_error: float = 0.3
     exclusive: float = 0.8
     min_exclusive_k: int = 3
+    max_share: float = 0.5
+    item_alpha: float = 1e-3
     strata: tuple[str, ...] = ("platform",)
 
     def __post_init__(self) -> None:
@@ -281,8 +292,13 @@ def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
     """The weak account graph of the items of ``fold`` (all items when None): per pair, the
     resource-allocation weight. On an item of k accounts, account x is paired with the
     ``max_partners`` accounts after it in a fixed hash order (all of them when ``k - 1 <=
-    max_partners``), each pair weighing ``1 / min(k - 1, max_partners)``."""
+    max_partners``), each pair weighing ``1 / min(k - 1, max_partners)``.
+
+    The weights are summed as integers (in units of ``1 / lcm(1..max_partners)``), so that
+    the sum, and the links each account keeps, do not depend on the order in which a parallel
+    engine adds them."""
     m = int(max_partners)
+    unit = math.lcm(*range(1, m + 1))
     return f"""
         WITH inc AS (
           SELECT fam, item, aid, k,
@@ -291,20 +307,21 @@ def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
           FROM ({_incidence_sql(fold)}) WHERE k >= 2),
         b AS (SELECT *, CAST(floor(rn / {m}) AS BIGINT) AS rb FROM inc),
         pairs AS (
-          SELECT x.aid AS ax, y.aid AS ay, 1.0 / LEAST(x.k - 1, {m}) AS w
+          SELECT x.aid AS ax, y.aid AS ay,
+                 CAST({unit} / LEAST(x.k - 1, {m}) AS BIGINT) AS w
           FROM b x JOIN (SELECT b.*, b.rb - o.off AS jrb FROM b
                          CROSS JOIN (VALUES (0), (1)) AS o(off)) y
             ON x.fam = y.fam AND x.item = y.item AND x.rb = y.jrb
           WHERE y.rn > x.rn AND y.rn - x.rn <= {m}),
-        w AS (SELECT LEAST(ax, ay) AS aid_a, GREATEST(ax, ay) AS aid_b, SUM(w) AS weight
+        w AS (SELECT LEAST(ax, ay) AS aid_a, GREATEST(ax, ay) AS aid_b, SUM(w) AS iw
               FROM pairs GROUP BY 1, 2),
         ends AS (   -- each account's strongest links (ties by the other account)
-          SELECT aid_a, aid_b, weight, ROW_NUMBER() OVER (PARTITION BY aid_a
-                 ORDER BY weight DESC, aid_b) AS r FROM w
+          SELECT aid_a, aid_b, iw, ROW_NUMBER() OVER (PARTITION BY aid_a
+                 ORDER BY iw DESC, aid_b) AS r FROM w
           UNION ALL
-          SELECT aid_a, aid_b, weight, ROW_NUMBER() OVER (PARTITION BY aid_b
-                 ORDER BY weight DESC, aid_a) FROM w)
-        SELECT aid_a, aid_b, any_value(weight) AS weight FROM ends
+          SELECT aid_a, aid_b, iw, ROW_NUMBER() OVER (PARTITION BY aid_b
+                 ORDER BY iw DESC, aid_a) FROM w)
+        SELECT aid_a, aid_b, CAST(any_value(iw) AS DOUBLE) / {unit} AS weight FROM ends
         WHERE r <= {int(top_links)} GROUP BY aid_a, aid_b
     """
 
@@ -313,7 +330,8 @@ def candidate_groups(store: Store, fold: int | None, params: GroupParams, min_si
                      seed: int) -> pa.Table:
     """Leiden communities (of at least ``min_size`` accounts) of the weak graph of ``fold``:
     ``(aid, gid)``."""
-    edges = store.arrow(projection_sql(fold, params.max_partners, params.top_links) + " ORDER BY aid_a, aid_b")
+    edges = store.arrow(projection_sql(fold, params.max_partners, params.top_links)
+                        + " ORDER BY aid_a, aid_b")
     aids, labels = leiden_membership(edges, resolution=params.resolution, seed=seed)
     if labels.shape[0] == 0:
         return pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64())})
@@ -356,15 +374,16 @@ def group_test(store: Store, groups: pa.Table, fold: int | None,
     ex = float(params.exclusive)
     kx = int(params.min_exclusive_k)
     with store.registered("grp", groups):
-        obs = {gid: (float(t), float(x)) for gid, t, x in store.fetchall(
+        obs_rows = store.fetchall(
             f"""
-            SELECT gid, SUM(m - 1), COUNT(*) FILTER (WHERE k >= {kx} AND m >= {ex} * k)
+            SELECT gid, fam, stratum, SUM(m - 1),
+                   COUNT(*) FILTER (WHERE k >= {kx} AND m >= {ex} * k)
             FROM (
-              SELECT g.gid, i.fam, i.item, any_value(i.k) AS k, COUNT(*) AS m
+              SELECT g.gid, i.fam, i.stratum, i.item, any_value(i.k) AS k, COUNT(*) AS m
               FROM ({_incidence_sql(fold)}) i JOIN grp g USING (aid)
-              WHERE i.fam IN ({fams}) GROUP BY 1, 2, 3 HAVING COUNT(*) >= 2)
-            GROUP BY gid
-            """)}
+              WHERE i.fam IN ({fams}) GROUP BY 1, 2, 3, 4 HAVING COUNT(*) >= 2)
+            GROUP BY 1, 2, 3
+            """)
         shares = store.fetchall(
             f"""
             SELECT g.gid, i.fam, i.stratum, COUNT(*) FROM ({_incidence_sql(fold)}) i
@@ -385,6 +404,7 @@ def group_test(store: Store, groups: pa.Table, fold: int | None,
     var: dict[int, float] = {}
     xmean: dict[int, float] = {}
     xvar: dict[int, float] = {}
+    tested: set[tuple[int, str, str]] = set()
     for gid, f, s, n in shares:
         if (f, s) not in hist:
             continue
@@ -393,13 +413,17 @@ def group_test(store: Store, groups: pa.Table, fold: int | None,
         mu_k, v_k = _excess_moments(ks, share)
         mean[gid] = mean.get(gid, 0.0) + float((cs * mu_k).sum())
         var[gid] = var.get(gid, 0.0) + float((cs * v_k).sum())
+        if share > params.max_share:  # the group posts most of this family: no test there
+            continue
+        tested.add((int(gid), f, s))
         big = ks >= kx
         px = stats.binom.sf(np.ceil(ex * ks[big]) - 1, ks[big], share)
         xmean[gid] = xmean.get(gid, 0.0) + float((cs[big] * px).sum())
         xvar[gid] = xvar.get(gid, 0.0) + float((cs[big] * px * (1 - px)).sum())
     out: dict[int, dict[str, float]] = {}
     for gid in sorted(set(pc.unique(groups.column("gid")).to_pylist())):
-        t, x = obs.get(gid, (0.0, 0.0))
+        t = sum(float(r[3]) for r in obs_rows if r[0] == gid)
+        x = sum(float(r[4]) for r in obs_rows if r[0] == gid and (int(gid), r[1], r[2]) in tested)
         mu = mean.get(gid, 0.0)
         v = max(var.get(gid, 0.0), mu)
         p_excess = excess_tail(t, mu, v, params.null_error)
@@ -544,32 +568,72 @@ def membership(store: Store, groups: list[np.ndarray], params: GroupParams, fdr:
     return assign, evidence
 
 
-def _member_rows(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa.Table:
-    """Per (group, account) with at least one post on the group's items: ``y``, ``d`` and the
-    group's ``pi`` (module docstring, step 3)."""
+def own_items(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa.Table:
+    """The items that are each group's own: ``(gid, fam, item, k, m, member_ok,
+    outsider_ok)``. For an account on the item, the others on it are ``m - 1`` members (if it
+    is one) or ``m``; the item is the group's for it when at least ``min_others`` and at
+    least ``dominance`` of the others are members **and** that many members on an item of
+    ``k`` accounts is beyond chance by itself: an upper Binomial(k - 1, s') tail of at most
+    ``item_alpha``, with ``s'`` the group's share of the family's incidences (its stratum)
+    widened by twice ``null_error``. Without that last condition a large, diffuse group (a
+    community holding a third of the data) would "own" every ordinary item by its size."""
     gids = np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(groups)]) \
         if groups else np.empty(0, np.int64)
     aids = np.concatenate(groups) if groups else np.empty(0, np.int64)
     grp = pa.table({"gid": pa.array(gids, pa.int64()), "aid": pa.array(aids, pa.int32())})
-    margin = float(params.margin_days) * 86400e6
     fams = _fam_list(params)
-    with store.registered("mgrp", grp):
+    with store.registered("ogrp", grp):
+        rows = store.arrow(
+            f"""
+            WITH inc AS (SELECT DISTINCT fam, item, stratum, aid FROM items
+                         WHERE fam IN ({fams})),
+            share AS (
+              SELECT g.gid, i.fam, i.stratum, COUNT(*) / any_value(t.n) AS s
+              FROM inc i JOIN ogrp g USING (aid)
+              JOIN (SELECT fam, stratum, COUNT(*) AS n FROM inc GROUP BY 1, 2) t
+                USING (fam, stratum)
+              GROUP BY 1, 2, 3),
+            gi AS (
+              SELECT g.gid, i.fam, i.stratum, i.item, COUNT(*) AS m
+              FROM inc i JOIN ogrp g USING (aid) GROUP BY 1, 2, 3, 4
+              HAVING COUNT(*) >= {int(params.min_others)})
+            SELECT gi.gid, gi.fam, gi.item, sz.k, gi.m, sh.s
+            FROM gi JOIN item_sizes sz ON sz.fam = gi.fam AND sz.item = gi.item
+            JOIN share sh ON sh.gid = gi.gid AND sh.fam = gi.fam AND sh.stratum = gi.stratum
+            WHERE sz.k >= 2
+            ORDER BY 1, 2, 3
+            """)
+    k = rows.column("k").to_numpy().astype(float)
+    m = rows.column("m").to_numpy().astype(float)
+    s = np.minimum(1.0, rows.column("s").to_numpy().astype(float)
+                   * (1.0 + 2.0 * float(params.null_error)))
+    ok = []
+    for others in (m - 1, m):  # for a member, for an outsider
+        tail = stats.binom.sf(others - 1, k - 1, s)
+        ok.append((others >= params.min_others) & (others >= params.dominance * (k - 1))
+                  & (tail <= params.item_alpha))
+    return pa.table({"gid": rows.column("gid"), "fam": rows.column("fam"),
+                     "item": rows.column("item"), "k": rows.column("k"), "m": rows.column("m"),
+                     "member_ok": pa.array(ok[0]), "outsider_ok": pa.array(ok[1])})
+
+
+def _member_rows(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa.Table:
+    """Per (group, account) with at least one post on the group's own items
+    (:func:`own_items`): ``y``, ``d`` and the group's ``pi`` (module docstring, step 3)."""
+    gids = np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(groups)]) \
+        if groups else np.empty(0, np.int64)
+    aids = np.concatenate(groups) if groups else np.empty(0, np.int64)
+    grp = pa.table({"gid": pa.array(gids, pa.int64()), "aid": pa.array(aids, pa.int32())})
+    own = own_items(store, groups, params)
+    margin = float(params.margin_days) * 86400e6
+    with store.registered("mgrp", grp), store.registered("gown", own):
         return store.arrow(
             f"""
-            WITH inc AS (SELECT DISTINCT fam, item, aid FROM items WHERE fam IN ({fams})),
-            gi AS (   -- items with at least min_others members
-              SELECT g.gid, i.fam, i.item, COUNT(*) AS m
-              FROM inc i JOIN mgrp g USING (aid) GROUP BY 1, 2, 3
-              HAVING COUNT(*) >= {int(params.min_others)}),
-            gk AS (SELECT gi.*, s.k FROM gi JOIN item_sizes s USING (fam, item)),
-            flag AS (   -- posts on the group's items, from their poster's point of view
-              SELECT gk.gid, it.aid, it.pid, it.ts
-              FROM gk JOIN items it ON it.fam = gk.fam AND it.item = gk.item
-              LEFT JOIN mgrp g ON g.gid = gk.gid AND g.aid = it.aid
-              WHERE gk.k >= 2
-                AND gk.m - CASE WHEN g.aid IS NULL THEN 0 ELSE 1 END >= {int(params.min_others)}
-                AND (gk.m - CASE WHEN g.aid IS NULL THEN 0 ELSE 1 END)
-                    >= {float(params.dominance)} * (gk.k - 1)),
+            WITH flag AS (   -- posts on the group's items, from their poster's point of view
+              SELECT o.gid, it.aid, it.pid, it.ts
+              FROM gown o JOIN items it ON it.fam = o.fam AND it.item = o.item
+              LEFT JOIN mgrp g ON g.gid = o.gid AND g.aid = it.aid
+              WHERE CASE WHEN g.aid IS NULL THEN o.outsider_ok ELSE o.member_ok END),
             period AS (
               SELECT f.gid, MIN(f.ts) - {margin} AS t0, MAX(f.ts) + {margin} AS t1
               FROM flag f SEMI JOIN mgrp g ON g.gid = f.gid AND g.aid = f.aid GROUP BY f.gid),
@@ -595,28 +659,36 @@ def _member_rows(store: Store, groups: list[np.ndarray], params: GroupParams) ->
 
 def group_links(store: Store, params: GroupParams) -> int:
     """``network_items(network_id, fam, item, m, k, first_ts, last_ts)``: the items that are a
-    network's (at least ``dominance`` of the accounts on them, and two or more, are members),
+    network's own (:func:`own_items`),
     and ``group_links(network_id, aid_a, aid_b, fam, n_items, first_ts, last_ts, mean_dt_s,
     evidence)``: for every network of ``members``, the pairs of members that posted on the
-    same one of the network's items (at least ``dominance`` of the accounts on it, and two or
-    more, are members), per family; ``evidence`` lists up to five examples (both posts, the
+    same one of the network's own items, per family; ``evidence`` lists up to five examples (both posts, the
     item and the time apart). On an item with many members each member is paired with at most
     ``max_partners`` others (as in the candidate search). These are the links of a network
     found by group evidence: each weak, together beyond chance. Returns the number of rows."""
     m = int(params.max_partners)
     fams = _fam_list(params)
+    nets = [r[0] for r in store.fetchall("SELECT DISTINCT network_id FROM members ORDER BY 1")]
+    groups = [store.arrow("SELECT aid FROM members WHERE network_id = ? ORDER BY aid", [n])
+              .column("aid").to_numpy().astype(np.int64) for n in nets]
+    own = own_items(store, groups, params)
+    names = pa.table({"gid": pa.array(range(len(nets)), pa.int64()),
+                      "network_id": pa.array(nets, pa.string())})
+    with store.registered("nown", own), store.registered("nnames", names):
+        store.execute(
+            """
+            CREATE OR REPLACE TABLE network_items AS
+            SELECT n.network_id, o.fam, o.item, o.m, o.k, MIN(i.ts) AS first_ts,
+                   MAX(i.ts) AS last_ts
+            FROM nown o JOIN nnames n USING (gid)
+            JOIN items i ON i.fam = o.fam AND i.item = o.item
+            JOIN members mb ON mb.aid = i.aid AND mb.network_id = n.network_id
+            WHERE o.member_ok
+            GROUP BY n.network_id, o.fam, o.item, o.m, o.k
+            ORDER BY 1, 2, 3
+            """)
     store.execute(
         f"""
-        CREATE OR REPLACE TABLE network_items AS
-        WITH mi AS (
-          SELECT mb.network_id, i.fam, i.item, COUNT(DISTINCT i.aid) AS m,
-                 MIN(i.ts) AS first_ts, MAX(i.ts) AS last_ts
-          FROM items i JOIN members mb USING (aid) WHERE i.fam IN ({fams})
-          GROUP BY 1, 2, 3 HAVING COUNT(DISTINCT i.aid) >= 2)
-        SELECT mi.network_id, mi.fam, mi.item, mi.m, s.k, mi.first_ts, mi.last_ts
-        FROM mi JOIN item_sizes s USING (fam, item)
-        WHERE mi.m >= {float(params.dominance)} * s.k
-        ORDER BY network_id, fam, item;
         CREATE OR REPLACE TABLE group_links AS
         WITH inc AS (
           SELECT fam, item, aid, MIN(pid) AS pid, MIN(ts) AS ts FROM items
