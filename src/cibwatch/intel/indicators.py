@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FormatError
+from ..seeds import SEED_TYPES
 from .classify import NOTE_SEP, Outcome
 from .layouts import FORMATS, READERS, detect_format, read_text
 from .platforms import account_from_url, canonical_platform
@@ -49,8 +50,10 @@ __all__ = [
     "refang",
 ]
 
-TYPES: tuple[str, ...] = ("account", "url", "domain", "text", "hashtag", "ip", "email", "fact")
-"""Indicator types, in the order :meth:`IndicatorSet.counts` reports them."""
+TYPES: tuple[str, ...] = (*SEED_TYPES, "ip", "email", "fact")
+"""Indicator types, in the order :meth:`IndicatorSet.counts` reports them: the seed types
+(:data:`cibwatch.seeds.SEED_TYPES`: account, url, domain, text, hashtag), then ip, email and
+fact, which are never seeds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +163,15 @@ class IndicatorSet:
         return tally
 
     def seeds_rows(self) -> list[dict[str, str]]:
-        """Rows for a seeds CSV with header ``type,value,platform``.
+        """Rows for a seeds CSV with header ``type,value,platform`` (:mod:`cibwatch.seeds`).
 
-        One row per distinct indicator (facts never), in file order; accounts as
-        ``type=account, value=handle, platform=...``; ``platform`` is empty for other types
-        and for accounts of unknown platform.
+        One row per distinct indicator of a seed type (:data:`cibwatch.seeds.SEED_TYPES`:
+        never IPs, e-mail addresses or facts, which posts do not carry), in file order;
+        accounts as ``type=account, value=handle, platform=...``; ``platform`` is empty for
+        other types and for accounts of unknown platform.
         """
         return [{"type": i.type, "value": i.value, "platform": i.platform or ""}
-                for i in self.distinct()]
+                for i in self.distinct() if i.type in SEED_TYPES]
 
 
 def _identity(ind: Indicator) -> tuple[str, str, str]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import FormatError, InputError
+from ...seeds import is_seeds_header
 from .common import header_key
 from .meta_csv import read_meta_csv
 from .meta_md import read_meta_md
@@ -58,7 +59,9 @@ def detect_format(path: str | Path, text: str | None = None) -> str:
     JSON (``.json`` or text starting with ``{``/``[``) -> ``stix``; ``.md`` or a Markdown
     table header ``| Indicator Type | Indicator Value |`` -> ``meta-md``; a CSV header with
     ``indicator_type`` and ``indicator_value`` -> ``meta-csv``; with ``Tactic`` and
-    ``Indicator`` -> ``meta-ttp``; with ``type`` and ``value`` -> ``seeds``; else ``list``.
+    ``Indicator`` -> ``meta-ttp``; a seeds header (:func:`cibwatch.seeds.is_seeds_header`:
+    ``type`` and ``value``, or ``url``, ``account_id`` or ``handle``) -> ``seeds``; else
+    ``list``.
     """
     p = Path(path)
     if text is None:
@@ -72,14 +75,15 @@ def detect_format(path: str | Path, text: str | None = None) -> str:
         return "meta-md"
     first = head.splitlines()[0] if head else ""
     try:
-        cols = {header_key(c) for c in next(csv.reader([first]))} if first else set()
+        names = next(csv.reader([first])) if first else []
     except csv.Error:
-        cols = set()
+        names = []
+    cols = {header_key(c) for c in names}
     if {"indicator type", "indicator value"} <= cols:
         return "meta-csv"
     if {"tactic", "indicator"} <= cols:
         return "meta-ttp"
-    if {"type", "value"} <= cols:
+    if is_seeds_header(names):
         return "seeds"
     return "list"
 
