@@ -47,20 +47,17 @@ grouped join of the co-actions with the set.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from .errors import InputError
 from .network import leiden_membership
 from .normalize import canonical_url_sql, hashtag_sql, normalize_text_sql, url_host_sql
 from .pipeline import MEMBERS_DDL, DetectConfig, DetectResult, coaction_stage, run_result
 from .progress import Reporter, SilentReporter
+from .seeds import SEED_TYPES, Seed, read_seeds
 from .significance import attach_communities, attach_round
 from .store import Store
 
@@ -69,23 +66,8 @@ __all__ = ["Seed", "ExpandConfig", "ExpandResult", "read_seeds", "resolve_seeds"
 
 #: The id of the expanded network in every output.
 NETWORK_ID = "E0001"
-#: Seed types of a ``type, value`` seeds file.
-SEED_TYPES = ("account", "url", "domain", "text", "hashtag")
 #: Least length of a normalised seed text (shorter texts match too much).
 MIN_TEXT = 10
-
-
-@dataclass(frozen=True)
-class Seed:
-    """One seed: ``type`` (account, url, domain, text, hashtag), its ``value`` (for accounts:
-    account id or handle; ``by`` says which), the platform when known, and the seeds file line.
-    """
-
-    type: str
-    value: str
-    platform: str | None = None
-    by: str = "any"  # accounts: "account_id", "handle" or "any"
-    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -132,68 +114,6 @@ class ExpandResult:
             "found_per_hop": {str(k): v for k, v in sorted(self.per_hop.items())},
             "accounts": sum(self.per_hop.values()),
         }
-
-
-def read_seeds(path: str | Path) -> tuple[list[Seed], list[str]]:
-    """Read a seeds CSV (PRODUCT.md): columns ``platform, account_id``; or ``platform,
-    handle``; or ``url``; or ``type, value`` (type one of :data:`SEED_TYPES`, optional
-    ``platform``). Profile URLs (``x.com/name``, ``tiktok.com/@name`` ...) become accounts.
-    Returns the seeds and, for each row that cannot be read, a message naming the file, line
-    and field (the other rows are kept). A file that cannot be read at all, or has no usable
-    header or no seed, raises :class:`InputError`."""
-    from .intel.indicators import account_from_url, refang
-
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the seeds file {path}: {exc}") from exc
-    seeds: list[Seed] = []
-    problems: list[str] = []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
-    if not ({"type", "value"} <= cols.keys() or "url" in cols or "account_id" in cols
-            or "handle" in cols):
-        raise InputError(
-            f"{path}:1: a seeds file needs a header with platform,account_id or "
-            "platform,handle or url or type,value",
-            remedy="adding such a header line (PRODUCT.md, the expand output directory)")
-    for raw in reader:
-        i = reader.line_num
-        row = {k: (raw.get(c) or "").strip() for k, c in cols.items()}
-        if not any(row.values()):
-            continue
-        platform = row.get("platform", "").lower() or None
-        if "type" in cols:
-            kind, value = row["type"].lower(), row.get("value", "")
-            if kind not in SEED_TYPES:
-                problems.append(f"{path}:{i}: field 'type': unknown seed type {kind!r} "
-                                f"(one of {', '.join(SEED_TYPES)})")
-                continue
-        elif row.get("account_id"):
-            kind, value = "account", row["account_id"]
-        elif row.get("handle"):
-            kind, value = "account", row["handle"]
-        else:
-            kind, value = "url", row.get("url", "")
-        if not value:
-            problems.append(f"{path}:{i}: field 'value': empty seed value")
-            continue
-        by = ("account_id" if row.get("account_id") else "handle" if row.get("handle")
-              else "any")
-        if kind in ("url", "domain"):
-            value = refang(value)
-        if kind == "url":
-            acc = account_from_url(value)
-            if acc is not None:
-                kind, platform, value, by = "account", acc[0], acc[1], "any"
-        if kind == "account":
-            value = value.lstrip("@")
-        seeds.append(Seed(kind, value, platform, by, i))
-    if not seeds:
-        raise InputError(f"{path}: the seeds file has no usable seed"
-                         + (f" ({len(problems)} bad row(s): {problems[0]})" if problems else ""))
-    return seeds, problems
 
 
 def resolve_seeds(store: Store, seeds: list[Seed]) -> tuple[list[dict[str, Any]], list[Seed]]:

@@ -1,7 +1,11 @@
 """Threat intelligence: published indicators of influence operations.
 
-:mod:`.indicators` reads Meta's indicator files (2020-22 CSV, 2023- kill-chain CSV, 2025-
-Markdown), STIX 2.1 bundles and plain lists into typed, refanged :class:`Indicator` records.
+:func:`read_indicators` (:mod:`.indicators`) reads Meta's indicator files (2020-22 CSV, 2023-
+kill-chain CSV, 2025- Markdown), STIX 2.1 bundles, plain lists and seeds CSVs into typed,
+refanged :class:`Indicator` records. The parts: :mod:`.refang` (undoing defanged values),
+:mod:`.platforms` (platform names, the account of a profile URL), :mod:`.classify` (what a
+value is), :mod:`.layouts` (one reader per layout); :mod:`.workflow` is ``cibwatch indicators
+import`` and :mod:`.stix_export` writes a network as a STIX 2.1 bundle.
 """
 
 from .indicators import (

@@ -7,8 +7,9 @@ Files written to ``--out``:
 ``rejects.csv``     values that could not be understood or are not imported: line, field,
                     message
 ``seeds.csv``       distinct seeds for ``cibwatch expand --seeds``: type, value, platform
-                    (accounts, URLs, domains, texts, hashtags; IPs and e-mail addresses are
-                    not in social-media posts and stay in ``indicators.csv``)
+                    (:data:`cibwatch.seeds.SEED_TYPES`: accounts, URLs, domains, texts,
+                    hashtags; IPs and e-mail addresses are not in social-media posts and stay
+                    in ``indicators.csv``)
 ``matches.csv``     with ``--db``: each seed and the store accounts it matched (account by id
                     or handle, posts by URL, domain, text or hashtag)
 """
@@ -19,13 +20,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..seeds import Seed
 from ..store import Store
 from .indicators import read_indicators
 
-__all__ = ["ImportReport", "import_indicators", "SEEDABLE"]
-
-#: Indicator types that can seed an expansion (:data:`cibwatch.expand.SEED_TYPES`).
-SEEDABLE = ("account", "url", "domain", "text", "hashtag")
+__all__ = ["ImportReport", "import_indicators"]
 
 
 @dataclass
@@ -42,11 +41,11 @@ def import_indicators(path: str | Path, fmt: str = "auto", out: str | Path | Non
                       db: str | Path | None = None) -> ImportReport:
     """Read ``path`` (:func:`cibwatch.intel.indicators.read_indicators`), write the files of
     the module docstring to ``out`` and, with ``db``, match the seeds against that store."""
-    from ..expand import Seed, resolve_seeds
+    from ..expand import resolve_seeds
 
     path = Path(path)
     found = read_indicators(path, fmt)
-    seeds_rows = [r for r in found.seeds_rows() if r["type"] in SEEDABLE]
+    seeds_rows = found.seeds_rows()
     matched: dict[str, int] | None = None
     match_rows: list[list[object]] = []
     if db is not None:
