@@ -252,9 +252,11 @@ def test_two_families_make_an_influence_operation() -> None:
     v = decide("N1", facts)
     assert v.assessment == "inauthentic" and v.kind == "influence_operation"
     assert v.families == ["accounts", "timing"]
-    assert v.family_strength["timing"] == 30.0  # 95 % in office hours against 30 %: capped
-    assert 10 < v.family_strength["accounts"] < 15  # 8 of 10 in a day holding 1 %, x 100 days
-    assert v.score == 0.5  # two families at 10 or more, over 40
+    # 95 % in office hours against 30 %, a group allowed to differ by 0.2: z = 3.25
+    assert 3 < v.family_strength["timing"] < 3.5
+    # 8 of 10 created in a day holding 1 % of the data's accounts (x 100 days scanned)
+    assert 10 < v.family_strength["accounts"] < 13
+    assert v.score == pytest.approx((v.family_strength["timing"] + 10) / 40, abs=1e-3)
     assert v.utc_offset == 8.0
     codes = v.codes().split(";")
     assert "T0150.008" in codes and "T0084.001" in codes and "T0119.002" in codes
@@ -271,21 +273,26 @@ def test_no_cliff_at_the_weekend_limit() -> None:
              "office": _office(int(0.94 * 45 * 30), [30] * 45),
              "identity": {"bio_repeated": 45, "image_reused": 0}}
     v = decide("R", facts)
-    assert v.family_strength["timing"] >= 10 and "shift_clock" in [r.code for r in v.reasons]
+    assert v.family_strength["timing"] >= 2 and "shift_clock" in [r.code for r in v.reasons]
     assert v.assessment == "inauthentic" and v.families == ["identity", "timing"]
     # weaker and weaker office clocks give weaker and weaker evidence, never a jump to zero
     strengths = []
     for share in (0.95, 0.8, 0.6, 0.45, 0.35):
         f = {**facts, "office": _office(int(share * 45 * 30), [30] * 45)}
         strengths.append(decide("R", f).family_strength.get("timing", 0.0))
-    assert strengths == sorted(strengths, reverse=True) and strengths[-1] < 2 < strengths[2]
+    assert strengths == sorted(strengths, reverse=True) and strengths[-1] < 1 < strengths[1]
+    # a large group's modest excess is not strong evidence: 59 % of 1,700 posts (a fandom
+    # awake in the daytime) against 41 % is at most weak
+    f = {**facts, "baseline": {**BASELINE, "office_mu": 0.41, "office_sd": 0.15},
+         "office": _office(1003, [15] * 113)}
+    assert decide("F", f).family_strength.get("timing", 0.0) < 2
 
 
 def test_one_family_is_only_coordination() -> None:
     v = decide("N2", {"size": 10, "clock": _office_clock(), "baseline": BASELINE,
                       "office": _office(380, [40] * 10), "traces": {"reshare": 50}})
     assert v.assessment == "coordinated" and v.kind == "coordination"
-    assert v.families == ["timing"] and v.score == 0.25
+    assert v.families == ["timing"] and 0 < v.score < 0.1
 
 
 def test_a_rate_the_data_shows_anyway_is_no_evidence() -> None:
@@ -295,7 +302,7 @@ def test_a_rate_the_data_shows_anyway_is_no_evidence() -> None:
     rare = decide("G", {"size": 10, "creation": cr, "baseline": BASELINE})
     common = decide("G", {"size": 10, "creation": cr,
                           "baseline": {**BASELINE, "generated": 0.3}})
-    assert rare.family_strength["accounts"] > 3
+    assert rare.family_strength["accounts"] >= 2
     assert "accounts" not in common.family_strength  # under the reporting floor
 
 

@@ -89,6 +89,7 @@ def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, An
     base = params.baseline.fit(store)
     rates = {"office_mu": base.office_mu_ if base.office_accounts_ >= 10 else None,
              "office_rho": base.office_rho_ if base.office_accounts_ >= 10 else None,
+             "office_sd": base.office_sd_ if base.office_accounts_ >= 10 else None,
              "far_location": base.far_location_ if base.far_location_n_ >= 20 else None,
              "generated": base.generated_, "image_shared": base.image_shared_,
              "bio_shared": base.bio_shared_, "repurposed": base.repurposed_}

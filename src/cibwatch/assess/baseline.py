@@ -17,7 +17,8 @@ What is measured once per assessment run (all of it on the store, no outside ref
     their posts in the working-week template (:class:`.clock.PostingClock`) in the time zone
     that fits *each account* best (a conservative baseline: an account's best zone flatters
     it). Its mean ``mu`` and intra-account correlation ``rho`` (beta-binomial moments) give the
-    null of a network's pooled office share.
+    null of a network's pooled office share, and the spread ``sd`` of the shares of accounts
+    with 50 or more posts the between-group variation allowed around it.
 ``far_location``
     share of accounts whose claimed location (a place of :data:`.clock._CITIES`) lies
     ``far_hours`` or more from the time zone of their own nightly rest.
@@ -48,7 +49,11 @@ from .creation import GENERATED_HANDLE
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["Baseline", "office_mask"]
+__all__ = ["Baseline", "office_mask", "MIN_OFFICE_SD"]
+
+#: The least between-group spread of office shares allowed (a data set of very uniform
+#: accounts, such as a simulated one, would otherwise make any modest excess "strong").
+MIN_OFFICE_SD = 0.1
 
 
 def office_mask(clock: PostingClock) -> np.ndarray:
@@ -91,6 +96,7 @@ class Baseline:
     clock: PostingClock = field(default_factory=PostingClock)
     office_mu_: float = field(default=0.3, init=False)
     office_rho_: float = field(default=0.1, init=False)
+    office_sd_: float = field(default=0.2, init=False)
     office_accounts_: int = field(default=0, init=False)
     far_location_: float = field(default=0.25, init=False)
     far_location_n_: int = field(default=0, init=False)
@@ -145,6 +151,9 @@ class Baseline:
         rho = (var / base - inv_n) / (1 - inv_n) if base > 0 else 0.1
         self.office_mu_ = min(max(mu, 1e-3), 1 - 1e-3)
         self.office_rho_ = float(min(max(rho, 0.01), 1.0))
+        heavy = n >= 50  # accounts whose own share is measured well
+        if heavy.sum() >= 10:
+            self.office_sd_ = float(max(share[heavy].std(), MIN_OFFICE_SD))
         # rest: the zone that puts the quietest six hours at 01:00-07:00 local
         hourly = h.reshape(n_acc, 7, 24, 2).sum(axis=(1, 3))
         quiet = quiet_shares(hourly)

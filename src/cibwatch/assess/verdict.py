@@ -111,8 +111,24 @@ MIN_REPORTED: Final = 1.0
 #: per family, the strength above which it counts towards ``min_families`` (default of
 #: :class:`cibwatch.assess.AssessParams`): p <= 0.01 against the data's baseline.
 MIN_STRENGTH: Final = 2.0
+#: Between-group variation allowed around the data's rate of a counted fingerprint: authentic
+#: groups are not random draws of accounts (a club shares a bio, a town its location), so a
+#: group's share must exceed the data's rate by clearly more than this to be strong evidence
+#: (an assumption, stated: measured effects are in docs/EVALUATION.md).
+GROUP_TAU: Final = 0.1
+#: claimed locations cluster more in authentic groups (a town, a country's diaspora)
+LOCATION_TAU: Final = 0.15
+#: a rest is clear enough to give a home zone when the quietest six hours hold at most this
+#: share of the posts
+CLEAR_REST: Final = 0.05
+#: Inward engagement: the share of a community's engagement that stays inside it at most
+#: (an ordinary community reshares its own; a network whose engagement is almost all inward
+#: is the sign), and the between-group variation around it.
+COMMUNITY_INWARD: Final = 0.3
+INWARD_TAU: Final = 0.2
 #: rates used when the data is too small to measure its own baseline (conservative: high).
-FALLBACK_RATES: Final = {"office_mu": 0.35, "office_rho": 0.2, "far_location": 0.3,
+FALLBACK_RATES: Final = {"office_mu": 0.35, "office_rho": 0.2, "office_sd": 0.2,
+                         "far_location": 0.3,
                          "generated": 0.05, "image_shared": 0.05, "bio_shared": 0.05,
                          "repurposed": 0.05, "restless": 0.1}
 
@@ -145,26 +161,37 @@ def strength_word(s: float) -> str:
             else "weak")
 
 
-def binomial_tail(k: int, n: int, rate: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, rate): how often ``k`` of ``n`` random accounts of the
-    data show a fingerprint that a share ``rate`` of them has."""
+def binomial_tail(k: int, n: int, rate: float, tau: float = 0.0) -> float:
+    """How often ``k`` of ``n`` accounts show a fingerprint that a share ``rate`` of the data's
+    accounts has: P(X >= k) for X ~ Binomial(n, rate), and, for a group whose share may differ
+    from the data's by ``tau`` (between-group variation: authentic groups are not random draws
+    of accounts), the larger of that and the normal tail of the share with variance
+    ``rate (1 - rate) / n + tau^2``. Without ``tau`` a large group's modest excess would be
+    "certain"; with it, strength needs a large share, not only a large group."""
     if k <= 0 or n <= 0:
         return 1.0
-    return float(stats.binom.sf(k - 1, n, min(max(rate, 1e-9), 1.0)))
+    rate = min(max(rate, 1e-9), 1.0)
+    p = float(stats.binom.sf(k - 1, n, rate))
+    if tau > 0:
+        sd = math.sqrt(rate * (1 - rate) / n + tau * tau)
+        p = max(p, float(stats.norm.sf((k / n - rate) / sd)))
+    return p
 
 
-def office_tail(x: int, n_posts: np.ndarray, mu: float, rho: float) -> float:
+def office_tail(x: int, n_posts: np.ndarray, mu: float, rho: float, tau: float = 0.0) -> float:
     """P(X >= x) for the members' posts in office hours, each account's posts beta-binomial
-    with mean ``mu`` and intra-account correlation ``rho`` (normal approximation)."""
+    with mean ``mu`` and intra-account correlation ``rho`` (normal approximation), the group's
+    share allowed to differ from ``mu`` by ``tau`` (the spread of single accounts' shares: a
+    group of people in one zone is no more uniform than one of them)."""
     n_posts = np.asarray(n_posts, dtype=float)
     total = float(n_posts.sum())
     if total <= 0:
         return 1.0
-    mean = mu * total
-    var = mu * (1 - mu) * float((n_posts * (1 + (n_posts - 1) * rho)).sum())
+    var = mu * (1 - mu) * float((n_posts * (1 + (n_posts - 1) * rho)).sum()) / total ** 2
+    var += tau * tau
     if var <= 0:
         return 1.0
-    return float(stats.norm.sf((x - 0.5 - mean) / math.sqrt(var)))
+    return float(stats.norm.sf((x / total - mu) / math.sqrt(var)))
 
 
 @dataclass(frozen=True)
@@ -255,7 +282,7 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
             x = int(office["inside"])
             n_posts = office["posts"]
             mu, rho = _rate(facts, "office_mu"), _rate(facts, "office_rho")
-            p = office_tail(x, n_posts, mu, rho)
+            p = office_tail(x, n_posts, mu, rho, _rate(facts, "office_sd"))
             share = x / float(n_posts.sum())
             _add(v, Reason("shift_clock", "timing",
                            f"office clock: {round(100 * share)} % of the members' "
@@ -275,12 +302,17 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
                            f"posts come at regular intervals (coefficient of variation of the "
                            f"gaps {clock.regularity_:.2f})", RULE_STRENGTH))
         claimed = facts.get("claimed_offsets") or []
-        home = clock.home_offset_
-        if home is None and facts.get("office") is not None:
-            home = clock.offset_ if v.family_strength.get("timing", 0) >= min_strength else None
+        # the clock's zone: the office's when the office clock is evidence, else the nightly
+        # rest's when the rest is clear
+        office_strong = any(r.code == "shift_clock" and r.strength >= min_strength
+                            for r in v.reasons)
+        home = clock.offset_ if office_strong else (
+            clock.rest_offset_ if clock.quiet_share_ <= CLEAR_REST else None)
+        v.utc_offset = home if home is not None else clock.home_offset_
         if home is not None and claimed:
             far = [c for c in claimed if min(abs(c - home), 24 - abs(c - home)) >= FAR_HOURS]
-            p = binomial_tail(len(far), len(claimed), _rate(facts, "far_location"))
+            p = binomial_tail(len(far), len(claimed), _rate(facts, "far_location"),
+                              LOCATION_TAU)
             _add(v, Reason(
                 "location_mismatch", "identity",
                 f"{len(far)} of {len(claimed)} members with a locatable profile claim a home "
@@ -292,7 +324,8 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
         k = int(rh["restless"]) + int(rh.get("machine_volume", 0))
         base = rh.get("baseline")
         rate = float(base) if base is not None and base == base else FALLBACK_RATES["restless"]
-        p = binomial_tail(k, int(rh["judged"]), max(rate, 1.0 / (rh.get("accounts", 100) + 2)))
+        p = binomial_tail(k, int(rh["judged"]), max(rate, 1.0 / (rh.get("accounts", 100) + 2)),
+                          GROUP_TAU)
         _add(v, Reason(
             "round_the_clock", "timing",
             f"{rh['restless']} of the {rh['judged']} members with "
@@ -305,7 +338,7 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
               "clock", strength_of(p), p))
     rep = facts.get("repurposed", [])
     if rep:
-        p = binomial_tail(len(rep), size, _rate(facts, "repurposed"))
+        p = binomial_tail(len(rep), size, _rate(facts, "repurposed"), GROUP_TAU)
         _add(v, Reason("repurposed", "accounts",
                        f"{len(rep)} of {size} accounts are repurposed (of a sample of the "
                        f"data's accounts, {100 * _rate(facts, 'repurposed'):.1f} % are); e.g. "
@@ -313,7 +346,7 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
     cr = facts.get("creation", {})
     if cr.get("batch", 0) >= 2 and cr.get("created_known"):
         q = float(cr.get("window_share", 1.0))
-        p = min(1.0, binomial_tail(int(cr["batch"]), int(cr["created_known"]), q)
+        p = min(1.0, binomial_tail(int(cr["batch"]), int(cr["created_known"]), q, GROUP_TAU)
                 * float(cr.get("windows", 1.0)))
         _add(v, Reason("bulk_created", "accounts",
                        f"{cr['batch']} of {cr['created_known']} accounts were created within "
@@ -322,20 +355,23 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
                        "created)", strength_of(p), p))
     if cr.get("generated_handles"):
         n_h = int(cr.get("handles", cr.get("members", size)))
-        p = binomial_tail(int(cr["generated_handles"]), n_h, _rate(facts, "generated"))
+        p = binomial_tail(int(cr["generated_handles"]), n_h, _rate(facts, "generated"),
+                          GROUP_TAU)
         _add(v, Reason("generated_handles", "accounts",
                        f"{cr['generated_handles']} of {n_h} handles follow the generated "
                        f"NameName12345678 pattern ({100 * _rate(facts, 'generated'):.2g} % of "
                        "the data's handles do)", strength_of(p), p))
     idn = facts.get("identity", {})
     if idn.get("image_reused"):
-        p = binomial_tail(int(idn["image_reused"]), size, _rate(facts, "image_shared"))
+        p = binomial_tail(int(idn["image_reused"]), size, _rate(facts, "image_shared"),
+                          GROUP_TAU)
         _add(v, Reason("image_reuse", "identity",
                        f"{idn['image_reused']} accounts share a profile image with another "
                        f"member ({100 * _rate(facts, 'image_shared'):.2g} % of the data's "
                        "accounts share one with anybody)", strength_of(p), p))
     if idn.get("bio_repeated"):
-        p = binomial_tail(int(idn["bio_repeated"]), size, _rate(facts, "bio_shared"))
+        p = binomial_tail(int(idn["bio_repeated"]), size, _rate(facts, "bio_shared"),
+                          GROUP_TAU)
         _add(v, Reason("repeated_bios", "identity",
                        f"{idn['bio_repeated']} accounts share a bio word for word "
                        f"({100 * _rate(facts, 'bio_shared'):.2g} % of the data's accounts "
@@ -343,11 +379,14 @@ def decide(nid: str, facts: dict[str, Any], min_families: int = 2,
     eng = facts.get("engagement", {})
     if eng.get("received"):
         expected = float(eng.get("expected_share", 0.05))
-        p = binomial_tail(int(eng["inward"]), int(eng["received"]), max(expected, 1e-6))
+        base = max(expected, COMMUNITY_INWARD)
+        p = binomial_tail(int(eng["inward"]), int(eng["received"]), base, INWARD_TAU)
         _add(v, Reason("inward_engagement", "engagement",
                        f"{round(100 * eng['inward_share'])} % of the {eng['received']} reshares "
                        f"and replies its posts received came from members (their share of all "
-                       f"reshares and replies is {100 * expected:.2g} %)", strength_of(p), p))
+                       f"reshares and replies is {100 * expected:.2g} %; a community keeps up "
+                       f"to about {round(100 * base)} % of its engagement inside)",
+                       strength_of(p), p))
     tr = facts.get("traces", {})
     items = facts.get("items", {})
     copy = tr.get("text_exact", 0) + tr.get("text_near", 0)
