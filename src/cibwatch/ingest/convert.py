@@ -9,24 +9,39 @@ loaded; the others go to the rejects table. One parser for every format: no form
 Parsing rules (the contract's input rules):
 
 * ids and strings: any scalar, as text; an empty cell is "absent" (required ids must be present);
-* ``created_at``: ISO 8601 (UTC when no offset is given) or epoch seconds (integer or decimal);
-  Parquet/Arrow timestamps are taken as they are (naive ones as UTC);
+* ``created_at``: the time rule (:func:`time_sql`; docs/ADAPTERS.md, "Times"): ISO 8601 (UTC
+  when no offset is given), or a Unix epoch whose unit (seconds, milliseconds, microseconds,
+  nanoseconds) is told by its magnitude; Parquet/Arrow timestamps are taken as they are (naive
+  ones as UTC); every time must fall in the accepted window (1970-01-01 to a day past now);
+  ``infinity``, ``epoch`` and bare ``YYYYMMDD`` numbers are errors;
 * lists: a JSON list, or space-separated values (``style="auto"``); ``style="bracket"`` reads the
   Python-style lists of the Twitter information-operations archive (``[a, b]``, ``['a', 'b']``);
   an empty cell is an empty list - never a list holding one empty string;
-* counts (followers, following): non-negative integers.
+* lists hold values: a JSON ``null`` in a list is an error (never dropped);
+* counts (followers, following): non-negative whole numbers (``12``, ``12.0``; ``1.5`` is an
+  error, never rounded).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Literal
 
 import pyarrow as pa
 
-from ..model import INT_FIELDS, LIST_FIELDS, TIME_FIELDS
+from ..model import (
+    EPOCH_UNITS,
+    INT_FIELDS,
+    LIST_FIELDS,
+    TIME_FIELDS,
+    TIME_MIN,
+    TIME_MIN_FINE_UNITS,
+    latest_time_us,
+)
 
-__all__ = ["Col", "Expr", "Const", "Source", "conversion_sql", "quote_ident", "sql_str"]
+__all__ = ["Col", "Expr", "Const", "Source", "conversion_sql", "quote_ident", "sql_str",
+           "time_sql"]
 
 ListStyle = Literal["auto", "bracket"]
 
@@ -70,11 +85,6 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _shown(v: str) -> str:
-    """SQL expression quoting a raw value inside an error message (cut at 60 characters)."""
-    return f"'''' || left(CAST({v} AS VARCHAR), 60) || ''''"
-
-
 def _kind(t: pa.DataType | None) -> str:
     if t is None:
         return "string"
@@ -84,11 +94,16 @@ def _kind(t: pa.DataType | None) -> str:
         return "timestamptz" if t.tz else "timestamp"
     if pa.types.is_date(t):
         return "timestamp"
-    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
         return "number"
     if pa.types.is_boolean(t):
         return "bool"
     return "string"
+
+
+_NUMERIC = ("number", "integer")
 
 
 def _src_sql(src: Source, raw_types: dict[str, pa.DataType]) -> tuple[str, str]:
@@ -100,15 +115,124 @@ def _src_sql(src: Source, raw_types: dict[str, pa.DataType]) -> tuple[str, str]:
     return quote_ident(src.name), _kind(raw_types.get(src.name))
 
 
-_NUMERIC_RE = r"^\s*-?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?\s*$"
+_NUMERIC_RE = r"^-?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?$"
+_INTEGER_RE = r"^-?[0-9]+$"
+#: Text read as ISO 8601 starts with a date (YYYY-MM-DD); DuckDB reads the rest (a time after
+#: 'T' or a space, a fraction, 'Z', an offset or a zone name). The words DuckDB would also read
+#: ('infinity', '-infinity', 'epoch') are not times.
+_ISO_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIME_HELP = ("ISO 8601, or epoch seconds, milliseconds, microseconds or nanoseconds; "
+              "see docs/ADAPTERS.md, Times")
+_UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
+_NO_TIME = "NULL::TIMESTAMP"
+
+
+def _shown(v: str) -> str:
+    """SQL expression quoting a raw value inside an error message (cut at 60 characters)."""
+    return f"'''' || left(CAST({v} AS VARCHAR), 60) || ''''"
+
+
+def _ymd(us: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(us // 1_000_000))
+
+
+def _fail(err: str) -> str:
+    return f"{{'ts': {_NO_TIME}, 'unit': NULL::VARCHAR, 'err': {err}}}"
+
+
+def time_sql(s: str, kind: str, latest_us: int) -> str:
+    """SQL: a ``STRUCT(ts TIMESTAMP, unit VARCHAR, err VARCHAR)`` reading the raw value ``s``
+    (of converter kind ``kind``) by the time rule (:data:`cibwatch.model.EPOCH_UNITS`,
+    docs/ADAPTERS.md "Times"); NULL for a blank value.
+
+    ``ts`` is the time (NULL when the value is rejected), ``unit`` the epoch unit a number was
+    read in when it is not seconds (``ms``, ``us``, ``ns``: reported as a conversion), ``err``
+    why the value is rejected. Total: no value makes DuckDB raise an error (numbers are range
+    checked before any cast that could overflow).
+    """
+    lo, lo_fine = TIME_MIN * 1_000_000, TIME_MIN_FINE_UNITS * 1_000_000
+    window = f"{_ymd(lo)} .. {_ymd(latest_us - 1)}"
+
+    def bounded(us: str, what: str, low: int, unit: str | None = None) -> str:
+        """The struct for the instant ``us`` (epoch microseconds, |us| < 1e17), checked
+        against the window."""
+        shown = f"strftime(make_timestamp({us}), '%Y-%m-%d %H:%M:%S')"
+        since = f" from {_ymd(low)}" if low != lo else ""
+        err = (f"{_shown(s)} || ' is outside the accepted times ({window}): read as {what}{since}"
+               f", it is ' || {shown}")
+        ok = (f"{{'ts': make_timestamp({us}), 'unit': "
+              f"{sql_str(unit) if unit else 'NULL::VARCHAR'}, 'err': NULL::VARCHAR}}")
+        return f"CASE WHEN {us} < {low} OR {us} >= {latest_us} THEN {_fail(err)} ELSE {ok} END"
+
+    bad = _fail(f"'cannot read ' || {_shown(s)} || ' as a time ({_TIME_HELP})'")
+    if kind in ("timestamp", "timestamptz"):
+        ts = f"CAST({s} AS TIMESTAMP)"
+        return (f"CASE WHEN {s} IS NULL THEN NULL WHEN NOT isfinite({ts}) THEN {bad} ELSE "
+                + bounded(f"epoch_us({ts})", "a time", lo) + " END")
+
+    def number(d: str, i: str) -> str:
+        """The struct for a number: ``d`` its DOUBLE value, ``i`` its exact integer value
+        (HUGEINT) or NULL when it has a fraction."""
+        parts = []
+        for bound, unit, _mult in EPOCH_UNITS:
+            if unit == "s":
+                us = f"CAST(round({d} * 1e6) AS BIGINT)"
+            elif unit == "ms":
+                us = f"CAST(coalesce({i} * 1000, round({d} * 1e3)) AS BIGINT)"
+            elif unit == "us":
+                us = f"CAST(coalesce({i}, round({d})) AS BIGINT)"
+            else:
+                us = f"CAST(coalesce(({i} + 500) // 1000, round({d} / 1e3)) AS BIGINT)"
+            what = f"epoch {_UNIT_NAMES[unit]}"
+            parts.append(f"WHEN {d} < {bound:.0e} THEN "
+                         + bounded(us, what, lo if unit == "s" else lo_fine,
+                                   None if unit == "s" else unit))
+        ambiguous = _fail(
+            f"{_shown(s)} || ' is ambiguous (a YYYYMMDD date, or epoch seconds in 1970?): "
+            "write the date as ISO 8601, e.g. 2024-01-01'")
+        return (
+            f"CASE WHEN {d} IS NULL OR isnan({d}) OR isinf({d}) THEN {bad} "
+            f"WHEN {d} < 0 THEN "
+            + _fail(f"{_shown(s)} || ' is before 1970-01-01 as an epoch ({window} accepted)'")
+            + f" WHEN {i} BETWEEN 19000101 AND 20991231 AND try_strptime(CAST({i} AS VARCHAR), "
+            f"'%Y%m%d') IS NOT NULL THEN {ambiguous} "
+            + " ".join(parts)
+            + " ELSE "
+            + _fail(f"{_shown(s)} || ' is too large for a time in any epoch unit "
+                    f"({window} accepted)'")
+            + " END"
+        )
+
+    if kind in _NUMERIC:
+        d = f"CAST({s} AS DOUBLE)"
+        i = (f"CAST({s} AS HUGEINT)" if kind == "integer" else
+             f"CASE WHEN {d} = floor({d}) AND abs({d}) < 1e20 THEN CAST({d} AS HUGEINT) END")
+        return f"CASE WHEN {s} IS NULL THEN NULL ELSE {number(d, i)} END"
+    v = f"trim(CAST({s} AS VARCHAR))"
+    d = f"try_cast({v} AS DOUBLE)"
+    i = f"CASE WHEN regexp_matches({v}, '{_INTEGER_RE}') THEN try_cast({v} AS HUGEINT) END"
+    iso = f"CAST(try_cast({v} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    return (
+        f"CASE WHEN {s} IS NULL OR {v} = '' THEN NULL "
+        f"WHEN regexp_matches({v}, '{_NUMERIC_RE}') THEN {number(d, i)} "
+        f"WHEN regexp_matches({v}, '{_ISO_RE}') AND isfinite({iso}) THEN "
+        + bounded(f"epoch_us({iso})", "ISO 8601", lo)
+        + f" ELSE {bad} END"
+    )
 
 
 def _parse(field: str, s: str, kind: str, list_style: ListStyle) -> tuple[str, str]:
-    """(parsed value SQL, error SQL or NULL) for canonical ``field`` from raw value ``s``."""
+    """(parsed value SQL, error SQL or NULL) for canonical ``field`` from raw value ``s``.
+
+    Time fields are read by :func:`time_sql` (see :func:`conversion_sql`), not here.
+    """
     blank = f"({s} IS NULL OR trim(CAST({s} AS VARCHAR)) = '')"
     if field in LIST_FIELDS:
         if kind == "list":
-            return (f"coalesce(CAST({s} AS VARCHAR[]), []::VARCHAR[])", "NULL")
+            lst = f"CAST({s} AS VARCHAR[])"
+            return (f"coalesce({lst}, []::VARCHAR[])",
+                    f"CASE WHEN list_position({lst}, NULL) > 0 THEN '{field}\tthe list holds "
+                    f"null (item ' || CAST(list_position({lst}, NULL) AS VARCHAR) || ')' END")
         v = f"CAST({s} AS VARCHAR)"
         if list_style == "bracket":
             ok = rf"regexp_full_match(trim({v}), '\[.*\]', 's')"
@@ -124,47 +248,36 @@ def _parse(field: str, s: str, kind: str, list_style: ListStyle) -> tuple[str, s
             return parsed, err
         is_json = f"(left(ltrim({v}), 1) = '[')"
         valid = f"coalesce(CASE WHEN json_valid({v}) THEN json_type({v}) END = 'ARRAY', false)"
+        items = f"try_cast(try_cast({v} AS JSON) AS VARCHAR[])"
         parsed = (
             f"CASE WHEN {blank} THEN []::VARCHAR[] "
-            f"WHEN {is_json} THEN CASE WHEN {valid} THEN "
-            f"list_filter(try_cast(try_cast({v} AS JSON) AS VARCHAR[]), lambda x: x IS NOT NULL) END "
+            f"WHEN {is_json} THEN CASE WHEN {valid} THEN {items} END "
             rf"ELSE string_split_regex(trim({v}), '\s+') END"
         )
+        # a JSON null in a list is not a value: rejected, never dropped
         err = (
-            f"CASE WHEN NOT {blank} AND {is_json} AND NOT {valid} THEN "
-            f"'{field}\tnot a valid JSON list: ' || {_shown(v)} END"
+            f"CASE WHEN {blank} OR NOT {is_json} THEN NULL "
+            f"WHEN NOT {valid} THEN '{field}\tnot a valid JSON list: ' || {_shown(v)} "
+            f"WHEN {items} IS NULL THEN '{field}\tnot a list of values: ' || {_shown(v)} "
+            f"WHEN list_position({items}, NULL) > 0 THEN '{field}\tthe list holds null (item ' "
+            f"|| CAST(list_position({items}, NULL) AS VARCHAR) || '): ' || {_shown(v)} END"
         )
         return parsed, err
     if kind == "list":
         return "NULL", f"CASE WHEN {s} IS NOT NULL THEN '{field}\texpected one value, found a list' END"
-    if field in TIME_FIELDS:
-        if kind == "timestamp":
-            return f"CAST({s} AS TIMESTAMP)", "NULL"
-        if kind == "timestamptz":
-            return f"CAST({s} AS TIMESTAMP)", "NULL"  # session time zone is UTC
-        if kind == "number":
-            parsed = f"make_timestamp(CAST(round(CAST({s} AS DOUBLE) * 1e6) AS BIGINT))"
-            return parsed, "NULL"
-        v = f"trim(CAST({s} AS VARCHAR))"
-        parsed = (
-            f"CASE WHEN {blank} THEN NULL "
-            f"WHEN regexp_matches({v}, '{_NUMERIC_RE}') THEN "
-            f"make_timestamp(CAST(round(try_cast({v} AS DOUBLE) * 1e6) AS BIGINT)) "
-            f"ELSE CAST(try_cast({v} AS TIMESTAMPTZ) AS TIMESTAMP) END"
-        )
-        err = (
-            f"CASE WHEN NOT {blank} AND ({parsed}) IS NULL THEN "
-            f"'{field}\tcannot read ' || {_shown(v)} || ' as a time (ISO 8601 or epoch seconds)' END"
-        )
-        return parsed, err
     if field in INT_FIELDS:
-        if kind == "number":
+        # a count is a whole non-negative number: 12, 12.0 and 1.2e1 are 12; 1.5 is an error
+        if kind == "integer":
             parsed = f"try_cast({s} AS BIGINT)"
         else:
-            parsed = f"CASE WHEN {blank} THEN NULL ELSE try_cast(trim(CAST({s} AS VARCHAR)) AS BIGINT) END"
+            t = f"trim(CAST({s} AS VARCHAR))"
+            d = (f"CAST({s} AS DOUBLE)" if kind == "number" else
+                 f"CASE WHEN regexp_matches({t}, '{_NUMERIC_RE}') THEN try_cast({t} AS DOUBLE) END")
+            parsed = (f"CASE WHEN {blank} THEN NULL WHEN {d} = floor({d}) AND abs({d}) < 9.2e18 "
+                      f"THEN CAST({d} AS BIGINT) END")
         err = (
             f"CASE WHEN NOT {blank} AND (({parsed}) IS NULL OR ({parsed}) < 0) THEN "
-            f"'{field}\tnot a non-negative integer: ' || {_shown(s)} END"
+            f"'{field}\tnot a non-negative whole number: ' || {_shown(s)} END"
         )
         return parsed, err
     # strings and ids
@@ -180,30 +293,47 @@ def conversion_sql(
     mapping: dict[str, Source],
     raw_types: dict[str, pa.DataType],
     relation: str,
+    latest_us: int | None = None,
 ) -> str:
-    """One SELECT over ``relation`` yielding ``_line``, ``_rec``, the canonical ``fields`` and
-    ``_errors``.
+    """One SELECT over ``relation`` yielding ``_line``, ``_rec``, the canonical ``fields``,
+    ``_errors`` and ``_conv``.
 
-    ``_errors`` is a list of ``"field<TAB>message"`` strings, empty for a good record. The
-    relation must have ``_line`` (the line reported in messages) and ``_rec`` (a number unique
-    to the record within its file; the line itself for one-record-per-line layouts). A raw
-    column ``_error`` (``"field<TAB>message"`` or NULL), when the relation has one, adds a
-    layout's own finding to the record's errors.
+    ``_errors`` is a list of ``"field<TAB>message"`` strings, empty for a good record;
+    ``_conv`` a list of ``"field<TAB>unit"`` for the times read as epoch milliseconds,
+    microseconds or nanoseconds (counted per file, see :mod:`cibwatch.ingest`). The relation
+    must have ``_line`` (the line reported in messages) and ``_rec`` (a number unique to the
+    record within its file; the line itself for one-record-per-line layouts). A raw column
+    ``_error`` (``"field<TAB>message"`` or NULL), when the relation has one, adds a layout's own
+    finding to the record's errors. ``latest_us`` is the latest time accepted
+    (:func:`cibwatch.model.latest_time_us`, by default from the clock).
     """
+    latest = latest_time_us() if latest_us is None else latest_us
     src_cols = []
+    times = []
     out_cols = []
     errs = []
+    conv = []
     for f in fields:
         src = mapping.get(f, Const(None))
         s_sql, kind = _src_sql(src, raw_types)
         style: ListStyle = src.list_style if isinstance(src, Col | Expr) else "auto"
-        src_cols.append(f"{s_sql} AS {quote_ident('s_' + f)}")
-        parsed, err = _parse(f, quote_ident("s_" + f), kind, style)
-        out_cols.append(f"{parsed} AS {quote_ident(f)}")
-        if err != "NULL":
-            errs.append(err)
+        s_ref = quote_ident("s_" + f)
+        src_cols.append(f"{s_sql} AS {s_ref}")
+        if f in TIME_FIELDS:
+            t_ref = quote_ident("t_" + f)
+            if kind == "list":
+                times.append(f"{_fail(repr('expected one value, found a list'))} AS {t_ref}")
+            else:
+                times.append(f"{time_sql(s_ref, kind, latest)} AS {t_ref}")
+            out_cols.append(f"{t_ref}.ts AS {quote_ident(f)}")
+            errs.append(f"'{f}\t' || {t_ref}.err")
+            conv.append(f"'{f}\t' || {t_ref}.unit")
+        else:
+            parsed, err = _parse(f, s_ref, kind, style)
+            out_cols.append(f"{parsed} AS {quote_ident(f)}")
+            if err != "NULL":
+                errs.append(err)
         if f in required:
-            s_ref = quote_ident("s_" + f)
             errs.append(
                 f"CASE WHEN {s_ref} IS NULL OR trim(CAST({s_ref} AS VARCHAR)) = '' "
                 f"THEN '{f}\tmissing' END"
@@ -211,8 +341,16 @@ def conversion_sql(
     if "_error" in raw_types:
         src_cols.append('"_error"')
         errs.append('"_error"')
-    err_list = "list_filter([" + ", ".join(errs) + "]::VARCHAR[], lambda e: e IS NOT NULL)" if errs else "[]::VARCHAR[]"
+
+    def listed(items: list[str]) -> str:
+        if not items:
+            return "[]::VARCHAR[]"
+        return "list_filter([" + ", ".join(items) + "]::VARCHAR[], lambda e: e IS NOT NULL)"
+
+    extra = ", ".join(["*", *times])
     return f"""
-        SELECT _line, _rec, {", ".join(out_cols)}, {err_list} AS _errors
-        FROM (SELECT _line, _rec, {", ".join(src_cols)} FROM {relation}) AS src
+        SELECT _line, _rec, {", ".join(out_cols)}, {listed(errs)} AS _errors,
+               {listed(conv)} AS _conv
+        FROM (SELECT {extra} FROM (SELECT _line, _rec, {", ".join(src_cols)}
+                                   FROM {relation}) AS src) AS src_t
     """
