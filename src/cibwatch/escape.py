@@ -7,9 +7,10 @@ investigation may have written on purpose: a handle ``<script>...``, a display n
 
 :func:`markdown`
     Markdown and HTML (``summary.md``): control characters and invisible direction marks are
-    shown as ``⟨U+000D⟩``; ``& < >`` become HTML entities; every ASCII punctuation character
-    Markdown gives a meaning to is backslash-escaped; ``://`` and ``www.`` are escaped so that
-    no autolink is made. The text renders as the characters it holds, never as markup.
+    shown as ``⟨U+000D⟩``; ``& < >`` become HTML entities; the characters that make emphasis,
+    code, links, images or table cells (backslash, backquote, ``* _ [ ] | ~``) are
+    backslash-escaped, and so is a leading ``# + - = >`` or ``1.`` (a heading, a list);
+    ``://`` and ``www.`` are escaped so that no autolink is made. The text renders as the characters it holds, never as markup.
 :func:`csv_cell` / :func:`csv_cell_sql`
     Spreadsheet cells (every CSV cibwatch writes): a text cell starting with ``=``, ``+``,
     ``-``, ``@``, a tab or a carriage return (or their full-width forms, or ``'``) gets a
@@ -49,7 +50,10 @@ _INVISIBLE: Final = frozenset(
     "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
     "\ufeff"
 )
-_MD_PUNCT: Final = frozenset("\\`*_{}[]()#+-!|~")
+#: Characters with a meaning anywhere in a line (emphasis, code, links, tables, HTML)...
+_MD_PUNCT: Final = frozenset("\\`*_[]|~")
+#: ... and at the start of a line (headings, lists, block quotes, setext underlines).
+_MD_LEAD = re.compile(r"^([#+\-=>]|[0-9]+(?=[.)]))")
 _AUTOLINK = re.compile(r"(?i)(www)\.|:(//)")
 
 
@@ -81,7 +85,12 @@ def markdown(text: Any) -> str:
             out.append("\\" + c)
         else:
             out.append(c)
-    s = visible("".join(out))
+    s = "".join(out)
+    m = _MD_LEAD.match(s)
+    if m:
+        n = m.end()
+        s = s[:n] + "\\" + s[n:] if m.group(1)[0].isdigit() else "\\" + s
+    s = visible(s)
     # GFM autolinks start at "www." or "://": break both with a backslash escape
     return _AUTOLINK.sub(lambda m: m.group(1) + "\\." if m.group(1) else ":\\/\\/", s)
 
