@@ -480,8 +480,9 @@ def test_summary_and_csv_cells_escape_the_data(tmp_path: Path) -> None:
         assert result.n_networks >= 1
         write_outputs(store, result, out, pictures=0)
     md = (out / "summary.md").read_text()
-    for bad in ("<script", "<img", "](http", "](javascript", "\r"):
+    for bad in ("<script", "<img", "\r", "http://"):
         assert bad not in md, bad
+    assert not re.search(r"(?<!\\)\]\(", md)  # no link or image: every ']' is escaped
     assert not [ln for ln in md.splitlines() if ln.startswith("# injected")]
     assert "&lt;script&gt;" in md  # shown, as text
     with open(out / "accounts.csv", newline="") as fh:
@@ -496,7 +497,8 @@ def test_the_escapes_of_csv_cells_agree_in_python_and_sql() -> None:
     values = ["=1+1", "+a", "-a", "@SUM(1)", "\tx", "\rx", "'=x", "-12", "+3.5", "1e5", "-",
               "safe", "", "＝1", "a=b"]
     with Store(None) as store:
-        got = [store.scalar(f"SELECT {csv_cell_sql('?::VARCHAR')}", [v]) for v in values]
+        got = [store.scalar(f"SELECT {csv_cell_sql('v')} FROM (SELECT ?::VARCHAR AS v)", [v])
+               for v in values]
     assert got == [csv_cell(v) for v in values]
     assert csv_cell("=1+1") == "'=1+1" and csv_cell("-12") == "-12" and csv_cell("-") == "'-"
     assert markdown("a|b") == "a\\|b" and "<" not in markdown("<b>")
@@ -510,7 +512,8 @@ def test_expand_summary_escapes_unmatched_seeds(tmp_path: Path) -> None:
                               "seeds_unresolved": [{"line": 2, "type": "url", "platform": None,
                                                     "value": "`![i](http://a.example/x.png)`"}]})
     text = "\n".join(lines)
-    assert "](http" not in text and "<b>" not in text
+    assert not re.search(r"(?<!\\)\]\(", text) and "<b>" not in text
+    assert "\\`!\\[i\\]" in text  # the value's own backquote cannot close a code span
 
 
 # -- 7. --out never deletes or mixes -----------------------------------------------------------
@@ -726,3 +729,25 @@ def test_records_read_are_counted_once(tmp_path: Path, kind: str) -> None:
         f = report.files[0]
         assert f.rows_read == 1_050 + (kind == "jsonl") and f.rows_loaded == 1_050
         assert store.count_posts() == 1_050
+
+
+def test_detect_rerun_after_a_failed_file_resumes_and_other_inputs_are_refused(
+        tmp_path: Path) -> None:
+    a = write_posts_csv(tmp_path / "a.csv", [post(str(i), f"u{i % 3}", T0 + i) for i in range(9)])
+    b = tmp_path / "b.csv"
+    b.write_text("platform,post_id,account_id,created_at\ntwitter,b1,x,later\n")
+    out = tmp_path / "out"
+    args = ["detect", str(a), str(b), "--out", str(out), "--strict", "--pictures", "0"]
+    stderr = _no_traceback(args)
+    assert f"{b}:2" in stderr and (out / "store.duckdb").exists()
+    b.write_text(f"platform,post_id,account_id,created_at\ntwitter,b1,x,{T0}\n")
+    stderr = _no_traceback(args, code=0)  # the same command, the file fixed: it goes on
+    assert "skipped (already in the store)" in stderr
+    with Store(out / "store.duckdb") as store:
+        assert store.count_posts() == 10
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "store.duckdb").write_bytes((out / "store.duckdb").read_bytes())
+    c = write_posts_csv(tmp_path / "c.csv", [post("c", "u", T0)])
+    stderr = _no_traceback(["detect", str(c), "--out", str(other)])
+    assert "--overwrite" in stderr

@@ -118,8 +118,16 @@ class Store:
         read_only: bool = False,
     ) -> None:
         self.path = None if path is None else Path(path)
+        if self.path is not None and self.path.is_dir():
+            raise StoreError(f"the store {self.path} is a directory",
+                             remedy="giving the path of a store file (e.g. inv.duckdb)")
         if self.path is not None and not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the store {self.path}: "
+                                 f"{exc.strerror or exc}",
+                                 remedy="choosing a place you can write to") from exc
         try:
             self.con = duckdb.connect(
                 ":memory:" if self.path is None else str(self.path), read_only=read_only
@@ -220,7 +228,9 @@ class Store:
         conv = self.fetchall(
             "SELECT field || ': ' || conversion, sum(n) FROM conversions WHERE source_id = ? "
             "GROUP BY ALL ORDER BY 1", [row[0]])
-        return SourceInfo(*row, conversions=tuple((str(k), int(n)) for k, n in conv))
+        sid, path, fmt, kind, read, loaded, rejected = row
+        return SourceInfo(sid, path, fmt, kind, read, loaded, rejected,
+                          tuple((str(k), int(n)) for k, n in conv))
 
     def add_source(self, path: str, fmt: str, kind: str, sha256: str, size: int) -> int:
         sid = int(self.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
