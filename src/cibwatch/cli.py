@@ -442,6 +442,10 @@ def _ingest_inputs(store: Store, files: list[Path] | None, accounts: list[Path] 
                    reporter: RichReporter) -> list[str]:
     """Ingest the command's input files (if any) and print the report; returns their names."""
     inputs = [str(f) for f in (files or [])] + [str(a) for a in (accounts or [])]
+    if not (files or accounts):
+        from .ingest import settle_accounts
+
+        settle_accounts(store)  # an ingest interrupted before it numbered its accounts
     if files or accounts:
         report = ingest_files(store, [*(files or []), *(accounts or [])], fmt,
                               platform=platform, strict=strict, object_as=object_as,

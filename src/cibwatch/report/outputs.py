@@ -638,6 +638,7 @@ def _run_info(store: Store, result: DetectResult, inputs: list[str]) -> dict[str
             "rows_read": s.rows_read,
             "rows_loaded": s.rows_loaded,
             "rows_rejected": s.rows_rejected,
+            "conversions": dict(s.conversions),
         }
         for s in store.sources()
     ]

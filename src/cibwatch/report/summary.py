@@ -94,6 +94,11 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
              for s in run["sources"]],
         )
     )
+    converted = [(s["path"], k, n) for s in run["sources"]
+                 for k, n in sorted(s.get("conversions", {}).items())]
+    if converted:
+        lines += ["", "Values converted while reading (the time rule, docs/ADAPTERS.md): "
+                  + "; ".join(f"{_md(p)}: {n:,} value(s) ({_md(k)})" for p, k, n in converted) + "."]
     rejected = run["counts"]["rejected_records"]
     if rejected:
         lines += ["", f"{rejected} record(s) could not be loaded: `rejects.csv` lists each with "
