@@ -444,7 +444,8 @@ def test_a_damaged_parquet_row_group_costs_only_its_rows(tmp_path: Path) -> None
 # -- 6. text from the data is never markup ---------------------------------------------------
 
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>",
-           "![i](http://attacker.example/p.png)", "evil\r# injected heading", "=HYPERLINK(\"x\")",
+           "![i](http://attacker.example/p.png)", "evil\r# injected heading\x01",
+           "=HYPERLINK(\"x\")",
            "[click](javascript:alert(3))"]
 
 
@@ -478,8 +479,11 @@ def test_summary_and_csv_cells_escape_the_data(tmp_path: Path) -> None:
         ingest(store, files)
         result = detect(store, DetectConfig(significance=False, min_size=3, min_weight=2))
         assert result.n_networks >= 1
-        write_outputs(store, result, out, pictures=0)
+        write_outputs(store, result, out, pictures=0, graphml=True)
     md = (out / "summary.md").read_text()
+    import xml.dom.minidom
+
+    xml.dom.minidom.parse(str(out / "network.graphml"))  # valid XML: no control character
     for bad in ("<script", "<img", "\r", "http://"):
         assert bad not in md, bad
     assert not re.search(r"(?<!\\)\]\(", md)  # no link or image: every ']' is escaped
@@ -751,3 +755,23 @@ def test_detect_rerun_after_a_failed_file_resumes_and_other_inputs_are_refused(
     c = write_posts_csv(tmp_path / "c.csv", [post("c", "u", T0)])
     stderr = _no_traceback(["detect", str(c), "--out", str(other)])
     assert "--overwrite" in stderr
+
+
+def test_two_writers_get_a_clear_lock_message(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    path = write_posts_csv(tmp_path / "p.csv", [post("1", "a", T0)])
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from cibwatch import "
+                               "Store; s = Store(sys.argv[1]); print('open', flush=True); "
+                               "time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        stderr = _no_traceback(["ingest", str(path), "--db", str(db)])
+        assert "cannot open the store" in stderr and "other program" in stderr
+        out = tmp_path / "out"
+        out.mkdir()
+        os.link(db, out / "store.duckdb")  # the same locked file, as OUT's store
+        stderr = _no_traceback(["detect", str(path), "--out", str(out)])
+        assert "in use by another program" in stderr
+    finally:
+        holder.kill()
+        holder.wait()

@@ -19,6 +19,9 @@ investigation may have written on purpose: a handle ``<script>...``, a display n
     is left as it is: it cannot be a formula. To get the exact value back, drop one leading
     apostrophe from a cell that starts with one. :func:`csv_cell_sql` is the same rule as a
     DuckDB expression, for files written with ``COPY`` (tested to agree).
+:func:`xml_text`
+    XML (``network.graphml``): the characters XML 1.0 cannot hold (control characters other
+    than tab and new lines) shown as in :func:`markdown`; the XML writer escapes the rest.
 :func:`terminal`
     The terminal (Rich): control characters shown as in :func:`markdown` (an ESC can no longer
     drive the terminal) and Rich markup (``[bold]``) escaped.
@@ -34,7 +37,8 @@ import re
 import unicodedata
 from typing import Any, Final
 
-__all__ = ["markdown", "csv_cell", "csv_cell_sql", "terminal", "visible", "CSV_TRIGGERS"]
+__all__ = ["markdown", "csv_cell", "csv_cell_sql", "terminal", "visible", "xml_text",
+           "CSV_TRIGGERS"]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP), with the
 #: full-width forms some spreadsheets also accept, and the apostrophe itself (so that the
@@ -119,3 +123,12 @@ def terminal(text: Any) -> str:
     from rich.markup import escape
 
     return escape(visible(text))
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: Any) -> str:
+    """Text from the data, holdable in XML 1.0 (forbidden characters shown as ``⟨U+0001⟩``)."""
+    s = "" if text is None else str(text)
+    return _XML_BAD.sub(lambda m: f"\u27e8U+{ord(m.group()):04X}\u27e9", s)

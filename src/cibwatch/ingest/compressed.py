@@ -57,14 +57,19 @@ class GzipStream(io.RawIOBase):
         self._held: deque[tuple[int, bytes]] = deque()  # (input offset after, output)
         self._out = bytearray()
         self._done = False
-        self._lines = 0  # newlines handed on
+        self._lines = 0  # line ends handed on, counted as text readers count them (\n, \r\n, \r)
+        self._lf = 0  # ... and as byte readers do (\n)
         self._last = b"\n"  # last byte handed on
         #: What went wrong, in words (None for an intact file).
         self.damage: str | None = None
         #: First line of text decoded near a corruption: records reaching it are not trusted.
+        #: Lines are numbered as a text reader does (universal newlines); ``*_lf``: lines
+        #: ending in ``\n`` only, as the byte readers of JSON Lines number them.
         self.suspect_line: int | None = None
+        self.suspect_line_lf: int | None = None
         #: Line cut by a truncation (the last line handed on, incomplete), if any.
         self.partial_line: int | None = None
+        self.partial_line_lf: int | None = None
 
     def readable(self) -> bool:
         return True
@@ -86,7 +91,11 @@ class GzipStream(io.RawIOBase):
     # -- decoding -------------------------------------------------------------------------------
     def _hand_on(self, data: bytes) -> None:
         if data:
-            self._lines += data.count(b"\n")
+            ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+            if self._last == b"\r" and data[:1] == b"\n":
+                ends -= 1  # a \r\n cut in two
+            self._lines += ends
+            self._lf += data.count(b"\n")
             self._last = data[-1:]
             self._out += data
 
@@ -142,8 +151,7 @@ class GzipStream(io.RawIOBase):
             if self._member_in > 0 and not self._d.eof:
                 self.damage = (f"the gzip data is truncated at byte {self.size:,} (the file "
                                "ends inside the compressed stream; what followed is missing)")
-                if self._last != b"\n":
-                    self.partial_line = self._lines + 1
+                self._mark_partial()
             self._done = True
             return
         try:
@@ -160,11 +168,18 @@ class GzipStream(io.RawIOBase):
             self._release(max(0, self._in - DISTRUST_BYTES))
             self.damage = f"the gzip data is corrupt at byte {self._in:,} of {self.size:,} ({exc})"
             if self._held:
-                self.suspect_line = self._lines + 1
+                self.suspect_line, self.suspect_line_lf = self._lines + 1, self._lf + 1
                 self._release(self._in)
-            elif self._last != b"\n":
-                self.partial_line = self._lines + 1
+            else:
+                self._mark_partial()
             self._done = True
+
+    def _mark_partial(self) -> None:
+        """The text handed on stops inside a line: that line is incomplete."""
+        if self._last not in (b"\n", b"\r"):
+            self.partial_line = self._lines + 1
+        if self._last != b"\n":
+            self.partial_line_lf = self._lf + 1
 
     def __repr__(self) -> str:  # pragma: no cover
         return f"GzipStream({self.path!r})"

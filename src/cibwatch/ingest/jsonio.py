@@ -358,18 +358,20 @@ def _value_end(buf: str, pos: int) -> int | None:
     return None
 
 
-def _damaged_from(gz: Any) -> int | None:
-    """First line whose records come from the damaged part of a gzip file (or None)."""
+def _damaged_from(gz: Any, lf: bool = False) -> int | None:
+    """First line whose records come from the damaged part of a gzip file (or None); ``lf``:
+    lines numbered by ``\n`` only (JSON Lines read as bytes), else as a text reader does."""
     if gz is None or gz.damage is None:
         return None
-    lines = [x for x in (gz.suspect_line, gz.partial_line) if x is not None]
+    pair = (gz.suspect_line_lf, gz.partial_line_lf) if lf else (gz.suspect_line, gz.partial_line)
+    lines = [x for x in pair if x is not None]
     return min(lines) if lines else None
 
 
-def _damage_reject(gz: Any, line: int, text: bytes | str) -> ReaderReject:
+def _damage_reject(gz: Any, line: int, text: bytes | str, lf: bool = False) -> ReaderReject:
     t = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    why = ("this line is incomplete" if gz.partial_line == line else
-           "this record was decoded just before the damage and is not trusted")
+    why = ("this line is incomplete" if (gz.partial_line_lf if lf else gz.partial_line) == line
+           else "this record was decoded just before the damage and is not trusted")
     return ReaderReject(line, None, f"{gz.damage}; {why}", _printable(t))
 
 
@@ -481,12 +483,12 @@ class JsonRecords:
                 first = False
                 # Lines stay bytes: Arrow checks that they are UTF-8 (in C, see
                 # :func:`utf8_column`); lines that are not are found then, one by one.
-                bad_from = _damaged_from(gz)
+                bad_from = _damaged_from(gz, lf=True)
                 for i, s in enumerate(body.split(b"\n")):
                     if not s or s.isspace():
                         continue
                     if bad_from is not None and line_no + i + 1 >= bad_from:
-                        batch.rejects.append(_damage_reject(gz, line_no + i + 1, s))
+                        batch.rejects.append(_damage_reject(gz, line_no + i + 1, s, lf=True))
                     else:
                         batch.add(line_no + i + 1, s)
                     if batch.full():
@@ -496,7 +498,7 @@ class JsonRecords:
                 line_no += body.count(b"\n")
                 if not block:
                     break
-            if gz is not None and gz.damage and gz.partial_line is None:
+            if gz is not None and gz.damage and gz.partial_line_lf is None:
                 batch.rejects.append(ReaderReject(line_no + 1, None, gz.damage, ""))
             if batch.texts or batch.rejects:
                 batch.progress = float(raw.tell())
@@ -556,10 +558,10 @@ class JsonRecords:
 
     def _add(self, batch: JsonBatch | None, line: int, text: str, obj: Any, path: str,
              ctx: str | None) -> ReaderReject | tuple[int, str, str, str | None]:
-        bad_from = _damaged_from(self._gz)
+        bad_from = _damaged_from(self._gz, lf=True)  # the scanner counts lines by \n
         rj: ReaderReject | None = None
         if bad_from is not None and line + text.count("\n") >= bad_from:
-            rj = _damage_reject(self._gz, line, text)
+            rj = _damage_reject(self._gz, line, text, lf=True)
         elif obj is _TOO_DEEP:
             rj = ReaderReject(line, None, "nested too deeply to be read (more than a thousand "
                               "levels of arrays or objects)", _printable(text))

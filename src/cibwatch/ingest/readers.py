@@ -13,9 +13,8 @@ closed, a quote followed by something else than a delimiter) is rejected alone, 
 line, and reading goes on at the next line: one stray ``"`` costs its record, never the rest of
 the file. A record spanning several lines is accepted when its quotes balance and it has the
 header's number of fields; when its quotes do not balance, or when it has the wrong number of
-fields while each of its following lines is a record on its own (the mark of an opening quote
-that swallowed them), only its first line is rejected and the following lines are read again
-as records. A record may span at most :data:`MAX_RECORD_CHARS` characters.
+fields (the mark of an opening quote that swallowed the next lines), only its first line is
+rejected and the following lines are read again as records. A record may span at most :data:`MAX_RECORD_CHARS` characters.
 
 A JSON *document* (a pretty-printed object or a JSON array, container ``"json"``) is
 recognised here and its header is its top-level keys; nested-JSON layouts read it through
@@ -78,7 +77,7 @@ class RawBatch:
     progress: float = 0.0  # bytes (CSV/JSONL) or rows (Parquet) consumed so far
 
 
-def _open_text(path: Path) -> tuple[IO[str], IO[bytes]]:
+def _open_text(path: Path) -> tuple[io.TextIOWrapper, IO[bytes]]:
     stream, raw = open_binary(path)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     return text, raw
@@ -114,6 +113,10 @@ def json_loads(text: bytes | str) -> Any:
             return json.loads(b)
         except RecursionError as exc:
             raise orjson.JSONDecodeError("nested too deeply", "", 0) from exc
+        except json.JSONDecodeError as exc:  # the same error as orjson's, for the callers
+            raise orjson.JSONDecodeError(exc.msg, exc.doc, exc.pos) from exc
+        except UnicodeDecodeError as exc:
+            raise orjson.JSONDecodeError(f"not UTF-8: {exc.reason}", "", exc.start) from exc
     return orjson.loads(b)
 
 
@@ -227,16 +230,31 @@ class TabularFile:
             return "parquet"
         text, raw = _open_text(self.path)
         try:
+            first: str | None = None
+            objects = 0
             for line in text:
                 s = line.strip()
                 if not s:
                     continue
-                if s.startswith(("{", "[")):
-                    # JSON Lines, or one JSON document (pretty-printed, or an array)
-                    from .jsonio import first_json_line
+                if first is None:
+                    if s.startswith(("{", "[")):
+                        # JSON Lines, or one JSON document (pretty-printed, or an array)
+                        from .jsonio import first_json_line
 
-                    return first_json_line(self.path)
-                return "csv"
+                        return first_json_line(self.path)
+                    first = s
+                    continue
+                # a broken first line before JSON objects is a broken line of JSON Lines
+                try:
+                    if not isinstance(json_loads(s), dict):
+                        break
+                except orjson.JSONDecodeError:
+                    break
+                objects += 1
+                if objects == 2:
+                    break
+            if first is not None:
+                return "jsonl" if objects else "csv"
         except UnicodeDecodeError as exc:  # pragma: no cover - surrogateescape prevents it
             raise FormatError(f"{self.path}: not text ({exc})") from exc
         finally:
@@ -347,8 +365,9 @@ class TabularFile:
                     line_no = end
                     continue  # blank line
                 seen += 1
-                if len(row) != width and len(taken) > 1 and _all_records(taken[1:], width):
-                    # an opening quote swallowed the next lines: reject this line only
+                if len(row) != width and len(taken) > 1:
+                    # most likely an opening quote that swallowed the next lines (which are
+                    # records of their own): reject this line only, read the next ones again
                     src.again(list(taken[1:]))
                     line_no = start
                     rejects.append(self._broken(start, taken[0], "wrong number of fields",
@@ -503,15 +522,6 @@ class TabularFile:
                                 len(chunk_rows) + (len(rejects) if i == 0 else 0), raw=None)
                 b.progress = jb.progress
                 yield b
-
-
-def _all_records(lines: list[str], width: int) -> bool:
-    """Whether each of ``lines`` is a CSV record of ``width`` fields on its own."""
-    try:
-        records = list(csv.reader(lines, strict=True))
-    except csv.Error:
-        return False
-    return len(records) == len(lines) and all(len(r) == width for r in records)
 
 
 def _check_unique(names: list[str], path: Path) -> None:

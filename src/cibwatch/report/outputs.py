@@ -37,8 +37,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..errors import OutputError
-from ..escape import csv_cell_sql
+from ..errors import OutputError, StoreError
+from ..escape import csv_cell_sql, xml_text
 from ..pipeline import DetectResult
 from ..store import Store
 from ..traces import TRACES
@@ -131,7 +131,10 @@ def _store_sources(path: Path) -> list[str] | None:
 
     try:
         con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(f"the store {path} is in use by another program ({exc})",
+                             remedy="waiting for it to finish, or choosing another --out") from exc
         return None
     try:
         if not con.execute("SELECT count(*) FROM meta WHERE key = 'schema_version'"
@@ -620,9 +623,9 @@ def _write_graphml(store: Store, path: Path) -> None:
         """
     ).to_pylist()
     g = ig.Graph(n=len(nodes), edges=[(index[e["aid_a"]], index[e["aid_b"]]) for e in edges])
-    g.vs["name"] = [f"{n['platform']}:{n['account_id']}" for n in nodes]
-    g.vs["platform"] = [n["platform"] for n in nodes]
-    g.vs["account_id"] = [n["account_id"] for n in nodes]
+    g.vs["name"] = [xml_text(f"{n['platform']}:{n['account_id']}") for n in nodes]
+    g.vs["platform"] = [xml_text(n["platform"]) for n in nodes]
+    g.vs["account_id"] = [xml_text(n["account_id"]) for n in nodes]
     g.vs["network_id"] = [n["network_id"] for n in nodes]
     g.es["weight"] = [float(e["weight"]) for e in edges]
     g.es["traces"] = [e["traces"] for e in edges]
