@@ -775,3 +775,17 @@ def test_two_writers_get_a_clear_lock_message(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_stray_quote_in_an_indicator_csv_costs_one_row(tmp_path: Path) -> None:
+    from cibwatch.intel.indicators import read_indicators
+
+    f = tmp_path / "iocs.csv"
+    rows = [f"domain_name,site{i}.example,ok,2022-01-01" for i in range(50)]
+    rows.insert(10, 'domain_name,"broken.example,unclosed,2022-01-01')
+    f.write_text("indicator_type,indicator_value,comment,ds\n" + "\n".join(rows) + "\n",
+                 encoding="utf-8")
+    s = read_indicators(f)
+    assert [i.value for i in s.indicators] == [f"site{i}.example" for i in range(50)]
+    assert [(line, "quote" in msg or "malformed" in msg) for line, _, msg in s.rejects] == [
+        (12, True)]

@@ -484,7 +484,7 @@ def evidence(
 ) -> None:
     """List every co-action of two accounts (all traces run), with both posts."""
     try:
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             aids = []
             for acc in (account_a, account_b):
                 platform, sep, account_id = acc.partition(":")
@@ -529,7 +529,7 @@ def export_canonical(
     from .export import export_canonical as run
 
     try:
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             store.require_posts()
             posts, accs = run(store, out)
             err_console.print(f"wrote {posts} and {accs}")
@@ -555,7 +555,7 @@ def export_stix(
 
     try:
         _check_detect_numbers(dict(min_accounts=min_accounts))
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             bundle = network_bundle(store, network, tlp=tlp, min_accounts=min_accounts)
             path = write_bundle(bundle, out or Path(f"{network}.stix.json"))
         kinds: dict[str, int] = {}

@@ -107,6 +107,9 @@ class Store:
     memory_limit:
         DuckDB memory limit (e.g. ``"12GB"``; default :func:`default_memory_limit`); larger
         intermediate results spill to disk.
+    create:
+        Make the store when it is missing (default); ``False``: a missing store is a
+        :class:`StoreError` (commands that only read one).
     """
 
     def __init__(
@@ -116,8 +119,13 @@ class Store:
         threads: int | None = None,
         memory_limit: str | None = None,
         read_only: bool = False,
+        create: bool = True,
     ) -> None:
         self.path = None if path is None else Path(path)
+        if self.path is not None and not create and not self.path.exists():
+            raise StoreError(f"no store {self.path}",
+                             remedy="giving the store of an ingest, detect or expand run "
+                             "(--db PATH)")
         if self.path is not None and self.path.is_dir():
             raise StoreError(f"the store {self.path} is a directory",
                              remedy="giving the path of a store file (e.g. inv.duckdb)")

@@ -41,7 +41,7 @@ from ..errors import FormatError, InputError
 from .compressed import damage_of, open_binary
 
 __all__ = ["RawBatch", "ReaderReject", "TabularFile", "open_tabular", "json_loads",
-           "MAX_RECORD_CHARS"]
+           "csv_records", "MAX_RECORD_CHARS"]
 
 #: Records per batch: big enough for vectorised conversion, small enough for bounded memory.
 DEFAULT_BATCH_ROWS = 200_000
@@ -187,6 +187,76 @@ class _TooLong(Exception):
     """A record grew beyond :data:`MAX_RECORD_CHARS` (an opening quote that is never closed)."""
 
 
+#: A CSV record: (first line, last line, fields or None when broken, its physical lines,
+#: why it is broken or None). The lines of a good record are valid until the next record.
+CsvRecord = tuple[int, int, "list[str] | None", list[str], "str | None"]
+
+
+def csv_records(text: IO[str], width: int | None = None,
+                header: bool = False) -> Iterator[CsvRecord]:
+    """The records of CSV ``text``, recovering at the next line after a broken one.
+
+    Parameters
+    ----------
+    text:
+        The file, opened with ``newline=""``.
+    width:
+        Fields per record; ``None``: those of the first record (the header).
+    header:
+        Skip the first record (the header, read already).
+
+    Yields
+    ------
+    CsvRecord
+        Good records with their fields; a broken one (a quote never closed, a closing quote
+        followed by another character, a quoted field over :data:`MAX_RECORD_CHARS`, or
+        several lines with the wrong number of fields: a quote that swallowed the next lines)
+        as its first line only, the lines after it read again as records. Records with the
+        wrong number of fields on one line are yielded with their fields (the caller decides).
+        Cost: Python's csv module plus one generator step per line.
+    """
+    src = _Lines(text)
+    reader = csv.reader(src, strict=True)
+    line_no = 0
+    first = True
+    while True:
+        src.start()
+        start = line_no + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, _TooLong) as exc:
+            taken = list(src.taken)
+            src.again(taken[1:])
+            # the line source may have stopped (at the end of the file, or at
+            # MAX_RECORD_CHARS): start a reader over it again
+            reader = csv.reader(src, strict=True)
+            line_no = start
+            first = False
+            yield (start, start, None, taken[:1],
+                   f"a quoted field runs over more than {MAX_RECORD_CHARS:,} characters"
+                   if isinstance(exc, _TooLong) else str(exc))
+            continue
+        taken = src.taken
+        if width is None:
+            width = len(row)
+        if (len(row) != width and len(taken) > 1 and not first
+                and not (len(row) == 1 and row[0] == "")):
+            # most likely an opening quote that swallowed the next lines (which are records
+            # of their own): this line only is broken; the next ones are read again
+            src.again(taken[1:])
+            line_no = start
+            yield start, start, None, taken[:1], "wrong number of fields"
+            continue
+        line_no = start + len(taken) - 1
+        if first:
+            first = False
+            if header:
+                continue
+        yield start, line_no, row, taken, None
+
+
 def _raw(lines: list[str]) -> str:
     s = "".join(lines)
     return s[:-2] if s.endswith("\r\n") else s[:-1] if s.endswith(("\n", "\r")) else s
@@ -255,6 +325,10 @@ class TabularFile:
                     break
             if first is not None:
                 return "jsonl" if objects else "csv"
+            gz = damage_of(text.buffer)
+            if gz is not None and gz.damage:
+                raise InputError(f"{self.path}: {gz.damage}; nothing could be read from it",
+                                 remedy="getting an intact copy (gzip -t FILE tests one)")
         except UnicodeDecodeError as exc:  # pragma: no cover - surrogateescape prevents it
             raise FormatError(f"{self.path}: not text ({exc})") from exc
         finally:
@@ -329,51 +403,22 @@ class TabularFile:
         gz = damage_of(text.buffer)
         names = self.header
         width = len(names)
-        src = _Lines(text)
-        reader = csv.reader(src, strict=True)
         try:
-            src.start()
-            next(reader)  # the header (read in _read_header)
-            line_no = len(src.taken)
+            records = csv_records(text, width, header=True)
             cols: list[list[Any]] = [[] for _ in range(width)]
             lines: list[int] = []
             rejects: list[ReaderReject] = []
             seen = 0
-            while True:
-                src.start()
-                start = line_no + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except (csv.Error, _TooLong) as exc:
-                    taken = list(src.taken)
-                    src.again(taken[1:])
-                    # the line source may have stopped (at the end of the file, or at
-                    # MAX_RECORD_CHARS): start a reader over it again
-                    reader = csv.reader(src, strict=True)
-                    line_no = start
+            line_no = 1
+            for start, end, row, taken, why in records:
+                line_no = end
+                if row is None:
                     seen += 1
-                    why = ("a quoted field runs over more than "
-                           f"{MAX_RECORD_CHARS:,} characters" if isinstance(exc, _TooLong)
-                           else str(exc))
-                    rejects.append(self._broken(start, taken[0], why, names, gz))
+                    rejects.append(self._broken(start, taken[0], why or "", names, gz))
                     continue
-                taken = src.taken
-                end = start + len(taken) - 1
                 if not row or (len(row) == 1 and row[0] == "" and width > 1):
-                    line_no = end
                     continue  # blank line
                 seen += 1
-                if len(row) != width and len(taken) > 1:
-                    # most likely an opening quote that swallowed the next lines (which are
-                    # records of their own): reject this line only, read the next ones again
-                    src.again(list(taken[1:]))
-                    line_no = start
-                    rejects.append(self._broken(start, taken[0], "wrong number of fields",
-                                                names, gz))
-                    continue
-                line_no = end
                 problem = self._damaged(start, end, taken, gz)
                 if problem is not None:
                     rejects.append(problem)

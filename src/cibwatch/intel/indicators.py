@@ -1077,16 +1077,18 @@ class _Builder:
 
 
 def _csv_rows(text: str, build: _Builder) -> Iterator[tuple[int, list[str]]]:
-    """CSV rows with the 1-based line each starts on; a broken CSV ends in a reject."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    prev = 0
-    try:
-        for row in reader:
-            start = prev + 1
-            prev = reader.line_num
+    """CSV rows with the 1-based line each starts on. A broken record (a stray quote) is a
+    reject, and reading goes on at the next line (:func:`cibwatch.ingest.readers.csv_records`):
+    one quote never costs the rest of the file."""
+    from ..ingest.readers import csv_records
+
+    for start, _end, row, taken, why in csv_records(io.StringIO(text, newline="")):
+        if row is None:
+            build.reject(start, "", f"malformed CSV ({why}): "
+                         f"{taken[0].rstrip(chr(13) + chr(10))[:200]!r}; the record is set "
+                         "aside and reading goes on at the next line")
+        else:
             yield start, row
-    except csv.Error as exc:
-        build.reject(prev + 1, "", f"CSV cannot be read past this line: {exc}")
 
 
 def _header_key(name: str) -> str:
