@@ -123,8 +123,6 @@ _INTEGER_RE = r"^-?[0-9]+$"
 _ISO_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _TIME_HELP = ("ISO 8601, or epoch seconds, milliseconds, microseconds or nanoseconds; "
               "see docs/ADAPTERS.md, Times")
-_UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
-_NO_TIME = "NULL::TIMESTAMP"
 
 
 def _shown(v: str) -> str:
@@ -136,88 +134,113 @@ def _ymd(us: int) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(us // 1_000_000))
 
 
-def _fail(err: str) -> str:
-    return f"{{'ts': {_NO_TIME}, 'unit': NULL::VARCHAR, 'err': {err}}}"
+@dataclass(frozen=True)
+class TimeSql:
+    """The time rule for one field, as SQL in layers (each computed once per record).
+
+    ``prep`` columns are computed from the raw value (``s_<field>``), ``parse`` from them,
+    ``reading`` (the instant in epoch microseconds, ``us_<field>``, and a code saying how it
+    was read or why not, ``code_<field>``) from those; ``value``, ``error`` and ``unit`` are
+    the expressions of the final SELECT. See :func:`time_sql`.
+    """
+
+    prep: tuple[str, ...]
+    parse: tuple[str, ...]
+    reading: tuple[str, ...]
+    value: str
+    error: str
+    unit: str
 
 
-def time_sql(s: str, kind: str, latest_us: int) -> str:
-    """SQL: a ``STRUCT(ts TIMESTAMP, unit VARCHAR, err VARCHAR)`` reading the raw value ``s``
-    (of converter kind ``kind``) by the time rule (:data:`cibwatch.model.EPOCH_UNITS`,
-    docs/ADAPTERS.md "Times"); NULL for a blank value.
+def time_sql(field: str, s: str, kind: str, latest_us: int) -> TimeSql:
+    """The time rule (:data:`cibwatch.model.EPOCH_UNITS`; docs/ADAPTERS.md, "Times") for the
+    raw value ``s`` (of converter kind ``kind``) of time field ``field``.
 
-    ``ts`` is the time (NULL when the value is rejected), ``unit`` the epoch unit a number was
-    read in when it is not seconds (``ms``, ``us``, ``ns``: reported as a conversion), ``err``
-    why the value is rejected. Total: no value makes DuckDB raise an error (numbers are range
-    checked before any cast that could overflow).
+    The final ``value`` is the time (NULL when blank or rejected), ``error`` a
+    ``field<TAB>message`` (or NULL), ``unit`` ``field<TAB>ms|us|ns`` for a number read in a
+    unit finer than seconds (reported as a conversion). Total: no value makes DuckDB raise an
+    error (numbers are range checked before any cast that could overflow). Cost: a few
+    vectorised expressions per record, the text parsed once.
     """
     lo, lo_fine = TIME_MIN * 1_000_000, TIME_MIN_FINE_UNITS * 1_000_000
     window = f"{_ymd(lo)} .. {_ymd(latest_us - 1)}"
+    v, d, i, t, us, code = (quote_ident(f"{x}_{field}") for x in ("v", "d", "i", "t", "us",
+                                                                   "code"))
 
-    def bounded(us: str, what: str, low: int, unit: str | None = None) -> str:
-        """The struct for the instant ``us`` (epoch microseconds, |us| < 1e17), checked
-        against the window."""
-        shown = f"strftime(make_timestamp({us}), '%Y-%m-%d %H:%M:%S')"
-        since = f" from {_ymd(low)}" if low != lo else ""
-        err = (f"{_shown(s)} || ' is outside the accepted times ({window}): read as {what}{since}"
-               f", it is ' || {shown}")
-        ok = (f"{{'ts': make_timestamp({us}), 'unit': "
-              f"{sql_str(unit) if unit else 'NULL::VARCHAR'}, 'err': NULL::VARCHAR}}")
-        return f"CASE WHEN {us} < {low} OR {us} >= {latest_us} THEN {_fail(err)} ELSE {ok} END"
+    def number() -> tuple[str, str]:
+        bounds = [f"WHEN {d} < {bound:.0e} THEN '{unit}'" for bound, unit, _ in EPOCH_UNITS]
+        reading = (
+            f"CASE WHEN {d} IS NULL OR isnan({d}) OR isinf({d}) THEN 'bad' "
+            f"WHEN {d} < 0 THEN 'negative' "
+            f"WHEN {i} BETWEEN 19000101 AND 20991231 AND try_strptime(CAST({i} AS VARCHAR), "
+            f"'%Y%m%d') IS NOT NULL THEN 'yyyymmdd' {' '.join(bounds)} ELSE 'too large' END")
+        instant = (
+            f"CASE WHEN {d} IS NULL OR isnan({d}) OR isinf({d}) OR {d} < 0 THEN NULL "
+            f"WHEN {d} < 1e11 THEN CAST(round({d} * 1e6) AS BIGINT) "
+            f"WHEN {d} < 1e14 THEN CAST(coalesce({i} * 1000, round({d} * 1e3)) AS BIGINT) "
+            f"WHEN {d} < 1e17 THEN CAST(coalesce({i}, round({d})) AS BIGINT) "
+            f"WHEN {d} < 1e20 THEN CAST(coalesce(({i} + 500) // 1000, round({d} / 1e3)) AS BIGINT) "
+            "END")
+        return instant, reading
 
-    bad = _fail(f"'cannot read ' || {_shown(s)} || ' as a time ({_TIME_HELP})'")
     if kind in ("timestamp", "timestamptz"):
-        ts = f"CAST({s} AS TIMESTAMP)"
-        return (f"CASE WHEN {s} IS NULL THEN NULL WHEN NOT isfinite({ts}) THEN {bad} ELSE "
-                + bounded(f"epoch_us({ts})", "a time", lo) + " END")
-
-    def number(d: str, i: str) -> str:
-        """The struct for a number: ``d`` its DOUBLE value, ``i`` its exact integer value
-        (HUGEINT) or NULL when it has a fraction."""
-        parts = []
-        for bound, unit, _mult in EPOCH_UNITS:
-            if unit == "s":
-                us = f"CAST(round({d} * 1e6) AS BIGINT)"
-            elif unit == "ms":
-                us = f"CAST(coalesce({i} * 1000, round({d} * 1e3)) AS BIGINT)"
-            elif unit == "us":
-                us = f"CAST(coalesce({i}, round({d})) AS BIGINT)"
-            else:
-                us = f"CAST(coalesce(({i} + 500) // 1000, round({d} / 1e3)) AS BIGINT)"
-            what = f"epoch {_UNIT_NAMES[unit]}"
-            parts.append(f"WHEN {d} < {bound:.0e} THEN "
-                         + bounded(us, what, lo if unit == "s" else lo_fine,
-                                   None if unit == "s" else unit))
-        ambiguous = _fail(
-            f"{_shown(s)} || ' is ambiguous (a YYYYMMDD date, or epoch seconds in 1970?): "
-            "write the date as ISO 8601, e.g. 2024-01-01'")
-        return (
-            f"CASE WHEN {d} IS NULL OR isnan({d}) OR isinf({d}) THEN {bad} "
-            f"WHEN {d} < 0 THEN "
-            + _fail(f"{_shown(s)} || ' is before 1970-01-01 as an epoch ({window} accepted)'")
-            + f" WHEN {i} BETWEEN 19000101 AND 20991231 AND try_strptime(CAST({i} AS VARCHAR), "
-            f"'%Y%m%d') IS NOT NULL THEN {ambiguous} "
-            + " ".join(parts)
-            + " ELSE "
-            + _fail(f"{_shown(s)} || ' is too large for a time in any epoch unit "
-                    f"({window} accepted)'")
-            + " END"
+        prep: tuple[str, ...] = (f"CAST({s} AS TIMESTAMP) AS {t}",)
+        parse: tuple[str, ...] = ()
+        instant = f"CASE WHEN isfinite({t}) THEN epoch_us({t}) END"
+        reading = f"CASE WHEN {t} IS NULL THEN NULL WHEN isfinite({t}) THEN 'native' ELSE 'bad' END"
+    elif kind in _NUMERIC:
+        prep = (f"CAST({s} AS DOUBLE) AS {d}",)
+        parse = ((f"CAST({s} AS HUGEINT) AS {i}",) if kind == "integer" else
+                 (f"CASE WHEN {d} = floor({d}) AND abs({d}) < 1e20 THEN CAST({d} AS HUGEINT) "
+                  f"END AS {i}",))
+        instant, reading = number()
+        reading = f"CASE WHEN {s} IS NULL THEN NULL ELSE {reading} END"
+    else:
+        prep = (f"trim(CAST({s} AS VARCHAR)) AS {v}",)
+        parse = (
+            f"CASE WHEN regexp_matches({v}, '{_NUMERIC_RE}') THEN try_cast({v} AS DOUBLE) END "
+            f"AS {d}",
+            f"CASE WHEN regexp_matches({v}, '{_INTEGER_RE}') THEN try_cast({v} AS HUGEINT) END "
+            f"AS {i}",
+            f"CASE WHEN regexp_matches({v}, '{_ISO_RE}') THEN "
+            f"CAST(try_cast({v} AS TIMESTAMPTZ) AS TIMESTAMP) END AS {t}",
         )
-
-    if kind in _NUMERIC:
-        d = f"CAST({s} AS DOUBLE)"
-        i = (f"CAST({s} AS HUGEINT)" if kind == "integer" else
-             f"CASE WHEN {d} = floor({d}) AND abs({d}) < 1e20 THEN CAST({d} AS HUGEINT) END")
-        return f"CASE WHEN {s} IS NULL THEN NULL ELSE {number(d, i)} END"
-    v = f"trim(CAST({s} AS VARCHAR))"
-    d = f"try_cast({v} AS DOUBLE)"
-    i = f"CASE WHEN regexp_matches({v}, '{_INTEGER_RE}') THEN try_cast({v} AS HUGEINT) END"
-    iso = f"CAST(try_cast({v} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    return (
-        f"CASE WHEN {s} IS NULL OR {v} = '' THEN NULL "
-        f"WHEN regexp_matches({v}, '{_NUMERIC_RE}') THEN {number(d, i)} "
-        f"WHEN regexp_matches({v}, '{_ISO_RE}') AND isfinite({iso}) THEN "
-        + bounded(f"epoch_us({iso})", "ISO 8601", lo)
-        + f" ELSE {bad} END"
+        n_instant, n_reading = number()
+        instant = (f"CASE WHEN {d} IS NOT NULL THEN {n_instant} "
+                   f"WHEN isfinite({t}) THEN epoch_us({t}) END")
+        reading = (f"CASE WHEN {v} IS NULL OR {v} = '' THEN NULL "
+                   f"WHEN {d} IS NOT NULL THEN {n_reading} "
+                   f"WHEN isfinite({t}) THEN 'iso' ELSE 'bad' END")
+    fine = f"{code} IN ('ms', 'us', 'ns')"
+    low = f"CASE WHEN {fine} THEN {lo_fine} ELSE {lo} END"
+    readable = f"{code} IN ('s', 'ms', 'us', 'ns', 'iso', 'native')"
+    inside = f"{us} >= {low} AND {us} < {latest_us}"
+    shown = _shown(s)
+    what = (f"CASE {code} WHEN 's' THEN 'epoch seconds' WHEN 'ms' THEN 'epoch milliseconds' "
+            "WHEN 'us' THEN 'epoch microseconds' WHEN 'ns' THEN 'epoch nanoseconds' "
+            "WHEN 'iso' THEN 'ISO 8601' ELSE 'a time' END")
+    error = (
+        f"CASE WHEN {code} IS NULL THEN NULL "
+        f"WHEN {code} = 'bad' THEN '{field}\tcannot read ' || {shown} || ' as a time "
+        f"({_TIME_HELP})' "
+        f"WHEN {code} = 'negative' THEN '{field}\t' || {shown} || ' is before 1970-01-01 as an "
+        f"epoch ({window} accepted)' "
+        f"WHEN {code} = 'yyyymmdd' THEN '{field}\t' || {shown} || ' is ambiguous (a YYYYMMDD "
+        "date, or epoch seconds in 1970?): write the date as ISO 8601, e.g. 2024-01-01' "
+        f"WHEN {code} = 'too large' THEN '{field}\t' || {shown} || ' is too large for a time in "
+        f"any epoch unit ({window} accepted)' "
+        f"WHEN NOT ({inside}) THEN '{field}\t' || {shown} || ' is outside the accepted times "
+        f"({window}' || CASE WHEN {fine} THEN ', from {_ymd(lo_fine)} for that unit' ELSE '' "
+        f"END || '): read as ' || {what} || ', it is ' || "
+        f"strftime(make_timestamp({us}), '%Y-%m-%d %H:%M:%S') END"
+    )
+    return TimeSql(
+        prep=prep,
+        parse=parse,
+        reading=(f"{instant} AS {us}", f"{reading} AS {code}"),
+        value=f"CASE WHEN {readable} AND {inside} THEN make_timestamp({us}) END",
+        error=error,
+        unit=f"CASE WHEN {fine} AND {inside} THEN '{field}\t' || {code} END",
     )
 
 
@@ -308,8 +331,10 @@ def conversion_sql(
     (:func:`cibwatch.model.latest_time_us`, by default from the clock).
     """
     latest = latest_time_us() if latest_us is None else latest_us
-    src_cols = []
-    times = []
+    src_cols: list[str] = []
+    prep: list[str] = []
+    parse: list[str] = []
+    reading: list[str] = []
     out_cols = []
     errs = []
     conv = []
@@ -319,15 +344,14 @@ def conversion_sql(
         style: ListStyle = src.list_style if isinstance(src, Col | Expr) else "auto"
         s_ref = quote_ident("s_" + f)
         src_cols.append(f"{s_sql} AS {s_ref}")
-        if f in TIME_FIELDS:
-            t_ref = quote_ident("t_" + f)
-            if kind == "list":
-                times.append(f"{_fail(repr('expected one value, found a list'))} AS {t_ref}")
-            else:
-                times.append(f"{time_sql(s_ref, kind, latest)} AS {t_ref}")
-            out_cols.append(f"{t_ref}.ts AS {quote_ident(f)}")
-            errs.append(f"'{f}\t' || {t_ref}.err")
-            conv.append(f"'{f}\t' || {t_ref}.unit")
+        if f in TIME_FIELDS and kind != "list":
+            ts = time_sql(f, s_ref, kind, latest)
+            prep += ts.prep
+            parse += ts.parse
+            reading += ts.reading
+            out_cols.append(f"{ts.value} AS {quote_ident(f)}")
+            errs.append(ts.error)
+            conv.append(ts.unit)
         else:
             parsed, err = _parse(f, s_ref, kind, style)
             out_cols.append(f"{parsed} AS {quote_ident(f)}")
@@ -347,10 +371,12 @@ def conversion_sql(
             return "[]::VARCHAR[]"
         return "list_filter([" + ", ".join(items) + "]::VARCHAR[], lambda e: e IS NOT NULL)"
 
-    extra = ", ".join(["*", *times])
+    rel = f"(SELECT _line, _rec, {', '.join(src_cols)} FROM {relation}) AS src"
+    for i, layer in enumerate((prep, parse, reading)):  # the time rule's layers
+        if layer:
+            rel = f"(SELECT *, {', '.join(layer)} FROM {rel}) AS t{i}"
     return f"""
         SELECT _line, _rec, {", ".join(out_cols)}, {listed(errs)} AS _errors,
                {listed(conv)} AS _conv
-        FROM (SELECT {extra} FROM (SELECT _line, _rec, {", ".join(src_cols)}
-                                   FROM {relation}) AS src) AS src_t
+        FROM {rel}
     """

@@ -27,7 +27,6 @@ import csv
 import io
 import json
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,24 +99,25 @@ def _printable(values: list[str] | str) -> str:
     return s if len(s) <= MAX_REJECT_CHARS else s[:MAX_REJECT_CHARS] + " [... cut]"
 
 
-#: An integer literal orjson reads as a float (beyond 64 bits).
-_BIG_INT = re.compile(rb"(?<![0-9.eE+\-])-?[0-9]{20,}|-[0-9]{19}")
+def _big(v: Any) -> bool:
+    """A float that was an integer literal beyond 64 bits (orjson reads those as floats)."""
+    return type(v) is float and abs(v) >= 9.2e18 and v.is_integer()
 
 
 def json_loads(text: bytes | str) -> Any:
-    """JSON text -> Python, every integer exact (orjson reads integers beyond 64 bits as
-    floats: such texts are read by the standard library instead)."""
+    """JSON text -> Python, the integers of a record's fields and lists exact: orjson reads
+    integers beyond 64 bits as floats (``1.2345678901234568e+22``); a record holding such a
+    value is read again by the standard library, which keeps every digit. Cost: one look at
+    each top-level value."""
     b = text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else text
-    if _BIG_INT.search(b):
+    obj = orjson.loads(b)
+    if isinstance(obj, dict) and any(
+            _big(v) or (type(v) is list and any(_big(x) for x in v)) for v in obj.values()):
         try:
             return json.loads(b)
-        except RecursionError as exc:
+        except RecursionError as exc:  # pragma: no cover - orjson read it, so it is shallow
             raise orjson.JSONDecodeError("nested too deeply", "", 0) from exc
-        except json.JSONDecodeError as exc:  # the same error as orjson's, for the callers
-            raise orjson.JSONDecodeError(exc.msg, exc.doc, exc.pos) from exc
-        except UnicodeDecodeError as exc:
-            raise orjson.JSONDecodeError(f"not UTF-8: {exc.reason}", "", exc.start) from exc
-    return orjson.loads(b)
+    return obj
 
 
 def _dumps(v: Any) -> str:
@@ -163,21 +163,18 @@ class _Lines:
 
     def __iter__(self) -> Iterator[str]:
         readline, back, taken = self.readline, self.back, self.taken
+        append = taken.append
         while True:
             line = back.pop() if back else readline()
             if not line:
                 return
-            if taken:
+            if taken:  # a line after the record's first: count the record's length
                 self.chars += len(line)
                 if self.chars > MAX_RECORD_CHARS:
-                    taken.append(line)
+                    append(line)
                     raise _TooLong
-            taken.append(line)
+            append(line)
             yield line
-
-    def start(self) -> None:
-        self.taken.clear()
-        self.chars = 0
 
     def again(self, lines: list[str]) -> None:
         self.back.extend(reversed(lines))
@@ -216,18 +213,20 @@ def csv_records(text: IO[str], width: int | None = None,
         Cost: Python's csv module plus one generator step per line.
     """
     src = _Lines(text)
+    taken = src.taken
+    clear = taken.clear
     reader = csv.reader(src, strict=True)
     line_no = 0
     first = True
     while True:
-        src.start()
+        clear()
+        src.chars = 0
         start = line_no + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except (csv.Error, _TooLong) as exc:
-            taken = list(src.taken)
             src.again(taken[1:])
             # the line source may have stopped (at the end of the file, or at
             # MAX_RECORD_CHARS): start a reader over it again
@@ -238,7 +237,6 @@ def csv_records(text: IO[str], width: int | None = None,
                    f"a quoted field runs over more than {MAX_RECORD_CHARS:,} characters"
                    if isinstance(exc, _TooLong) else str(exc))
             continue
-        taken = src.taken
         if width is None:
             width = len(row)
         if (len(row) != width and len(taken) > 1 and not first
@@ -254,7 +252,7 @@ def csv_records(text: IO[str], width: int | None = None,
             first = False
             if header:
                 continue
-        yield start, line_no, row, taken, None
+        yield start, line_no, row, taken, None  # taken: valid until the next record
 
 
 def _raw(lines: list[str]) -> str:
@@ -316,7 +314,7 @@ class TabularFile:
                     continue
                 # a broken first line before JSON objects is a broken line of JSON Lines
                 try:
-                    if not isinstance(json_loads(s), dict):
+                    if not isinstance(orjson.loads(s.encode("utf-8", "surrogateescape")), dict):
                         break
                 except orjson.JSONDecodeError:
                     break
@@ -363,7 +361,7 @@ class TabularFile:
                 if not line.strip():
                     continue
                 try:
-                    obj = json_loads(line)
+                    obj = orjson.loads(line.encode("utf-8", errors="surrogateescape"))
                 except orjson.JSONDecodeError:
                     continue
                 if isinstance(obj, dict):
@@ -419,7 +417,8 @@ class TabularFile:
                 if not row or (len(row) == 1 and row[0] == "" and width > 1):
                     continue  # blank line
                 seen += 1
-                problem = self._damaged(start, end, taken, gz)
+                problem = (self._damaged(start, end, taken, gz)
+                           if gz is not None and gz.damage is not None else None)
                 if problem is not None:
                     rejects.append(problem)
                 elif len(row) != width:
