@@ -789,3 +789,18 @@ def test_a_stray_quote_in_an_indicator_csv_costs_one_row(tmp_path: Path) -> None
     assert [i.value for i in s.indicators] == [f"site{i}.example" for i in range(50)]
     assert [(line, "quote" in msg or "malformed" in msg) for line, _, msg in s.rejects] == [
         (12, True)]
+
+
+def test_an_unclosed_quote_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quote never closed stops being a field at MAX_RECORD_CHARS: memory stays bounded and
+    the lines it swallowed are read again as records."""
+    import cibwatch.ingest.readers as readers
+
+    monkeypatch.setattr(readers, "MAX_RECORD_CHARS", 1_000)
+    path = tmp_path / "p.csv"
+    rows = [f"twitter,{i},a,{T0 + i},text {i}" for i in range(2_000)]
+    rows.insert(5, f'twitter,"open,a,{T0},text')
+    path.write_text("platform,post_id,account_id,created_at,text\n" + "\n".join(rows) + "\n")
+    with Store(None) as store:
+        report = ingest(store, [path])
+        assert report.posts_loaded == 2_000 and [r[0] for r in _rejects(store)] == [7]
