@@ -1,8 +1,9 @@
 """Ingest benchmark: throughput and peak memory of ``ingest_files`` against input size.
 
 Generates, per size, an X/Twitter API v2 export (JSON Lines, one response page of 100 tweets
-per line, with ``includes.users``: the layout of twarc2 and most collectors) and a canonical
-Parquet file (``posts.parquet`` columns, row groups of 1 M posts), then ingests each into a
+per line, with ``includes.users``: the layout of twarc2 and most collectors), a canonical
+Parquet file (``posts.parquet`` columns, row groups of 1 M posts) and, with ``--formats csv``,
+a canonical CSV, then ingests each into a
 fresh DuckDB store in its own subprocess, and prints one row per run: format, file size,
 posts loaded, seconds (wall, whole ``ingest_files`` call: reading, conversion, merge into the
 store), posts per second and the child's peak RSS (``ru_maxrss`` from ``os.wait4``).
@@ -12,6 +13,7 @@ batches and DuckDB works within ``--memory-limit``, spilling to disk past it.
     .venv/bin/python benchmarks/ingest.py                      # quick: 20MB of each
     .venv/bin/python benchmarks/ingest.py --sizes 200MB,1GB    # the figures in docs/ADAPTERS.md
     .venv/bin/python benchmarks/ingest.py --sizes 5GB --formats parquet
+    .venv/bin/python benchmarks/ingest.py --formats csv --src OLD/src --src src --repeat 3
 
 Data goes to ``benchmarks/data/ingest/`` (git-ignored) and is reused by later runs of the same
 size and seed. The generated posts are synthetic (seeded, deterministic): realistic shapes
@@ -206,7 +208,35 @@ def write_parquet(path: Path, size: int, seed: int) -> int:
     return n
 
 
-GENERATORS = {"twitter-v2": (write_twitter_v2, "jsonl"), "parquet": (write_parquet, "parquet")}
+def write_csv(path: Path, size: int, seed: int) -> int:
+    """Canonical posts CSV (lists as JSON) until ``size`` bytes; returns the number of posts.
+    Texts hold commas, quotes and new lines now and then, as exports do."""
+    import csv
+
+    rng = np.random.default_rng(seed)
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["platform", "post_id", "account_id", "created_at", "text", "urls",
+                    "hashtags", "reshare_of", "lang"])
+        while fh.tell() < size:
+            for _ in range(10_000):
+                text = _text(rng)
+                r = rng.random()
+                if r < 0.05:
+                    text += ', "quoted", and\na second line'
+                urls = (f'["https://{_DOMAINS[n % 4]}/a/{n % 5000}?utm_source=x"]'
+                        if n % 3 == 0 else "[]")
+                w.writerow(["twitter", n, int(rng.zipf(1.6)) % 500_000,
+                            START + n // 30 + int(rng.integers(0, 60)), text, urls,
+                            f'["{_TAGS[n % 8]}"]' if n % 2 == 0 else "[]",
+                            int(rng.integers(0, n + 1)) if rng.random() < 0.4 else "", "en"])
+                n += 1
+    return n
+
+
+GENERATORS = {"twitter-v2": (write_twitter_v2, "jsonl"), "parquet": (write_parquet, "parquet"),
+              "csv": (write_csv, "csv")}
 
 
 def dataset(fmt: str, size: int, seed: int) -> tuple[Path, int]:
@@ -226,14 +256,15 @@ def dataset(fmt: str, size: int, seed: int) -> tuple[Path, int]:
     return path, posts
 
 
-def run_child(path: Path, fmt: str, memory_limit: str) -> dict[str, float]:
-    """Ingest ``path`` in a fresh process and store; its result and peak RSS (bytes)."""
+def run_child(path: Path, fmt: str, memory_limit: str, src: Path = ROOT / "src"
+              ) -> dict[str, float]:
+    """Ingest ``path`` in a fresh process and store, with the cibwatch of ``src``; its
+    result and peak RSS (bytes)."""
     db = DATA / "bench.duckdb"
     for p in (db, db.with_suffix(".duckdb.wal")):
         p.unlink(missing_ok=True)
-    layout = "canonical" if fmt == "parquet" else fmt
-    cmd = [sys.executable, "-c", CHILD, str(path), layout, str(db), memory_limit,
-           str(ROOT / "src")]
+    layout = "canonical" if fmt in ("parquet", "csv") else fmt
+    cmd = [sys.executable, "-c", CHILD, str(path), layout, str(db), memory_limit, str(src)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     out, err = proc.stdout.read(), proc.stderr.read()
@@ -252,7 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="20MB", help="comma-separated file sizes (default 20MB)")
     ap.add_argument("--formats", default="twitter-v2,parquet",
-                    help="comma-separated: twitter-v2, parquet")
+                    help="comma-separated: twitter-v2, parquet, csv")
+    ap.add_argument("--src", action="append", type=Path,
+                    help="the src/ directory of the cibwatch to run (repeat it to compare two "
+                    "versions on the same run, one after the other for each file) [default: "
+                    "this checkout's]")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each (file, src)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--memory-limit", default="4GB",
                     help="DuckDB memory limit of the ingesting process (default 4GB)")
@@ -265,21 +301,27 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     print(f"# {platform.node() or 'host'}: {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, memory limit {args.memory_limit}", flush=True)
+    srcs = args.src or [ROOT / "src"]
     print(f"| {'format':<10} | {'size':>9} | {'posts':>11} | {'seconds':>8} | {'posts/s':>9} "
-          f"| {'peak RSS':>9} |", flush=True)
-    print(f"|{'-' * 12}|{'-' * 11}:|{'-' * 13}:|{'-' * 10}:|{'-' * 11}:|{'-' * 11}:|", flush=True)
+          f"| {'peak RSS':>9} |" + (" src |" if len(srcs) > 1 else ""), flush=True)
+    print(f"|{'-' * 12}|{'-' * 11}:|{'-' * 13}:|{'-' * 10}:|{'-' * 11}:|{'-' * 11}:|"
+          + ("---|" if len(srcs) > 1 else ""), flush=True)
     for size_text in args.sizes.split(","):
         size = parse_size(size_text)
         for fmt in formats:
             path, _ = dataset(fmt, size, args.seed)
-            res = run_child(path, fmt, args.memory_limit)
-            row = {"format": fmt, "bytes": path.stat().st_size, "posts": int(res["posts"]),
-                   "seconds": res["seconds"], "posts_per_s": res["posts"] / res["seconds"],
-                   "peak_rss": res["peak_rss"]}
-            rows.append(row)
-            print(f"| {fmt:<10} | {row['bytes'] / 1e6:>6,.0f} MB | {row['posts']:>11,} | "
-                  f"{row['seconds']:>8.1f} | {row['posts_per_s']:>9,.0f} | "
-                  f"{row['peak_rss'] / 1e9:>6.2f} GB |", flush=True)
+            for _ in range(args.repeat):
+                for src in srcs:
+                    res = run_child(path, fmt, args.memory_limit, src)
+                    row = {"format": fmt, "bytes": path.stat().st_size,
+                           "posts": int(res["posts"]), "seconds": res["seconds"],
+                           "posts_per_s": res["posts"] / res["seconds"],
+                           "peak_rss": res["peak_rss"], "src": str(src)}
+                    rows.append(row)
+                    print(f"| {fmt:<10} | {row['bytes'] / 1e6:>6,.0f} MB | {row['posts']:>11,} | "
+                          f"{row['seconds']:>8.1f} | {row['posts_per_s']:>9,.0f} | "
+                          f"{row['peak_rss'] / 1e9:>6.2f} GB |"
+                          + (f" {src} |" if len(srcs) > 1 else ""), flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     return 0

@@ -17,6 +17,7 @@ from .errors import (
     ConfigError,
     FormatError,
     InputError,
+    OutputError,
     StoreError,
 )
 from .ingest import IngestReport, ingest_files
@@ -40,4 +41,5 @@ __all__ = [
     "FormatError",
     "ConfigError",
     "StoreError",
+    "OutputError",
 ]

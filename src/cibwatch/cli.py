@@ -1,23 +1,33 @@
 """The command line: a thin Typer layer over the library.
 
 Each command parses its options, calls one library function and prints with Rich. Domain errors
-(:class:`cibwatch.errors.CibwatchError`) are printed with their remedy, without a traceback,
-and exit with status 2.
+(:class:`cibwatch.errors.CibwatchError`), and the system's (a full disk, a file that cannot be
+written, a store another program holds), are printed with their remedy, without a traceback,
+and exit with status 2; numeric options are checked (no NaN, no infinity, no negative count)
+before any work is done. Text from the data is printed escaped (:func:`cibwatch.escape.terminal`).
+An unexpected error prints one line asking for a report and exits with status 3
+(``CIBWATCH_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
+import math
+import os
 import re
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import CibwatchError, ConfigError
+from .errors import CibwatchError, ConfigError, OutputError, StoreError
+from .escape import csv_cell, terminal
 from .ingest import FORMATS, OBJECT_FIELDS, IngestReport, ingest_files
 from .pipeline import PRESETS, DetectConfig, config_from, detect, pair_evidence
 from .progress import RichReporter
@@ -50,17 +60,75 @@ _UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0,
 def parse_duration(text: str) -> float:
     """'60s', '10', '5m', '1.5h', '250ms' -> seconds."""
     m = _DURATION.match(text)
-    if not m:
+    value = float(m.group(1)) * _UNITS[m.group(2)] if m else math.nan
+    if not math.isfinite(value):
         raise ConfigError(f"cannot read the duration {text!r}",
                           remedy="writing it like 60s, 10, 5m, 1h or 250ms")
-    return float(m.group(1)) * _UNITS[m.group(2)]
+    return value
 
 
-def _fail(exc: CibwatchError) -> None:
-    err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
-    if exc.remedy:
-        err_console.print(f"  You can fix this by {exc.remedy}", highlight=False)
+def _as_user_error(exc: BaseException) -> CibwatchError:
+    """An error of the system (disk, permissions, DuckDB) as a message with a remedy."""
+    if isinstance(exc, CibwatchError):
+        return exc
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return OutputError(f"no space left on the device{where}: nothing was left half "
+                               "written", remedy="freeing disk space and running again")
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return OutputError(f"not allowed to write{where}: {exc.strerror}",
+                               remedy="choosing a place you can write to")
+        return OutputError(f"{exc.strerror or text}{where}", remedy="checking the path")
+    if "No space left on device" in text:
+        return StoreError(f"no space left on the device of the store: {text}",
+                          remedy="freeing disk space (or using a --db on another disk) and "
+                          "running again")
+    return StoreError(f"the store could not be read or written: {text}",
+                      remedy="checking the store file and the disk (and reporting this message "
+                      "if both look right)")
+
+
+def _fail(exc: BaseException) -> None:
+    err = _as_user_error(exc)
+    err_console.print(f"[bold red]error:[/] {terminal(err.message)}", highlight=False)
+    if err.remedy:
+        err_console.print(f"  You can fix this by {terminal(err.remedy)}", highlight=False)
     raise typer.Exit(2)
+
+
+#: What the command line catches and prints as a message (see the module docstring).
+_USER_ERRORS = (CibwatchError, OSError, duckdb.Error)
+
+
+def _check_number(option: str, value: float | None, *, least: float = 0.0,
+                  strictly: bool = False, most: float | None = None) -> None:
+    """A numeric option must be a finite number in its range (checked before any work)."""
+    if value is None:
+        return
+    ok = math.isfinite(value) and (value > least if strictly else value >= least)
+    if ok and most is not None:
+        ok = value < most
+    if not ok:
+        bound = (f"{'above' if strictly else 'at least'} {least:g}"
+                 + (f" and below {most:g}" if most is not None else ""))
+        raise ConfigError(f"{option} {value:g} cannot be used: it must be a number {bound}",
+                          remedy=f"giving {option} a value {bound}")
+
+
+def _check_detect_numbers(options: dict[str, Any]) -> None:
+    rules: dict[str, dict[str, Any]] = {
+        "min_weight": {}, "fdr": {"strictly": True, "most": 1.0},
+        "resolution": {"strictly": True}, "crowd_accounts": {"least": 2},
+        "min_participation": {"least": 1}, "min_size": {"least": 1},
+        "max_neighbours": {}, "seed": {"most": 2.0**63}, "pictures": {},
+        "threads": {"least": 1}, "max_hops": {}, "scale": {"strictly": True},
+        "min_accounts": {"least": 1},
+    }
+    for name, value in options.items():
+        if name in rules and isinstance(value, int | float) and not isinstance(value, bool):
+            _check_number("--" + name.replace("_", "-"), float(value), **rules[name])
 
 
 def _print_ingest(report: IngestReport) -> None:
@@ -68,11 +136,14 @@ def _print_ingest(report: IngestReport) -> None:
     for c in ("file", "format", "read", "loaded", "rejected"):
         t.add_column(c, justify="right" if c in ("read", "loaded", "rejected") else "left")
     for f in report.files:
-        t.add_row(Path(f.path).name, f.format, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
-                  f"{f.rows_rejected:,}")
+        t.add_row(terminal(Path(f.path).name), terminal(f.format), f"{f.rows_read:,}",
+                  f"{f.rows_loaded:,}", f"{f.rows_rejected:,}")
     err_console.print(t)
     for s in report.skipped:
-        err_console.print(f"skipped (already in the store): {s}")
+        err_console.print(f"skipped (already in the store): {terminal(s)}")
+    for what, n in sorted(report.conversions.items()):
+        err_console.print(f"converted: {n:,} value(s) of {terminal(what)} (docs/ADAPTERS.md, "
+                          "Times)")
     if report.account_field_problems:
         err_console.print(
             f"{report.account_field_problems} record(s) had an unreadable account field; their "
@@ -130,6 +201,12 @@ GroupOpt = Annotated[bool | None, typer.Option(
     "weakly linked but, as a group, post on the same rare items far beyond chance, tested on "
     "held-out items; every account joins by its own evidence with the group [default: on].")]
 GraphmlOpt = Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")]
+OverwriteOpt = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace the results of an earlier run in OUT. Without it, an OUT "
+    "holding them (or an OUT/store.duckdb, when input files are given) is refused: nothing is "
+    "deleted or mixed. With it, only the files that run listed in its run.json, and its "
+    "store.duckdb, are removed. The store of an unfinished run (interrupted, or stopped by a "
+    "bad file) of the same input files is gone on with: the same command resumes.")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")]
 
 
@@ -159,7 +236,7 @@ def ingest(
             err_console.print(
                 f"store {db}: {store.count_posts():,} posts, {store.count_accounts():,} accounts"
             )
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -210,17 +287,21 @@ def detect_cmd(
         "--pictures", help="Draw the posting clock, timeline and graph of this many of the "
         "largest networks (0: none).")] = 10,
     graphml: GraphmlOpt = False,
+    overwrite: OverwriteOpt = False,
     threads: ThreadsOpt = None,
 ) -> None:
-    """Detect coordinated account networks, assess them and write their evidence to OUT."""
+    """Detect coordinated account networks, assess them and write their evidence to OUT.
+
+    OUT must not hold an earlier run's results unless --overwrite is given."""
     try:
+        _check_detect_numbers(dict(pictures=pictures, threads=threads))
         cfg = _config(preset, traces, window, trace_window, significance=significance, fdr=fdr,
                       crowd_accounts=crowd_accounts, attach=attach, assess=assess,
                       group_evidence=group_evidence, weight=weight, min_weight=min_weight,
                       min_participation=min_participation, min_size=min_size,
                       max_neighbours=max_neighbours, self_loops=self_loops,
                       resolution=resolution, seed=seed)
-        store_path = _store_path(db, out, files)
+        store_path = _store_path(db, out, [*(files or []), *(accounts or [])], overwrite)
         reporter = RichReporter(err_console)
         with Store(store_path, threads=threads) as store:
             inputs = _ingest_inputs(store, files, accounts, fmt, platform, strict, object_as,
@@ -239,7 +320,7 @@ def detect_cmd(
                 "networks.csv, accounts.csv, edges.parquet" + (
                     ", rejects.csv" if paths.rejects else "") + f"; store {store_path}"
             )
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -275,20 +356,23 @@ def expand_cmd(
         "--pictures", help="Draw the network's posting clock, timeline and graph (0: no)."
     )] = 1,
     graphml: GraphmlOpt = False,
+    overwrite: OverwriteOpt = False,
     threads: ThreadsOpt = None,
 ) -> None:
     """Grow a network from seed accounts or indicators, hop by hop, with evidence; write it to
-    OUT as detect does (accounts.csv adds rank, confidence, hop, proximity, seed)."""
+    OUT as detect does (accounts.csv adds rank, confidence, hop, proximity, seed). OUT must not
+    hold an earlier run's results unless --overwrite is given."""
     from .expand import ExpandConfig, expand, read_seeds
 
     try:
+        _check_detect_numbers(dict(pictures=pictures, threads=threads, max_hops=max_hops))
         cfg = _config(None, traces, window, trace_window, fdr=fdr,
                       crowd_accounts=crowd_accounts, assess=assess,
                       group_evidence=group_evidence, max_neighbours=max_neighbours)
         seed_list, problems = read_seeds(seeds)
         for msg in problems:
-            err_console.print(f"[yellow]seed skipped[/]: {msg}")
-        store_path = _store_path(db, out, files)
+            err_console.print(f"[yellow]seed skipped[/]: {terminal(msg)}")
+        store_path = _store_path(db, out, [*(files or []), *(accounts or [])], overwrite)
         reporter = RichReporter(err_console)
         with Store(store_path, threads=threads) as store:
             inputs = _ingest_inputs(store, files, accounts, fmt, platform, strict, object_as,
@@ -301,21 +385,23 @@ def expand_cmd(
                                   pictures=pictures, expansion=res.as_dict())
             _print_networks(store)
             for s in res.unresolved:
-                err_console.print(f"[yellow]seed not found[/] in the store: {seeds}:{s.line} "
-                                  f"{s.type} {s.value!r}")
+                err_console.print(f"[yellow]seed not found[/] in the store: "
+                                  f"{terminal(seeds)}:{s.line} {terminal(s.type)} "
+                                  f"{terminal(repr(s.value))}")
             hops = ", ".join(f"hop {k}: {v}" for k, v in sorted(res.per_hop.items()))
             err_console.print(
                 f"\n[bold]{len(res.resolved)} seed account(s)[/] from {len(seed_list)} seed(s); "
                 f"{sum(res.per_hop.values())} accounts in the network ({hops}). Results in "
                 f"[bold]{paths.out}[/]: accounts.csv (ranked), summary.md, networks.csv, "
                 f"edges.parquet; store {store_path}")
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
 def _config(preset: str | None, traces: str | None, window: str | None,
             trace_window: list[str] | None, **options: Any) -> DetectConfig:
     """A detection config from the command line's options (None: the default)."""
+    _check_detect_numbers(options)
     windows: dict[str, tuple[float, ...]] = {}
     for tw in trace_window or []:
         name, sep, durs = tw.partition("=")
@@ -339,14 +425,21 @@ def _config(preset: str | None, traces: str | None, window: str | None,
     return cfg
 
 
-def _store_path(db: Path | None, out: Path, files: list[Path] | None) -> Path:
-    """``--db``, else a fresh ``OUT/store.duckdb`` (an old one is removed when files are
-    given)."""
-    store_path = db or out / "store.duckdb"
-    if db is None and files:
-        for p in (store_path, Path(str(store_path) + ".wal")):
-            if p.exists():
-                p.unlink()
+def _store_path(db: Path | None, out: Path, inputs: list[Path], overwrite: bool) -> Path:
+    """``--db``, else ``OUT/store.duckdb`` (a new one when input files are given). OUT is
+    checked first (:func:`cibwatch.report.outputs.prepare_out`): an earlier run's files in it,
+    its store included, are never deleted or mixed with the new ones without ``--overwrite``;
+    the store of an unfinished run of the same inputs is gone on with (a rerun resumes)."""
+    from .report.outputs import DEFAULT_STORE, prepare_out
+
+    store_path = db or out / DEFAULT_STORE
+    fresh = db is None and bool(inputs)
+    prepare_out(out, overwrite=overwrite, fresh_store=fresh,
+                keep=None if fresh else store_path, inputs=inputs)
+    if db is None and not fresh and not store_path.exists():
+        raise StoreError(f"no input files, and no store {store_path} to detect on",
+                         remedy="passing input files, or --db with a store made by "
+                         "'cibwatch ingest'")
     return store_path
 
 
@@ -355,6 +448,10 @@ def _ingest_inputs(store: Store, files: list[Path] | None, accounts: list[Path] 
                    reporter: RichReporter) -> list[str]:
     """Ingest the command's input files (if any) and print the report; returns their names."""
     inputs = [str(f) for f in (files or [])] + [str(a) for a in (accounts or [])]
+    if not (files or accounts):
+        from .ingest import settle_accounts
+
+        settle_accounts(store)  # an ingest interrupted before it numbered its accounts
     if files or accounts:
         report = ingest_files(store, [*(files or []), *(accounts or [])], fmt,
                               platform=platform, strict=strict, object_as=object_as,
@@ -378,7 +475,7 @@ def _print_networks(store: Store, limit: int = 15) -> None:
               "co-actions", "median dt (s)", "traces"):
         t.add_column(c)
     for r in rows:
-        t.add_row(*[str(v) for v in r])
+        t.add_row(*[terminal(v) for v in r])
     out_console.print(t)
 
 
@@ -393,7 +490,7 @@ def evidence(
 ) -> None:
     """List every co-action of two accounts (all traces run), with both posts."""
     try:
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             aids = []
             for acc in (account_a, account_b):
                 platform, sep, account_id = acc.partition(":")
@@ -407,8 +504,13 @@ def evidence(
                               window_s=parse_duration(window) if window else None)
             t = pair_evidence(store, aids[0], aids[1], cfg, windows_from_store=window is None)
             if output:
+                import pyarrow as pa
                 import pyarrow.csv as pacsv
 
+                for i, name in enumerate(t.column_names):  # text cells: no spreadsheet formula
+                    if pa.types.is_string(t.schema.field(i).type):
+                        t = t.set_column(i, name, pa.array(
+                            [csv_cell(v) for v in t.column(i).to_pylist()], pa.string()))
                 pacsv.write_csv(t, output)
                 err_console.print(f"{t.num_rows} co-action(s) written to {output}")
                 return
@@ -416,10 +518,11 @@ def evidence(
             for c in ("trace", "post_id_a", "created_at_a", "post_id_b", "created_at_b", "dt_s"):
                 table.add_column(c)
             for r in t.to_pylist():
-                table.add_row(r["trace"], r["post_id_a"], str(r["created_at_a"]), r["post_id_b"],
+                table.add_row(terminal(r["trace"]), terminal(r["post_id_a"]),
+                              str(r["created_at_a"]), terminal(r["post_id_b"]),
                               str(r["created_at_b"]), f"{r['dt_s']:g}")
             out_console.print(table)
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -432,11 +535,11 @@ def export_canonical(
     from .export import export_canonical as run
 
     try:
-        with Store(db) as store:
+        with Store(db, create=False) as store:
             store.require_posts()
             posts, accs = run(store, out)
             err_console.print(f"wrote {posts} and {accs}")
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -457,14 +560,15 @@ def export_stix(
     from .intel.stix_export import network_bundle, write_bundle
 
     try:
-        with Store(db) as store:
+        _check_detect_numbers(dict(min_accounts=min_accounts))
+        with Store(db, create=False) as store:
             bundle = network_bundle(store, network, tlp=tlp, min_accounts=min_accounts)
             path = write_bundle(bundle, out or Path(f"{network}.stix.json"))
         kinds: dict[str, int] = {}
         for o in bundle.objects:
             kinds[o.type] = kinds.get(o.type, 0) + 1
         err_console.print(f"wrote {path}: " + ", ".join(f"{v} {k}" for k, v in kinds.items()))
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -503,7 +607,7 @@ def indicators_import(
         err_console.print(
             f"{rep.n_facts} report fact(s) (never seeds), {rep.n_rejects} rejected value(s)"
             + (f"; files in {out}" if out else "") + ".")
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -529,6 +633,7 @@ def simulate(
     from .simulate import simulate_scenario
 
     try:
+        _check_detect_numbers(dict(scale=scale, seed=seed))
         if scenario is not None and (config is not None or seed != 0 or scale != 1.0):
             raise ConfigError("--scenario draws the whole world from its number",
                               remedy="leaving out --seed, --scale and --config")
@@ -544,7 +649,7 @@ def simulate(
         err_console.print(f"{res.counts['posts']:,} posts, {res.counts['accounts']:,} accounts: "
                           f"{res.posts}, {res.accounts}, truth in {res.truth}"
                           + ("; parameters in scenario.json" if scenario is not None else ""))
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -599,7 +704,7 @@ def evaluate_cmd(
                 f"expansion ({e['operation']} on {e['platform']}): recall there "
                 f"{e['recall_on_platform']}, overall {e['recall']}, precision {e['precision']}")
         err_console.print(f"metrics written to {path}")
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -623,7 +728,7 @@ def demo(
 
     try:
         run_demo(out, err_console, out_console)
-    except CibwatchError as exc:
+    except _USER_ERRORS as exc:
         _fail(exc)
 
 
@@ -647,7 +752,20 @@ def _main(
 
 
 def main() -> None:
-    app()
+    """The ``cibwatch`` command. A user never sees a traceback: an error that is not one of
+    the expected kinds is printed on one line, with a request to report it (exit status 3);
+    ``CIBWATCH_DEBUG=1`` re-raises it."""
+    try:
+        app()
+    except Exception as exc:  # the last resort: every expected error is handled in app()
+        if os.environ.get("CIBWATCH_DEBUG"):
+            raise
+        err_console.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: "
+                          f"{terminal(str(exc).splitlines()[0] if str(exc) else '')}",
+                          highlight=False)
+        err_console.print("  This is a bug in cibwatch: please report it with the command "
+                          "line (CIBWATCH_DEBUG=1 shows the traceback).", highlight=False)
+        sys.exit(3)
 
 
 if __name__ == "__main__":  # pragma: no cover

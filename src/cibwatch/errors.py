@@ -13,6 +13,7 @@ __all__ = [
     "FormatError",
     "ConfigError",
     "StoreError",
+    "OutputError",
 ]
 
 
@@ -65,3 +66,7 @@ class ConfigError(CibwatchError):
 
 class StoreError(CibwatchError):
     """The investigation store is missing, locked or holds nothing to work on."""
+
+
+class OutputError(CibwatchError):
+    """An output directory or file cannot be written, or would mix with an earlier run's."""

@@ -11,6 +11,7 @@ statistics, fusion, evidence) is shared.
 
 from __future__ import annotations
 
+import time
 from typing import Final
 
 import pyarrow as pa
@@ -26,6 +27,11 @@ __all__ = [
     "POSTS_SCHEMA",
     "ACCOUNTS_SCHEMA",
     "field_type",
+    "EPOCH_UNITS",
+    "TIME_MIN",
+    "TIME_MIN_FINE_UNITS",
+    "FUTURE_MARGIN_S",
+    "latest_time_us",
 ]
 
 #: Canonical post columns, in contract order.
@@ -67,6 +73,30 @@ LIST_FIELDS: Final = frozenset({"urls", "hashtags", "mentions", "media"})
 TIME_FIELDS: Final = frozenset({"created_at"})
 #: Fields holding a non-negative integer.
 INT_FIELDS: Final = frozenset({"followers", "following"})
+
+#: The time rule (docs/ADAPTERS.md, "Times"). A number is a Unix epoch whose unit is told by
+#: its magnitude: below 1e11 seconds, then milliseconds, microseconds, nanoseconds (each unit
+#: up to the bound given here). The ranges do not overlap on the times accepted: 1e11 seconds is
+#: the year 5138, 1e11 milliseconds is 1973, and a time must fall in the accepted window.
+EPOCH_UNITS: Final = ((1e11, "s", 1e6), (1e14, "ms", 1e3), (1e17, "us", 1.0), (1e20, "ns", 1e-3))
+#: Earliest accepted time (epoch seconds 0, 1970-01-01 UTC); earlier times are rejected.
+TIME_MIN: Final = 0
+#: Earliest accepted time for numbers read as milliseconds, microseconds or nanoseconds
+#: (2000-01-01 UTC): such values before it are far more often something else (a 12-digit
+#: ``YYYYMMDDhhmm`` read as milliseconds would be 1976).
+TIME_MIN_FINE_UNITS: Final = 946_684_800
+#: How far past the moment of the ingest a time may be (clock skew, time zones): 1 day.
+FUTURE_MARGIN_S: Final = 86_400
+
+
+def latest_time_us(now: float | None = None) -> int:
+    """Latest accepted time, in epoch microseconds: ``now`` (default: the clock) plus
+    :data:`FUTURE_MARGIN_S`, rounded up to the next whole day (so that one day's ingests apply
+    the same bound)."""
+    t = time.time() if now is None else now
+    day = 86_400
+    return int(((int(t) + FUTURE_MARGIN_S) // day + 1) * day * 1_000_000)
+
 
 _LIST = pa.list_(pa.string())
 

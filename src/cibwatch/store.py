@@ -8,6 +8,8 @@ Tables (each arrow of the pipeline is a table, so any stage can be inspected or 
 ``accounts``       canonical accounts + ``aid`` and provenance; ``derived`` marks rows built from
                    the account columns of a posts file (QUT ``username``, IO archive user columns)
 ``rejects``        every record that could not be loaded: file, line, field, error, raw record
+``conversions``    per file and field, how many values were converted (times read as epoch
+                   milliseconds, microseconds or nanoseconds)
 ``actions``        the narrow waist: ``(trace, key, aid, pid, ts, variant)``
 ``coactions``      the window join's output: one row per pair of actions (the evidence)
 ``pairs``          per account pair and trace: counts, timing and example evidence
@@ -21,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from .errors import StoreError
+from .escape import csv_cell_sql
 from .model import ACCOUNT_COLUMNS, POST_COLUMNS, field_type
 
 __all__ = ["Store", "SourceInfo", "file_sha256", "relation_arrow"]
@@ -62,6 +65,9 @@ CREATE TABLE IF NOT EXISTS rejects (
   source_id INTEGER, line BIGINT, field VARCHAR, error VARCHAR, record VARCHAR,
   record_kind VARCHAR
 );
+CREATE TABLE IF NOT EXISTS conversions (
+  source_id INTEGER, record_kind VARCHAR, field VARCHAR, conversion VARCHAR, n BIGINT
+);
 """
 
 
@@ -76,6 +82,8 @@ class SourceInfo:
     rows_read: int
     rows_loaded: int
     rows_rejected: int
+    #: values converted while reading, e.g. ``{"created_at: epoch milliseconds": 12}``
+    conversions: tuple[tuple[str, int], ...] = ()
 
 
 def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
@@ -99,6 +107,9 @@ class Store:
     memory_limit:
         DuckDB memory limit (e.g. ``"12GB"``; default :func:`default_memory_limit`); larger
         intermediate results spill to disk.
+    create:
+        Make the store when it is missing (default); ``False``: a missing store is a
+        :class:`StoreError` (commands that only read one).
     """
 
     def __init__(
@@ -108,10 +119,23 @@ class Store:
         threads: int | None = None,
         memory_limit: str | None = None,
         read_only: bool = False,
+        create: bool = True,
     ) -> None:
         self.path = None if path is None else Path(path)
+        if self.path is not None and not create and not self.path.exists():
+            raise StoreError(f"no store {self.path}",
+                             remedy="giving the store of an ingest, detect or expand run "
+                             "(--db PATH)")
+        if self.path is not None and self.path.is_dir():
+            raise StoreError(f"the store {self.path} is a directory",
+                             remedy="giving the path of a store file (e.g. inv.duckdb)")
         if self.path is not None and not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the store {self.path}: "
+                                 f"{exc.strerror or exc}",
+                                 remedy="choosing a place you can write to") from exc
         try:
             self.con = duckdb.connect(
                 ":memory:" if self.path is None else str(self.path), read_only=read_only
@@ -141,6 +165,19 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything in the block is committed at its end, or not at all: an exception (or
+        the process being killed) leaves the store as it was before the block."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            with suppress(duckdb.Error):  # the transaction may already be gone
+                self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
 
     # -- small query helpers ------------------------------------------------------------------
     def execute(self, sql: str, params: list[Any] | None = None) -> None:
@@ -175,17 +212,33 @@ class Store:
         self.con.register(name, table)
         try:
             yield name
-        finally:
-            self.con.unregister(name)
+        except BaseException:
+            # in a failed transaction DuckDB refuses everything until the rollback: keep the
+            # error that matters (the rollback drops the view)
+            with suppress(duckdb.Error):
+                self.con.unregister(name)
+            raise
+        self.con.unregister(name)
 
     # -- sources ------------------------------------------------------------------------------
     def find_source(self, sha256: str, fmt: str) -> SourceInfo | None:
+        """The file with this content already read in this layout, if any. A file is in
+        ``sources`` only once its rows are committed (see :func:`cibwatch.ingest.ingest_files`);
+        a row left by an earlier version without counts is not a read file."""
         row = self.fetchone(
             "SELECT source_id, path, format, kind, rows_read, rows_loaded, rows_rejected "
-            "FROM sources WHERE sha256 = ? AND format = ? AND rows_read IS NOT NULL",
+            "FROM sources WHERE sha256 = ? AND format = ? AND rows_loaded IS NOT NULL",
             [sha256, fmt],
         )
-        return None if row is None else SourceInfo(*row)
+        return None if row is None else self._info(row)
+
+    def _info(self, row: tuple[Any, ...]) -> SourceInfo:
+        conv = self.fetchall(
+            "SELECT field || ': ' || conversion, sum(n) FROM conversions WHERE source_id = ? "
+            "GROUP BY ALL ORDER BY 1", [row[0]])
+        sid, path, fmt, kind, read, loaded, rejected = row
+        return SourceInfo(sid, path, fmt, kind, read, loaded, rejected,
+                          tuple((str(k), int(n)) for k, n in conv))
 
     def add_source(self, path: str, fmt: str, kind: str, sha256: str, size: int) -> int:
         sid = int(self.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
@@ -209,20 +262,24 @@ class Store:
             "UPDATE sources SET rows_loaded = rows_read - rows_rejected WHERE source_id = ?",
             [source_id],
         )
+        return self.source(source_id)
+
+    def source(self, source_id: int) -> SourceInfo:
         row = self.fetchone(
             "SELECT source_id, path, format, kind, rows_read, rows_loaded, rows_rejected "
             "FROM sources WHERE source_id = ?",
             [source_id],
         )
         assert row is not None
-        return SourceInfo(*row)
+        return self._info(row)
 
     def sources(self) -> list[SourceInfo]:
+        """Every file read into the store (fully: a file's row is committed with its rows)."""
         rows = self.fetchall(
             "SELECT source_id, path, format, kind, rows_read, rows_loaded, rows_rejected "
-            "FROM sources ORDER BY source_id"
+            "FROM sources WHERE rows_loaded IS NOT NULL ORDER BY source_id"
         )
-        return [SourceInfo(*r) for r in rows]
+        return [self._info(r) for r in rows]
 
     # -- contents -----------------------------------------------------------------------------
     def count_posts(self) -> int:
@@ -240,13 +297,17 @@ class Store:
             )
 
     def export_rejects(self, path: str | os.PathLike[str]) -> int:
-        """Write every rejected record to a CSV file; returns how many were written."""
+        """Write every rejected record to a CSV file; returns how many were written. Text cells
+        are escaped against spreadsheet formulas (:func:`cibwatch.escape.csv_cell`)."""
         n = int(self.scalar("SELECT count(*) FROM rejects"))
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        cols = ", ".join(f"{csv_cell_sql(c)} AS {c.split('.')[-1]}" if c != "r.line" else c
+                         for c in ("s.path", "r.line", "r.field", "r.error", "r.record_kind",
+                                   "r.record"))
         self.execute(
             f"""
             COPY (
-              SELECT s.path AS file, r.line, r.field, r.error, r.record_kind, r.record
+              SELECT {cols.replace(" AS path", " AS file")}
               FROM rejects r JOIN sources s USING (source_id)
               ORDER BY r.source_id, r.line, r.field
             ) TO '{_sql_path(path)}' (HEADER, DELIMITER ',')

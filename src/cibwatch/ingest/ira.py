@@ -7,7 +7,8 @@ has ``author_id`` and no ``tweet_id``. See
 https://github.com/fivethirtyeight/russian-troll-tweets.
 
 Mapping: author (or author_id) -> account_id, publish_date -> created_at (the source does not
-document its time zone; taken as UTC), content -> text, language -> lang. The layout has no
+document its time zone; taken as UTC; the original CSV writes it month/day/year,
+``10/1/2017 19:58``, read as such: :data:`US_DATE_FORMATS`), content -> text, language -> lang. The layout has no
 post id when ``tweet_id`` is missing: post_id is then ``<author>#<row>``, the row number in the
 file (stable for a given file). Retweets (``post_type`` RETWEET or R) carry the original
 tweet's text but not its id: ``reshare_of`` is then ``text:`` + the MD5 of that text, so that
@@ -25,6 +26,20 @@ from .convert import Col, Const, Expr, Source, quote_ident, sql_str
 
 __all__ = ["IRA"]
 
+#: The original CSV's dates: month/day/year, 24-hour clock (``10/1/2017 19:58``).
+US_DATE_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
+
+
+def _us_date(col: str) -> str:
+    """SQL: a ``M/D/YYYY H:MM`` date as ISO 8601 text; any other value as it is (ISO 8601
+    text, a Parquet timestamp), for the converter to read."""
+    v = f"trim(CAST({col} AS VARCHAR))"
+    fmts = "[" + ", ".join(sql_str(f) for f in US_DATE_FORMATS) + "]"
+    return (f"CASE WHEN regexp_matches({v}, '^[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') THEN "
+            f"coalesce(strftime(try_strptime({v}, {fmts}), '%Y-%m-%dT%H:%M:%S'), {v}) "
+            f"ELSE {v} END")
+
+
 #: A URL in tweet text: up to white space or a quote, without trailing punctuation.
 _URL_RE = r"""https?://[^\s'"<>]*[^\s'"<>.,;:!?)]"""
 
@@ -40,7 +55,7 @@ class _Ira(Format):
         m: dict[str, Source] = {
             "platform": Const(platform or self.default_platform),
             "account_id": Col(self._author(header)),
-            "created_at": Col("publish_date"),
+            "created_at": Expr(_us_date(quote_ident("publish_date"))),
             "text": Col("content"),
             "urls": Expr(
                 f"array_to_string(regexp_extract_all({content}, {sql_str(_URL_RE)}), ' ')"

@@ -19,12 +19,13 @@ Memory is bounded by the batch size, whatever the file size:
   (``raw_decode``) finds where each record ends. Values off those paths are skipped. A
   document where none of the paths leads anywhere (a small single object) is read whole.
 
-Gzip-compressed files are recognised by their magic bytes.
+Gzip-compressed files are recognised by their magic bytes and read through
+:mod:`.compressed`: a damaged one gives the records before the damage and a reject saying where
+it broke. Values nested too deeply for a decoder (JSON 100,000 levels deep) are rejected.
 """
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
@@ -38,6 +39,7 @@ import orjson
 import pyarrow as pa
 
 from ..errors import FormatError
+from .compressed import damage_of, open_binary
 from .readers import ReaderReject, _printable
 
 __all__ = ["JsonBatch", "JsonRecords", "DocPath", "document_keys", "first_json_line",
@@ -93,12 +95,7 @@ class JsonBatch:
 
 
 def _open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
-    raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by the caller
-    if raw.read(2) == b"\x1f\x8b":
-        raw.seek(0)
-        return gzip.GzipFile(fileobj=raw), raw  # type: ignore[return-value]
-    raw.seek(0)
-    return raw, raw
+    return open_binary(path)
 
 
 def _surrogate_path(obj: Any, prefix: str = "") -> str | None:
@@ -130,7 +127,7 @@ def _bad_utf8_reject(line: int, text: str) -> ReaderReject:
     """A reject for a record holding bytes that are not UTF-8, naming the field when it can."""
     try:
         where = _surrogate_path(json.loads(text))
-    except ValueError:
+    except (ValueError, RecursionError):
         where = None
     return ReaderReject(line, where, "bytes that are not valid UTF-8", _printable(text))
 
@@ -287,7 +284,7 @@ class _Scanner:
             pass
         try:
             obj, end = _DECODER.raw_decode(self.buf, self.pos)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return _TOO_BIG
         self.pos = end
         return obj
@@ -306,6 +303,21 @@ class _Scanner:
                 need = max(need * 2, len(self.buf) - self.pos + self.chunk)
                 self._fill(need)
                 continue
+            except RecursionError:
+                # nested deeper than the decoder goes: skip the value (found without
+                # recursion), for the caller to reject
+                deep_end = _value_end(self.buf, self.pos)
+                while deep_end is None:
+                    if self.eof or len(self.buf) - self.pos > MAX_VALUE_CHARS:
+                        raise self.error("a value nested too deeply to read, and not "
+                                         "closed") from None
+                    need = max(need * 2, len(self.buf) - self.pos + self.chunk)
+                    self._fill(need)
+                    deep_end = _value_end(self.buf, self.pos)
+                line = self.line_at(self.pos)
+                text = self.buf[self.pos:deep_end]
+                self.pos = deep_end
+                return _TOO_DEEP, text, line
             if end == len(self.buf) and not self.eof and isinstance(obj, int | float):
                 self._fill()  # a number may go on in the next chunk
                 continue
@@ -317,6 +329,50 @@ class _Scanner:
 
 #: What :meth:`_Scanner.bounded_value` returns for a value larger than its budget.
 _TOO_BIG = object()
+#: What :meth:`_Scanner.value` returns for a value nested too deeply to decode.
+_TOO_DEEP = object()
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+
+def _value_end(buf: str, pos: int) -> int | None:
+    """End of the array or object starting at ``buf[pos]``, found without recursion (None when
+    it goes on past ``buf``)."""
+    depth = 0
+    i, n = pos, len(buf)
+    while i < n:
+        c = buf[i]
+        if c == '"':
+            m = _STRING.match(buf, i)
+            if m is None:
+                return None
+            i = m.end()
+            continue
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+def _damaged_from(gz: Any, lf: bool = False) -> int | None:
+    """First line whose records come from the damaged part of a gzip file (or None); ``lf``:
+    lines numbered by ``\n`` only (JSON Lines read as bytes), else as a text reader does."""
+    if gz is None or gz.damage is None:
+        return None
+    pair = (gz.suspect_line_lf, gz.partial_line_lf) if lf else (gz.suspect_line, gz.partial_line)
+    lines = [x for x in pair if x is not None]
+    return min(lines) if lines else None
+
+
+def _damage_reject(gz: Any, line: int, text: bytes | str, lf: bool = False) -> ReaderReject:
+    t = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    why = ("this line is incomplete" if (gz.partial_line_lf if lf else gz.partial_line) == line
+           else "this record was decoded just before the damage and is not trusted")
+    return ReaderReject(line, None, f"{gz.damage}; {why}", _printable(t))
 
 
 def document_keys(path: str | os.PathLike[str], budget: int = HEADER_SCAN_CHARS) -> list[str]:
@@ -405,6 +461,7 @@ class JsonRecords:
     # -- JSON Lines ---------------------------------------------------------------------------
     def _jsonl(self) -> Iterator[JsonBatch]:
         stream, raw = _open_binary(self.path)
+        gz = damage_of(stream)
         try:
             batch = JsonBatch()
             carry = b""
@@ -426,10 +483,14 @@ class JsonRecords:
                 first = False
                 # Lines stay bytes: Arrow checks that they are UTF-8 (in C, see
                 # :func:`utf8_column`); lines that are not are found then, one by one.
+                bad_from = _damaged_from(gz, lf=True)
                 for i, s in enumerate(body.split(b"\n")):
                     if not s or s.isspace():
                         continue
-                    batch.add(line_no + i + 1, s)
+                    if bad_from is not None and line_no + i + 1 >= bad_from:
+                        batch.rejects.append(_damage_reject(gz, line_no + i + 1, s, lf=True))
+                    else:
+                        batch.add(line_no + i + 1, s)
                     if batch.full():
                         batch.progress = float(raw.tell())
                         yield batch
@@ -437,6 +498,8 @@ class JsonRecords:
                 line_no += body.count(b"\n")
                 if not block:
                     break
+            if gz is not None and gz.damage and gz.partial_line_lf is None:
+                batch.rejects.append(ReaderReject(line_no + 1, None, gz.damage, ""))
             if batch.texts or batch.rejects:
                 batch.progress = float(raw.tell())
                 yield batch
@@ -447,6 +510,7 @@ class JsonRecords:
     # -- documents ----------------------------------------------------------------------------
     def _document(self) -> Iterator[JsonBatch]:
         sc = _Scanner(self.path)
+        self._gz = damage_of(sc.stream)
         state = {"found": False}
         batch = JsonBatch()
         try:
@@ -461,9 +525,11 @@ class JsonRecords:
                     yield batch
                     batch = JsonBatch()
         except FormatError as exc:
+            gz = self._gz
+            damage = f" ({gz.damage})" if gz is not None and gz.damage else ""
             batch.rejects.append(ReaderReject(
                 sc.line_at(sc.pos), None,
-                f"{exc.message}; the rest of the file cannot be read", ""))
+                f"{exc.message}{damage}; the rest of the file cannot be read", ""))
         finally:
             sc.close()
         if not state["found"] and not batch.rejects:
@@ -476,6 +542,7 @@ class JsonRecords:
     def _whole(self) -> Iterator[JsonBatch]:
         """No record array found: the document is one record (read whole)."""
         sc = _Scanner(self.path)
+        self._gz = damage_of(sc.stream)
         batch = JsonBatch()
         try:
             obj, text, line = sc.value()
@@ -487,9 +554,21 @@ class JsonRecords:
         batch.progress = float(self.path.stat().st_size)
         yield batch
 
-    @staticmethod
-    def _add(batch: JsonBatch | None, line: int, text: str, obj: Any, path: str,
+    _gz: Any = None  # the gzip stream of the document being read (for its damage)
+
+    def _add(self, batch: JsonBatch | None, line: int, text: str, obj: Any, path: str,
              ctx: str | None) -> ReaderReject | tuple[int, str, str, str | None]:
+        bad_from = _damaged_from(self._gz, lf=True)  # the scanner counts lines by \n
+        rj: ReaderReject | None = None
+        if bad_from is not None and line + text.count("\n") >= bad_from:
+            rj = _damage_reject(self._gz, line, text, lf=True)
+        elif obj is _TOO_DEEP:
+            rj = ReaderReject(line, None, "nested too deeply to be read (more than a thousand "
+                              "levels of arrays or objects)", _printable(text))
+        if rj is not None:
+            if batch is not None:
+                batch.rejects.append(rj)
+            return rj
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:

@@ -2,9 +2,19 @@
 
 A reader knows nothing of social media: it yields batches of raw columns (as named in the
 file) plus ``_line``, the 1-based line (CSV, JSONL) or row (Parquet) number of each record, and
-the records it could not read at all (wrong number of fields, invalid JSON, bytes that are not
-UTF-8), each with its line and a message. Memory is bounded by the batch size, whatever the
-file size. Gzip-compressed files are recognised by their magic bytes.
+the records it could not read at all (wrong number of fields, a broken quote, invalid JSON,
+bytes that are not UTF-8), each with its line, the field when it is known, a message and the
+record's raw text. Memory is bounded by the batch size, whatever the file size. Gzip files are
+recognised by their magic bytes and read through :mod:`.compressed`: a truncated or damaged
+file gives the records before the damage and a reject saying where it broke.
+
+**CSV recovers at the next record.** A record that breaks the CSV rules (a quote that is never
+closed, a quote followed by something else than a delimiter) is rejected alone, with its raw
+line, and reading goes on at the next line: one stray ``"`` costs its record, never the rest of
+the file. A record spanning several lines is accepted when its quotes balance and it has the
+header's number of fields; when its quotes do not balance, or when it has the wrong number of
+fields (the mark of an opening quote that swallowed the next lines), only its first line is
+rejected and the following lines are read again as records. A record may span at most :data:`MAX_RECORD_CHARS` characters.
 
 A JSON *document* (a pretty-printed object or a JSON array, container ``"json"``) is
 recognised here and its header is its top-level keys; nested-JSON layouts read it through
@@ -14,8 +24,8 @@ recognised here and its header is its top-level keys; nested-JSON layouts read i
 from __future__ import annotations
 
 import csv
-import gzip
 import io
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,11 +37,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import FormatError, InputError
+from .compressed import damage_of, open_binary
 
-__all__ = ["RawBatch", "ReaderReject", "TabularFile", "open_tabular"]
+__all__ = ["RawBatch", "ReaderReject", "TabularFile", "open_tabular", "json_loads",
+           "csv_records", "MAX_RECORD_CHARS"]
 
 #: Records per batch: big enough for vectorised conversion, small enough for bounded memory.
 DEFAULT_BATCH_ROWS = 200_000
+#: Longest CSV record (in characters) over several lines; a quote left open longer is a
+#: broken record, not a field (a post's text, a bio, stays far below it).
+MAX_RECORD_CHARS = 8 << 20
+#: Longest raw text kept with a reject.
+MAX_REJECT_CHARS = 64 << 10
 
 csv.field_size_limit(1 << 30)
 
@@ -48,7 +65,10 @@ class ReaderReject:
 
 @dataclass
 class RawBatch:
-    """Raw columns of up to ``DEFAULT_BATCH_ROWS`` records, plus what could not be read."""
+    """Raw columns of up to ``DEFAULT_BATCH_ROWS`` records, plus what could not be read.
+
+    ``records_seen`` counts the records of this batch (loaded or rejected), not the file's.
+    """
 
     table: pa.Table
     rejects: list[ReaderReject] = field(default_factory=list)
@@ -56,14 +76,8 @@ class RawBatch:
     progress: float = 0.0  # bytes (CSV/JSONL) or rows (Parquet) consumed so far
 
 
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
-
-
-def _open_text(path: Path) -> tuple[IO[str], IO[bytes]]:
-    raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by the caller
-    stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if _is_gzip(path) else raw  # type: ignore[assignment]
+def _open_text(path: Path) -> tuple[io.TextIOWrapper, IO[bytes]]:
+    stream, raw = open_binary(path)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     return text, raw
 
@@ -81,7 +95,169 @@ def _bad_utf8_field(values: list[str], names: list[str]) -> str | None:
 
 def _printable(values: list[str] | str) -> str:
     s = ",".join(values) if isinstance(values, list) else values
-    return s.encode("utf-8", errors="replace").decode("utf-8")[:2000]
+    s = s.encode("utf-8", errors="replace").decode("utf-8")
+    return s if len(s) <= MAX_REJECT_CHARS else s[:MAX_REJECT_CHARS] + " [... cut]"
+
+
+def _big(v: Any) -> bool:
+    """A float that was an integer literal beyond 64 bits (orjson reads those as floats)."""
+    return type(v) is float and abs(v) >= 9.2e18 and v.is_integer()
+
+
+def json_loads(text: bytes | str) -> Any:
+    """JSON text -> Python, the integers of a record's fields and lists exact: orjson reads
+    integers beyond 64 bits as floats (``1.2345678901234568e+22``); a record holding such a
+    value is read again by the standard library, which keeps every digit. Cost: one look at
+    each top-level value."""
+    b = text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else text
+    obj = orjson.loads(b)
+    if isinstance(obj, dict) and any(
+            _big(v) or (type(v) is list and any(_big(x) for x in v)) for v in obj.values()):
+        try:
+            return json.loads(b)
+        except RecursionError as exc:  # pragma: no cover - orjson read it, so it is shallow
+            raise orjson.JSONDecodeError("nested too deeply", "", 0) from exc
+    return obj
+
+
+def _dumps(v: Any) -> str:
+    try:
+        return orjson.dumps(v).decode()
+    except TypeError:  # an integer beyond 64 bits
+        return json.dumps(v, ensure_ascii=False)
+
+
+def _broken_field(line: str, names: list[str]) -> str | None:
+    """The column whose quoting breaks ``line`` (the first field of a broken record)."""
+    i, col, n = 0, 0, len(line)
+    while i < n:
+        if line[i] == '"':  # a quoted field: find its closing quote
+            j = i + 1
+            while True:
+                k = line.find('"', j)
+                if k < 0:
+                    return names[col] if col < len(names) else None  # never closed
+                if k + 1 < n and line[k + 1] == '"':
+                    j = k + 2
+                    continue
+                if k + 1 < n and line[k + 1] not in ",\r\n":
+                    return names[col] if col < len(names) else None  # junk after the quote
+                i = k + 1
+                break
+        k = line.find(",", i)
+        if k < 0:
+            return None
+        i, col = k + 1, col + 1
+    return None
+
+
+class _Lines:
+    """The physical lines of a text stream, for :mod:`csv`, with lines put back to be read
+    again and the lines of the current record kept (its raw text)."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self.readline = text.readline
+        self.back: list[str] = []  # lines to read again, last first
+        self.taken: list[str] = []  # lines of the record being read
+        self.chars = 0
+
+    def __iter__(self) -> Iterator[str]:
+        readline, back, taken = self.readline, self.back, self.taken
+        append = taken.append
+        while True:
+            line = back.pop() if back else readline()
+            if not line:
+                return
+            if taken:  # a line after the record's first: count the record's length
+                self.chars += len(line)
+                if self.chars > MAX_RECORD_CHARS:
+                    append(line)
+                    raise _TooLong
+            append(line)
+            yield line
+
+    def again(self, lines: list[str]) -> None:
+        self.back.extend(reversed(lines))
+
+
+class _TooLong(Exception):
+    """A record grew beyond :data:`MAX_RECORD_CHARS` (an opening quote that is never closed)."""
+
+
+#: A CSV record: (first line, last line, fields or None when broken, its physical lines,
+#: why it is broken or None). The lines of a good record are valid until the next record.
+CsvRecord = tuple[int, int, "list[str] | None", list[str], "str | None"]
+
+
+def csv_records(text: IO[str], width: int | None = None,
+                header: bool = False) -> Iterator[CsvRecord]:
+    """The records of CSV ``text``, recovering at the next line after a broken one.
+
+    Parameters
+    ----------
+    text:
+        The file, opened with ``newline=""``.
+    width:
+        Fields per record; ``None``: those of the first record (the header).
+    header:
+        Skip the first record (the header, read already).
+
+    Yields
+    ------
+    CsvRecord
+        Good records with their fields; a broken one (a quote never closed, a closing quote
+        followed by another character, a quoted field over :data:`MAX_RECORD_CHARS`, or
+        several lines with the wrong number of fields: a quote that swallowed the next lines)
+        as its first line only, the lines after it read again as records. Records with the
+        wrong number of fields on one line are yielded with their fields (the caller decides).
+        Cost: Python's csv module plus one generator step per line.
+    """
+    src = _Lines(text)
+    taken = src.taken
+    clear = taken.clear
+    reader = csv.reader(src, strict=True)
+    line_no = 0
+    first = True
+    while True:
+        clear()
+        src.chars = 0
+        start = line_no + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, _TooLong) as exc:
+            src.again(taken[1:])
+            # the line source may have stopped (at the end of the file, or at
+            # MAX_RECORD_CHARS): start a reader over it again
+            reader = csv.reader(src, strict=True)
+            line_no = start
+            first = False
+            yield (start, start, None, taken[:1],
+                   f"a quoted field runs over more than {MAX_RECORD_CHARS:,} characters"
+                   if isinstance(exc, _TooLong) else str(exc))
+            continue
+        if width is None:
+            width = len(row)
+        if (len(row) != width and len(taken) > 1 and not first
+                and not (len(row) == 1 and row[0] == "")):
+            # most likely an opening quote that swallowed the next lines (which are records
+            # of their own): this line only is broken; the next ones are read again
+            src.again(taken[1:])
+            line_no = start
+            yield start, start, None, taken[:1], "wrong number of fields"
+            continue
+        line_no = start + len(taken) - 1
+        if first:
+            first = False
+            if header:
+                continue
+        yield start, line_no, row, taken, None  # taken: valid until the next record
+
+
+def _raw(lines: list[str]) -> str:
+    s = "".join(lines)
+    return s[:-2] if s.endswith("\r\n") else s[:-1] if s.endswith(("\n", "\r")) else s
 
 
 class TabularFile:
@@ -93,31 +269,64 @@ class TabularFile:
             raise InputError(f"{self.path}: no such file", remedy="checking the path")
         if self.path.is_dir():
             raise InputError(f"{self.path} is a directory", remedy="passing the files in it")
-        self.size = self.path.stat().st_size
-        if self.size == 0:
-            raise InputError(f"{self.path}: the file is empty", remedy="checking the export")
-        self.batch_rows = batch_rows
-        self.container = self._sniff_container()
-        self.header = self._read_header()
+        try:
+            self.size = self.path.stat().st_size
+            if self.size == 0:
+                raise InputError(f"{self.path}: the file is empty", remedy="checking the export")
+            self.batch_rows = batch_rows
+            self.container = self._sniff_container()
+            self.header = self._read_header()
+        except PermissionError as exc:
+            raise InputError(f"{self.path}: cannot be read ({exc.strerror})",
+                             remedy="checking the file's permissions") from exc
+        except (pa.ArrowException, OSError) as exc:
+            if self._is_parquet():
+                raise InputError(
+                    f"{self.path}: not a readable Parquet file, truncated or damaged ({exc})",
+                    remedy="getting an intact copy; a Parquet file keeps its schema and the "
+                    "index of its row groups at its end, so a truncated one cannot be read") from exc
+            raise InputError(f"{self.path}: cannot be read ({exc})",
+                             remedy="checking the file") from exc
+
+    def _is_parquet(self) -> bool:
+        with open(self.path, "rb") as fh:
+            return fh.read(4) == b"PAR1"
 
     # -- container and header -----------------------------------------------------------------
     def _sniff_container(self) -> str:
-        with open(self.path, "rb") as fh:
-            magic = fh.read(4)
-        if magic == b"PAR1":
+        if self._is_parquet():
             return "parquet"
         text, raw = _open_text(self.path)
         try:
+            first: str | None = None
+            objects = 0
             for line in text:
                 s = line.strip()
                 if not s:
                     continue
-                if s.startswith(("{", "[")):
-                    # JSON Lines, or one JSON document (pretty-printed, or an array)
-                    from .jsonio import first_json_line
+                if first is None:
+                    if s.startswith(("{", "[")):
+                        # JSON Lines, or one JSON document (pretty-printed, or an array)
+                        from .jsonio import first_json_line
 
-                    return first_json_line(self.path)
-                return "csv"
+                        return first_json_line(self.path)
+                    first = s
+                    continue
+                # a broken first line before JSON objects is a broken line of JSON Lines
+                try:
+                    if not isinstance(orjson.loads(s.encode("utf-8", "surrogateescape")), dict):
+                        break
+                except orjson.JSONDecodeError:
+                    break
+                objects += 1
+                if objects == 2:
+                    break
+            if first is not None:
+                return "jsonl" if objects else "csv"
+            gz = damage_of(text.buffer)
+            if gz is not None and gz.damage:
+                raise InputError(f"{self.path}: {gz.damage}; nothing could be read from it",
+                                 remedy="getting an intact copy (gzip -t FILE tests one)")
         except UnicodeDecodeError as exc:  # pragma: no cover - surrogateescape prevents it
             raise FormatError(f"{self.path}: not text ({exc})") from exc
         finally:
@@ -127,7 +336,9 @@ class TabularFile:
 
     def _read_header(self) -> list[str]:
         if self.container == "parquet":
-            return list(pq.ParquetFile(self.path).schema_arrow.names)
+            names = list(pq.ParquetFile(self.path).schema_arrow.names)
+            _check_unique(names, self.path)
+            return names
         if self.container == "json":
             from .jsonio import document_keys
 
@@ -135,16 +346,22 @@ class TabularFile:
         text, raw = _open_text(self.path)
         try:
             if self.container == "csv":
-                row = next(csv.reader(text), None)
+                try:
+                    row = next(csv.reader(text, strict=True), None)
+                except csv.Error as exc:
+                    raise FormatError(f"{self.path}:1: cannot read the header: {exc}",
+                                      remedy="correcting the first line") from exc
                 if not row:
                     raise FormatError(f"{self.path}:1: no header row")
-                return [c.strip() for c in row]
+                names = [c.strip() for c in row]
+                _check_unique(names, self.path)
+                return names
             keys: dict[str, None] = {}
             for n, line in enumerate(text, start=1):
                 if not line.strip():
                     continue
                 try:
-                    obj = orjson.loads(line)
+                    obj = orjson.loads(line.encode("utf-8", errors="surrogateescape"))
                 except orjson.JSONDecodeError:
                     continue
                 if isinstance(obj, dict):
@@ -179,61 +396,88 @@ class TabularFile:
             yield RawBatch(t, [], n, float(start))
 
     def _csv_batches(self) -> Iterator[RawBatch]:
+        """Records of a CSV file (see the module docstring: recovery after a broken one)."""
         text, raw = _open_text(self.path)
+        gz = damage_of(text.buffer)
         names = self.header
         width = len(names)
         try:
-            reader = csv.reader(text, strict=True)
-            try:
-                next(reader)
-            except csv.Error as exc:
-                raise FormatError(f"{self.path}:1: cannot read the header: {exc}") from exc
+            records = csv_records(text, width, header=True)
             cols: list[list[Any]] = [[] for _ in range(width)]
             lines: list[int] = []
             rejects: list[ReaderReject] = []
             seen = 0
-            while True:
-                start_line = reader.line_num + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
+            line_no = 1
+            for start, end, row, taken, why in records:
+                line_no = end
+                if row is None:
                     seen += 1
-                    rejects.append(ReaderReject(start_line, None, f"malformed CSV: {exc}", ""))
+                    rejects.append(self._broken(start, taken[0], why or "", names, gz))
                     continue
-                if not row or (len(row) == 1 and row[0] == ""):
+                if not row or (len(row) == 1 and row[0] == "" and width > 1):
                     continue  # blank line
                 seen += 1
-                if len(row) != width:
-                    rejects.append(
-                        ReaderReject(
-                            start_line,
-                            None,
-                            f"expected {width} fields (as in the header), found {len(row)}",
-                            _printable(row),
-                        )
-                    )
+                problem = (self._damaged(start, end, taken, gz)
+                           if gz is not None and gz.damage is not None else None)
+                if problem is not None:
+                    rejects.append(problem)
+                elif len(row) != width:
+                    rejects.append(ReaderReject(
+                        start, None,
+                        f"expected {width} fields (as in the header), found {len(row)}",
+                        _printable(_raw(taken))))
                 else:
                     bad = _bad_utf8_field(row, names)
                     if bad is not None:
-                        rejects.append(
-                            ReaderReject(start_line, bad, "bytes that are not valid UTF-8",
-                                         _printable(row))
-                        )
+                        rejects.append(ReaderReject(start, bad, "bytes that are not valid UTF-8",
+                                                    _printable(_raw(taken))))
                     else:
                         for c, v in zip(cols, row, strict=True):
                             c.append(v)
-                        lines.append(start_line)
-                if seen % self.batch_rows == 0:
+                        lines.append(start)
+                if len(lines) + len(rejects) >= self.batch_rows:
                     yield self._csv_batch(names, cols, lines, rejects, seen, raw)
                     cols = [[] for _ in range(width)]
-                    lines, rejects = [], []
+                    lines, rejects, seen = [], [], 0
+            if gz is not None and gz.damage and gz.partial_line is None:
+                seen += 1
+                rejects.append(ReaderReject(line_no + 1, None, gz.damage, ""))
             if lines or rejects:
                 yield self._csv_batch(names, cols, lines, rejects, seen, raw)
         finally:
             text.close()
             raw.close()
+
+    def _broken(self, line: int, raw_line: str, why: str, names: list[str],
+                gz: Any) -> ReaderReject:
+        where = _broken_field(raw_line, names)
+        if why.startswith("unexpected end of data") or "runs over" in why:
+            msg = "malformed CSV: a quote opens a field and is not closed on this line"
+        elif "expected after" in why:
+            msg = f"malformed CSV: a closing quote is followed by another character ({why})"
+        elif why == "wrong number of fields":
+            msg = ("malformed CSV: a quote opens a field and is not closed on this line (the "
+                   "next lines are records of their own)")
+        else:
+            msg = f"malformed CSV ({why})"
+        msg += "; the record is set aside and reading goes on at the next line"
+        if gz is not None and gz.partial_line is not None and line >= gz.partial_line:
+            msg = f"{gz.damage}; this line is incomplete"
+        return ReaderReject(line, where, msg, _printable(_raw([raw_line])))
+
+    @staticmethod
+    def _damaged(start: int, end: int, taken: list[str], gz: Any) -> ReaderReject | None:
+        """A reject when the record comes from a damaged part of a gzip file."""
+        if gz is None or gz.damage is None:
+            return None
+        if gz.partial_line is not None and end >= gz.partial_line:
+            return ReaderReject(start, None, f"{gz.damage}; this record is incomplete",
+                                _printable(_raw(taken)))
+        if gz.suspect_line is not None and end >= gz.suspect_line:
+            return ReaderReject(start, None, f"{gz.damage}; this record was decoded just "
+                                "before the damage and is not trusted",
+                                _printable(_raw(taken)))
+        return None
 
     def _csv_batch(
         self,
@@ -250,37 +494,49 @@ class TabularFile:
 
     def _jsonl_batches(self) -> Iterator[RawBatch]:
         text, raw = _open_text(self.path)
+        gz = damage_of(text.buffer)
         try:
             rows: list[dict[str, Any]] = []
             lines: list[int] = []
             rejects: list[ReaderReject] = []
             seen = 0
-            for n, line in enumerate(text, start=1):
+            n = 0
+            for n, line in enumerate(text, start=1):  # noqa: B007 - n is the last line after
                 if not line.strip():
                     continue
                 seen += 1
                 try:
-                    obj = orjson.loads(line.encode("utf-8", errors="surrogateescape"))
+                    obj = json_loads(line)
                 except orjson.JSONDecodeError as exc:
-                    rejects.append(ReaderReject(n, None, f"invalid JSON: {exc}", _printable(line)))
+                    msg = f"invalid JSON: {exc}"
+                    if gz is not None and gz.partial_line == n:
+                        msg = f"{gz.damage}; this line is incomplete"
+                    rejects.append(ReaderReject(n, None, msg, _printable(line.rstrip("\r\n"))))
+                    continue
+                if gz is not None and gz.suspect_line is not None and n >= gz.suspect_line:
+                    rejects.append(ReaderReject(n, None, f"{gz.damage}; this record was "
+                                                "decoded just before the damage and is not "
+                                                "trusted", _printable(line.rstrip("\r\n"))))
                     continue
                 if not isinstance(obj, dict):
                     rejects.append(
                         ReaderReject(n, None, f"expected a JSON object, found {type(obj).__name__}",
-                                     _printable(line))
+                                     _printable(line.rstrip("\r\n")))
                     )
                     continue
                 rows.append(obj)
                 lines.append(n)
-                if seen % self.batch_rows == 0:
+                if seen >= self.batch_rows:
                     yield _json_batch(rows, lines, rejects, seen, raw)
-                    rows, lines, rejects = [], [], []
+                    rows, lines, rejects, seen = [], [], [], 0
+            if gz is not None and gz.damage and gz.partial_line is None:
+                seen += 1
+                rejects.append(ReaderReject(n + 1, None, gz.damage, ""))
             if rows or rejects:
                 yield _json_batch(rows, lines, rejects, seen, raw)
         finally:
             text.close()
             raw.close()
-
 
     def _document_batches(self) -> Iterator[RawBatch]:
         """A JSON document: the elements of a top-level array (or the one object) as rows."""
@@ -291,7 +547,12 @@ class TabularFile:
             lines: list[int] = []
             rejects = list(jb.rejects)
             for line, t in zip(jb.lines, jb.texts, strict=True):
-                obj = orjson.loads(t)
+                try:
+                    obj = json_loads(t)
+                except orjson.JSONDecodeError as exc:
+                    rejects.append(ReaderReject(line, None, f"invalid JSON: {exc}",
+                                                _printable(t)))
+                    continue
                 if isinstance(obj, dict):
                     rows.append(obj)
                     lines.append(line)
@@ -305,6 +566,20 @@ class TabularFile:
                                 len(chunk_rows) + (len(rejects) if i == 0 else 0), raw=None)
                 b.progress = jb.progress
                 yield b
+
+
+def _check_unique(names: list[str], path: Path) -> None:
+    """A column named twice is an error: which of the two would a field come from?"""
+    seen: dict[str, list[int]] = {}
+    for i, n in enumerate(names, start=1):
+        if n:
+            seen.setdefault(n, []).append(i)
+    dups = {n: cols for n, cols in seen.items() if len(cols) > 1}
+    if dups:
+        shown = "; ".join(f"{n!r} (columns {' and '.join(map(str, cols))})"
+                          for n, cols in dups.items())
+        raise FormatError(f"{path}: the header names a column more than once: {shown}",
+                          remedy="renaming or removing the repeated column(s)")
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -330,7 +605,7 @@ def _json_scalar(v: Any) -> str | None:
         return "true" if v else "false"
     if isinstance(v, int | float):
         return repr(v)
-    return orjson.dumps(v).decode()
+    return _dumps(v)
 
 
 def _json_batch(

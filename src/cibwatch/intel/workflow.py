@@ -12,6 +12,9 @@ Files written to ``--out``:
                     in ``indicators.csv``)
 ``matches.csv``     with ``--db``: each seed and the store accounts it matched (account by id
                     or handle, posts by URL, domain, text or hashtag)
+
+Text cells are escaped against spreadsheet formulas (:func:`cibwatch.escape.csv_cell`), except
+in ``seeds.csv``: it is ``expand``'s input, read back value for value.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..escape import csv_cell
 from ..seeds import Seed
 from ..store import Store
 from .indicators import read_indicators
@@ -75,7 +79,7 @@ def import_indicators(path: str | Path, fmt: str = "auto", out: str | Path | Non
         _csv(out / "rejects.csv", ["source", "line", "field", "message"],
              [[path.name, line, fld, msg] for line, fld, msg in found.rejects])
         _csv(out / "seeds.csv", ["type", "value", "platform"],
-             [[r["type"], r["value"], r["platform"]] for r in seeds_rows])
+             [[r["type"], r["value"], r["platform"]] for r in seeds_rows], escape=False)
         if matched is not None:
             _csv(out / "matches.csv", ["seed_type", "seed_value", "platform", "account_id",
                                        "how"], match_rows)
@@ -83,8 +87,10 @@ def import_indicators(path: str | Path, fmt: str = "auto", out: str | Path | Non
                         n_facts=len(found.facts), n_rejects=len(found.rejects), matched=matched)
 
 
-def _csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+def _csv(path: Path, header: list[str], rows: list[list[object]], *, escape: bool = True) -> None:
+    """Rows to CSV; text cells escaped against spreadsheet formulas
+    (:func:`cibwatch.escape.csv_cell`), except in ``seeds.csv``, which ``expand`` reads back."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)
-        w.writerows(rows)
+        w.writerows([[csv_cell(v) for v in r] for r in rows] if escape else rows)

@@ -10,13 +10,25 @@
 ``summary.md``     what was found and why, for people
 ``networks/``      pictures of the largest networks: posting clock, timeline, graph (PNG)
 
-Everything is ordered and rounded so that the same input gives the same bytes.
+Everything is ordered and rounded so that the same input gives the same bytes. Text from the
+data is escaped in every CSV cell against spreadsheet formulas (:func:`cibwatch.escape.csv_cell`)
+and in ``summary.md`` against Markdown and HTML (:func:`cibwatch.escape.markdown`).
+
+**Runs never mix.** The files are written to a staging directory inside OUT and moved into
+place at the end, so that a failed run (a full disk) leaves no half-written run behind;
+``run.json`` lists every file the run wrote (``outputs``). An earlier run's files in OUT are
+replaced only when asked: :func:`prepare_out` (the command line's check, ``--overwrite``)
+refuses an OUT that holds them, and with ``overwrite=True`` removes exactly the files listed in
+the earlier ``run.json`` (and its store), never anything else.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +37,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..errors import OutputError, StoreError
+from ..escape import csv_cell_sql, xml_text
 from ..pipeline import DetectResult
 from ..store import Store
 from ..traces import TRACES
 
-__all__ = ["write_outputs", "OutputPaths", "assessments_sql"]
+__all__ = ["write_outputs", "OutputPaths", "assessments_sql", "prepare_out", "OUTPUT_FILES"]
+
+#: The files a run may write in OUT (besides ``networks/*.png``), in the order written.
+OUTPUT_FILES = ("networks.csv", "accounts.csv", "bounded_keys.csv", "edges.parquet",
+                "rejects.csv", "network.graphml", "run.json", "summary.md")
+#: The store a run makes in OUT when no --db is given.
+DEFAULT_STORE = "store.duckdb"
 
 _TS = "strftime(make_timestamp({x}), '%Y-%m-%dT%H:%M:%SZ')"
 
@@ -58,10 +78,15 @@ class OutputPaths:
 
 
 def _copy_csv(store: Store, sql: str, path: Path) -> None:
+    """``sql`` to a CSV file, every text cell escaped (:func:`cibwatch.escape.csv_cell`)."""
+    described = store.fetchall(f"DESCRIBE SELECT * FROM ({sql}) AS q")
+    cols = ", ".join(
+        f"{csv_cell_sql(_ident(str(r[0])))} AS {_ident(str(r[0]))}" if str(r[1]) == "VARCHAR"
+        else _ident(str(r[0])) for r in described)
     store.execute("SET preserve_insertion_order = true")
     try:
         safe = str(path).replace("'", "''")
-        store.execute(f"COPY ({sql}) TO '{safe}' (HEADER, DELIMITER ',')")
+        store.execute(f"COPY (SELECT {cols} FROM ({sql}) AS q) TO '{safe}' (HEADER, DELIMITER ',')")
     finally:
         store.execute("SET preserve_insertion_order = false")
 
@@ -83,6 +108,165 @@ def _group_tables(store: Store) -> tuple[str, str, str]:
                 "CAST(NULL AS DOUBLE) AS group_mean, CAST(NULL AS DOUBLE) AS group_p, "
                 "CAST(NULL AS DOUBLE) AS group_q FROM networks)")
     return links, items, evidence
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _earlier_run(out: Path) -> tuple[list[str], str | None] | None:
+    """The files of the run that wrote ``out/run.json`` (relative paths) and its store, or
+    None when OUT holds no run.json of cibwatch. A run.json of 0.5 and earlier has no list:
+    its files are the names a run writes."""
+    path = out / "run.json"
+    if not path.is_file():
+        return None
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError, UnicodeDecodeError):
+        return None
+    if not isinstance(run, dict) or "cibwatch_version" not in run:
+        return None
+    listed = run.get("outputs")
+    if isinstance(listed, list) and all(isinstance(x, str) for x in listed):
+        files = [x for x in listed if _inside(out, x)]
+    else:
+        files = [*OUTPUT_FILES, *(str(p.relative_to(out)) for p in sorted(
+            (out / "networks").glob("N*_*.png")))]
+    store = run.get("store") if isinstance(run.get("store"), str) else None
+    return files, (store if store and _inside(out, store) else None)
+
+
+def _inside(out: Path, rel: str) -> bool:
+    """``rel`` names a file inside ``out`` (no absolute path, no ``..``)."""
+    p = Path(rel)
+    return bool(rel) and not p.is_absolute() and ".." not in p.parts
+
+
+def _store_sources(path: Path) -> list[str] | None:
+    """The sha256 of every file committed to the cibwatch store ``path`` (None: not a
+    cibwatch store, or unreadable)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(f"the store {path} is in use by another program ({exc})",
+                             remedy="waiting for it to finish, or choosing another --out") from exc
+        return None
+    try:
+        if not con.execute("SELECT count(*) FROM meta WHERE key = 'schema_version'"
+                           ).fetchone()[0]:  # type: ignore[index]
+            return None
+        return [str(r[0]) for r in con.execute(
+            "SELECT sha256 FROM sources WHERE rows_loaded IS NOT NULL").fetchall()]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def _resumable(store_file: Path, inputs: list[Path]) -> bool:
+    """An unfinished run's store (no run.json) holding only files among ``inputs``: running
+    the same command again goes on with it (the files it holds are skipped)."""
+    held = _store_sources(store_file)
+    if held is None:
+        return False
+    if not held:
+        return True
+    from ..store import file_sha256
+
+    given = {file_sha256(p) for p in inputs if Path(p).is_file()}
+    return set(held) <= given
+
+
+def prepare_out(out: str | Path, *, overwrite: bool = False, fresh_store: bool = False,
+                keep: Path | None = None, inputs: list[Path] | None = None) -> Path:
+    """Check that ``out`` can take a run's files, before any work is done.
+
+    Parameters
+    ----------
+    out:
+        The output directory (created when missing).
+    overwrite:
+        Remove the files of an earlier run in ``out``: those listed in its ``run.json`` (and,
+        with ``fresh_store``, its ``store.duckdb`` when it is a cibwatch store), nothing else.
+        Without it, an ``out`` holding them is refused.
+    fresh_store:
+        The run makes a new store at ``out/store.duckdb`` (files given, no --db): an existing
+        one is an earlier run's file.
+    keep:
+        A file the run reads (the store given with --db, or ``out/store.duckdb`` reused):
+        never removed.
+    inputs:
+        The run's input files. With ``fresh_store``, an ``out/store.duckdb`` left by an
+        unfinished run (no ``run.json``: interrupted, or stopped by a bad file) that holds only
+        files among them is kept and goes on being filled: the same command run again resumes.
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a file or cannot be written, or holds an earlier run's files and
+        ``overwrite`` is false, or holds files of those names that no cibwatch run listed.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a directory",
+                          remedy="choosing a directory (a new one is created)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".cibwatch-probe-")  # noqa: SIM115
+        probe.close()
+    except OSError as exc:
+        raise OutputError(f"cannot write to --out {out}: {exc.strerror or exc}",
+                          remedy="choosing a directory you can write to") from exc
+    earlier = _earlier_run(out)
+    listed = set(earlier[0]) if earlier else set()
+    names = [*OUTPUT_FILES, *(str(p.relative_to(out)) for p in sorted(
+        (out / "networks").glob("N*_*.png")))] if (out / "networks").is_dir() else [*OUTPUT_FILES]
+    found = sorted({n for n in (*names, *listed) if (out / n).is_file()})
+    store_file = out / DEFAULT_STORE
+    keep_r = keep.resolve() if keep is not None else None
+    if keep_r is not None:
+        found = [n for n in found if (out / n).resolve() != keep_r]
+    for stale in out.glob(".cibwatch-run-*"):  # the staging directory of a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    old_store = (fresh_store and store_file.exists()
+                 and (keep_r is None or store_file.resolve() != keep_r))
+    if old_store and earlier is None and not found and _resumable(store_file, inputs or []):
+        return out
+    if not found and not old_store:
+        return out
+    foreign = [n for n in found if n not in listed]
+    if old_store and _store_sources(store_file) is None:
+        foreign.append(DEFAULT_STORE)
+    if foreign:
+        raise OutputError(
+            f"--out {out} holds {', '.join(foreign)}, which a run would write over and no "
+            "cibwatch run in it wrote",
+            remedy="choosing another --out (--overwrite removes only the files an earlier run "
+            "listed in its run.json)")
+    if not overwrite:
+        shown = ", ".join([*found[:6], *(["..."] if len(found) > 6 else []),
+                           *([DEFAULT_STORE] if old_store else [])])
+        raise OutputError(
+            f"--out {out} already holds the results of an earlier run ({shown}); they are "
+            "not removed or mixed with new ones",
+            remedy="choosing another --out, or passing --overwrite to replace them (only the "
+            "files that run listed in its run.json, and its store.duckdb, are removed)")
+    for n in found:
+        (out / n).unlink()
+    if old_store:
+        for p in (store_file, Path(str(store_file) + ".wal")):
+            if p.exists():
+                p.unlink()
+    return out
 
 
 def _network_tables(store: Store) -> None:
@@ -242,9 +426,56 @@ def write_outputs(
     """Write the output directory of a detection run (see the module docstring). For an
     expansion (``expansion``: its seeds and hops, :meth:`cibwatch.expand.ExpandResult.as_dict`)
     ``accounts.csv`` also has each account's rank, confidence, hop, proximity and seed match,
-    in rank order."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    in rank order.
+
+    The files are written to a staging directory in ``out`` and moved into place at the end;
+    the files of an earlier run in ``out`` (listed in its ``run.json``) that this run does not
+    write are removed, so that runs never mix (the command line asks first: see
+    :func:`prepare_out`). Nothing else in ``out`` is touched."""
+    final = Path(out)
+    final.mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix=".cibwatch-run-", dir=final))
+    try:
+        paths = _write_all(store, result, out, graphml=graphml, inputs=inputs,
+                           pictures=pictures, expansion=expansion, final=final)
+        written = _written(out)
+        earlier = _earlier_run(final)
+        for rel in (earlier[0] if earlier else []):
+            if rel not in written and (final / rel).is_file():
+                (final / rel).unlink()  # the earlier run's file this run does not write
+        for rel in sorted(written, key=lambda r: r == "run.json"):  # run.json last
+            (final / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out / rel, final / rel)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+    def moved(p: Path | None) -> Path | None:
+        return None if p is None else final / p.relative_to(out)
+
+    return replace(paths, out=final, accounts=final / "accounts.csv",
+                   networks=final / "networks.csv", edges=final / "edges.parquet",
+                   summary=final / "summary.md", bounded_keys=final / "bounded_keys.csv",
+                   run=final / "run.json", rejects=moved(paths.rejects),
+                   graphml=moved(paths.graphml))
+
+
+def _written(out: Path) -> list[str]:
+    """Files under ``out``, relative, sorted."""
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def _write_all(
+    store: Store,
+    result: DetectResult,
+    out: Path,
+    *,
+    graphml: bool,
+    inputs: list[str] | None,
+    pictures: int,
+    expansion: dict[str, Any] | None,
+    final: Path,
+) -> OutputPaths:
+    """The files of a run, written to ``out`` (the staging directory of ``final``)."""
     _network_tables(store)
     paths = OutputPaths(
         out=out,
@@ -367,10 +598,13 @@ def write_outputs(
     run = _run_info(store, result, inputs or [])
     if expansion is not None:
         run["expansion"] = expansion
-    paths.run.write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
     from .summary import write_summary
 
     write_summary(store, result, run, paths)
+    run["outputs"] = sorted([*_written(out), "run.json"])
+    if store.path is not None and store.path.parent.resolve() == final.resolve():
+        run["store"] = store.path.name
+    paths.run.write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
     return paths
 
 
@@ -502,9 +736,9 @@ def _write_graphml(store: Store, path: Path) -> None:
         """
     ).to_pylist()
     g = ig.Graph(n=len(nodes), edges=[(index[e["aid_a"]], index[e["aid_b"]]) for e in edges])
-    g.vs["name"] = [f"{n['platform']}:{n['account_id']}" for n in nodes]
-    g.vs["platform"] = [n["platform"] for n in nodes]
-    g.vs["account_id"] = [n["account_id"] for n in nodes]
+    g.vs["name"] = [xml_text(f"{n['platform']}:{n['account_id']}") for n in nodes]
+    g.vs["platform"] = [xml_text(n["platform"]) for n in nodes]
+    g.vs["account_id"] = [xml_text(n["account_id"]) for n in nodes]
     g.vs["network_id"] = [n["network_id"] for n in nodes]
     g.es["weight"] = [float(e["weight"]) for e in edges]
     g.es["traces"] = [e["traces"] for e in edges]
@@ -520,6 +754,7 @@ def _run_info(store: Store, result: DetectResult, inputs: list[str]) -> dict[str
             "rows_read": s.rows_read,
             "rows_loaded": s.rows_loaded,
             "rows_rejected": s.rows_rejected,
+            "conversions": dict(s.conversions),
         }
         for s in store.sources()
     ]

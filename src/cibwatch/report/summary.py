@@ -1,9 +1,15 @@
-"""``summary.md``: what a detection run found and why, for a person to read first."""
+"""``summary.md``: what a detection run found and why, for a person to read first.
+
+Every value that comes from the data or the user (ids, handles, keys, file names, reasons that
+quote them, seed values) goes through :func:`cibwatch.escape.markdown`: it is shown as the
+characters it holds, never rendered as Markdown or HTML (no link, image, heading or script).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..escape import markdown
 from ..traces import TRACES
 
 if TYPE_CHECKING:
@@ -18,8 +24,12 @@ DETAILED_NETWORKS = 10
 
 
 def _md(v: Any) -> str:
-    s = "" if v is None else str(v)
-    return s.replace("|", "\\|").replace("\n", " ")
+    """A value in Markdown: numbers as they are, text escaped."""
+    if v is None:
+        return ""
+    if isinstance(v, int | float):
+        return str(v)
+    return markdown(v)
 
 
 def _duration(seconds: float) -> str:
@@ -84,6 +94,11 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
              for s in run["sources"]],
         )
     )
+    converted = [(s["path"], k, n) for s in run["sources"]
+                 for k, n in sorted(s.get("conversions", {}).items())]
+    if converted:
+        lines += ["", "Values converted while reading (the time rule, docs/ADAPTERS.md): "
+                  + "; ".join(f"{_md(p)}: {n:,} value(s) ({_md(k)})" for p, k, n in converted) + "."]
     rejected = run["counts"]["rejected_records"]
     if rejected:
         lines += ["", f"{rejected} record(s) could not be loaded: `rejects.csv` lists each with "
@@ -137,7 +152,7 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         if pics:
             lines += [" ".join(f"![{k}]({v})" for k, v in pics.items()), ""]
         reason = store.scalar("SELECT trace_text FROM net_stats WHERE network_id = ?", [nid])
-        lines.append(f"Acting together: {reason}. Median time apart {r[6]} s.")
+        lines.append(f"Acting together: {_md(reason)}. Median time apart {r[6]} s.")
         if r[8]:
             lines += ["", "Most shared items: " + _md(r[8])]
         members = store.fetchall(
@@ -243,10 +258,10 @@ def _expansion_lines(x: dict[str, Any]) -> list[str]:
     lines += ["", _table(["hop", "accounts"], [[k, v] for k, v in x["found_per_hop"].items()])]
     if x["seeds_unresolved"]:
         lines += ["", f"{len(x['seeds_unresolved'])} seed(s) matched nothing in the store:", ""]
-        lines += [f"- line {u['line']}: {u['type']} `{u['value']}`"
-                  + (f" ({u['platform']})" if u["platform"] else "")
+        lines += [f"- line {_md(u['line'])}: {_md(u['type'])} \u201c{_md(u['value'])}\u201d"
+                  + (f" ({_md(u['platform'])})" if u["platform"] else "")
                   for u in x["seeds_unresolved"][:50]]
     if x.get("seed_rows_rejected"):
         lines += ["", f"{len(x['seed_rows_rejected'])} seed row(s) could not be read:", ""]
-        lines += [f"- {m}" for m in x["seed_rows_rejected"][:50]]
+        lines += [f"- {_md(m)}" for m in x["seed_rows_rejected"][:50]]
     return lines

@@ -6,7 +6,6 @@ Markdown reader and :func:`.detect_format` use :func:`header_key`.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -21,17 +20,19 @@ __all__ = ["csv_header", "csv_rows", "header_key"]
 
 def csv_rows(text: str, reject: Callable[[int, str, str], None]
              ) -> Iterator[tuple[int, list[str]]]:
-    """CSV rows with the 1-based line each starts on; a broken CSV ends in a call of
-    ``reject(line, field, message)``."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    prev = 0
-    try:
-        for row in reader:
-            start = prev + 1
-            prev = reader.line_num
+    """CSV rows with the 1-based line each starts on. A broken record (a stray quote) is a
+    call of ``reject(line, field, message)``, and reading goes on at the next line
+    (:func:`cibwatch.ingest.readers.csv_records`): one quote never costs the rest of the
+    file."""
+    from ...ingest.readers import csv_records
+
+    for start, _end, row, taken, why in csv_records(io.StringIO(text, newline="")):
+        if row is None:
+            reject(start, "", f"malformed CSV ({why}): "
+                   f"{taken[0].rstrip(chr(13) + chr(10))[:200]!r}; the record is set aside "
+                   "and reading goes on at the next line")
+        else:
             yield start, row
-    except csv.Error as exc:
-        reject(prev + 1, "", f"CSV cannot be read past this line: {exc}")
 
 
 def header_key(name: str) -> str:
