@@ -73,7 +73,7 @@ def test_post_url_is_its_account_and_the_url(tmp_path: Path) -> None:
 def test_bad_rows_are_rejected_alike(tmp_path: Path) -> None:
     f = tmp_path / "seeds.csv"
     f.write_text('type,value,platform\nbogus,x,\nhashtag,,\nip,1.2.3.4,\nurl,op-site.org,\n'
-                 'hashtag,#two words,\n"text","two\nlines"\nurl,not a url,\n', encoding="utf-8")
+                 'hashtag,#two words,\n"text","two\nlines",\nurl,not a url,\n', encoding="utf-8")
     seeds, problems = _both(f)
     assert seeds == [("text", "two\nlines", None, "any", 7)]  # a row's line is its first
     assert [p.removeprefix(f"{f}:") for p in problems] == [
@@ -98,7 +98,7 @@ def test_broken_csv_is_a_reject_not_a_crash(tmp_path: Path) -> None:
     finally:
         csv.field_size_limit(limit)
     assert seeds == [("text", "kept", None, "any", 2)]
-    assert len(problems) == 1 and problems[0].startswith(f"{f}:3: field '': CSV cannot be read")
+    assert len(problems) == 1 and problems[0].startswith(f"{f}:3: field '': malformed CSV")
 
 
 def test_files_without_seeds(tmp_path: Path) -> None:
