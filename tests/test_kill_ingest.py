@@ -33,8 +33,28 @@ TABLES = {
     "sources": "SELECT * FROM sources ORDER BY source_id",
     "conversions": "SELECT * FROM conversions ORDER BY ALL",
 }
-SCRIPT = ("import sys; from cibwatch import Store, ingest_files; s = Store(sys.argv[1]); "
-          "ingest_files(s, sys.argv[2:], latest_us=1_800_000_000_000_000); s.close()")
+#: The ingest, with a reporter that says on stderr when each step starts: the test can then
+#: kill at a step (after the first file was committed: "Reading b.csv" has started), not only
+#: at a guessed moment, whatever the machine's load.
+SCRIPT = """
+import contextlib, sys
+from cibwatch import Store, ingest_files
+
+class Task:
+    def advance(self, amount=1): pass
+    def update(self, *, completed=None, total=None): pass
+
+class Steps:
+    @contextlib.contextmanager
+    def task(self, description, total=None):
+        print("step:", description, file=sys.stderr, flush=True)
+        yield Task()
+    def log(self, message): pass
+
+s = Store(sys.argv[1])
+ingest_files(s, sys.argv[2:], reporter=Steps(), latest_us=1_800_000_000_000_000)
+s.close()
+"""
 
 
 def _inputs(tmp: Path) -> list[Path]:
@@ -68,6 +88,15 @@ def _ingest(db: Path, files: list[Path]) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _wait_for_step(p: subprocess.Popen[bytes], step: str) -> bool:
+    """Read ``p``'s stderr until a line announces ``step``; False if it ended first."""
+    assert p.stderr is not None
+    for line in iter(p.stderr.readline, b""):
+        if step in line.decode("utf-8", "replace"):
+            return True
+    return False
+
+
 def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
     with Store(db) as store:
         return {k: store.fetchall(q) for k, q in TABLES.items()}
@@ -84,9 +113,15 @@ def test_kill_9_at_any_point_then_rerun_gives_the_uninterrupted_store(tmp_path: 
     good = len(want["posts"])
     assert good == 2 * ROWS - 2 * len(range(0, ROWS, 997)) - 2 * len(range(1_499, ROWS, 1_499))
     interrupted, after_first = 0, 0
-    for k, share in enumerate((0.2, 0.3, 0.38, 0.46, 0.54, 0.62, 0.75, 0.9)):
+    # moments: shares of an uninterrupted run's length, and steps (then a share of the length)
+    moments: list[tuple[str | None, float]] = [
+        (None, 0.2), (None, 0.3), (None, 0.38), (None, 0.46), (None, 0.54),
+        ("Reading b.csv", 0.0), ("Reading b.csv", 0.1), ("Reading accounts.csv", 0.0)]
+    for k, (step, share) in enumerate(moments):
         db = tmp_path / f"killed{k}.duckdb"
         p = _ingest(db, files)
+        if step is not None:
+            _wait_for_step(p, step)
         time.sleep(length * share)
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
@@ -97,14 +132,15 @@ def test_kill_9_at_any_point_then_rerun_gives_the_uninterrupted_store(tmp_path: 
                 n_sources = len(store.sources())
                 n_posts = store.count_posts()
                 assert n_posts in {0, *(len([r for r in want["posts"] if r[-2] <= s])
-                                        for s in (1, 2, 3))}, (share, n_posts)
+                                        for s in (1, 2, 3))}, (step, share, n_posts)
             after_first += n_sources >= 1
-            print(f"killed at {share:.0%}: {n_sources} file(s) committed, {n_posts} posts")
+            print(f"killed at {step or 'start'} + {share:.0%}: {n_sources} file(s) committed, "
+                  f"{n_posts} posts")
         p = _ingest(db, files)  # the same command again, to its end
         assert p.wait() == 0, p.stderr.read() if p.stderr else ""
         got = _tables(db)
         for name in TABLES:
-            assert got[name] == want[name], (share, name)
+            assert got[name] == want[name], (step, share, name)
         ids = [(r[2], r[3]) for r in got["posts"]]
         assert len(ids) == len(set(ids)) == good  # each good row exactly once
     assert interrupted >= 4  # most kills landed during the ingest
