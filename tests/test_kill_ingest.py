@@ -91,10 +91,8 @@ def _ingest(db: Path, files: list[Path]) -> subprocess.Popen[bytes]:
 def _wait_for_step(p: subprocess.Popen[bytes], step: str) -> bool:
     """Read ``p``'s stderr until a line announces ``step``; False if it ended first."""
     assert p.stderr is not None
-    for line in iter(p.stderr.readline, b""):
-        if step in line.decode("utf-8", "replace"):
-            return True
-    return False
+    return any(step in line.decode("utf-8", "replace")
+               for line in iter(p.stderr.readline, b""))
 
 
 def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
