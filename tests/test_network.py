@@ -40,6 +40,31 @@ def test_leiden_splits_cliques_and_is_seeded() -> None:
     assert (leiden_membership(shuffled, seed=3)[1] == labels).all()
 
 
+def _planted(n: int = 600, k: int = 12, seed: int = 3) -> pa.Table:
+    """A noisy planted partition: k groups, dense inside, sparse across."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, n, 40 * n), rng.integers(0, n, 40 * n)
+    same = (a % k) == (b % k)
+    keep = same | (rng.random(a.shape[0]) < 0.08)
+    a, b = a[keep], b[keep]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    pairs = np.unique(np.column_stack([lo, hi]), axis=0)
+    return pa.table({"aid_a": pairs[:, 0], "aid_b": pairs[:, 1],
+                     "weight": rng.random(pairs.shape[0]) + 0.1})
+
+
+def test_bounded_leiden_equals_unbounded_when_it_converges() -> None:
+    edges = _planted()
+    aids, full = leiden_membership(edges, seed=5)
+    # the bounded run repeats one iteration from the previous partition: same random draws
+    aids2, bounded = leiden_membership(edges, seed=5, max_iterations=200)
+    assert np.array_equal(aids, aids2) and np.array_equal(full, bounded)
+    _, one = leiden_membership(edges, seed=5, max_iterations=1)
+    assert one.shape == full.shape and len(np.unique(one)) >= 2
+    with pytest.raises(ValueError, match="at least 1"):
+        leiden_membership(edges, max_iterations=0)
+
+
 def test_empty_graph() -> None:
     aids, labels = leiden_membership(pa.table({"aid_a": [1], "aid_b": [1], "weight": [1.0]}))
     assert aids.size == 0 and labels.size == 0

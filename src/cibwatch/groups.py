@@ -151,6 +151,11 @@ class GroupParams:
         Links kept per account in the weak graph of the candidate search (default 15).
     resolution:
         Leiden resolution of the candidate search (default 1.0, modularity).
+    leiden_iterations:
+        Most Leiden iterations of the candidate search (default 10; it stops earlier when an
+        iteration changes nothing). Unbounded, a weak graph of 1.5 M links took 50 iterations
+        and 25 times as long for 1 % more modularity; the candidates are only proposals, tested
+        on held-out items.
     dominance, min_others, item_alpha:
         An item is a group's own, for an account on it, when at least ``dominance`` of the
         other accounts on it, and at least ``min_others`` of them, are members (defaults 0.5
@@ -191,6 +196,7 @@ class GroupParams:
     max_partners: int = 30
     top_links: int = 15
     resolution: float = 1.0
+    leiden_iterations: int = 10
     dominance: float = 0.5
     min_others: int = 2
     rounds: int = 3
@@ -214,8 +220,8 @@ class GroupParams:
             raise ConfigError("dominance must be in (0, 1]")
         if not set(self.strata) <= {"platform", "lang"}:
             raise ConfigError("strata must be drawn from: platform, lang")
-        if self.min_others < 1 or self.rounds < 1:
-            raise ConfigError("min_others and rounds must be at least 1")
+        if self.min_others < 1 or self.rounds < 1 or self.leiden_iterations < 1:
+            raise ConfigError("min_others, rounds and leiden_iterations must be at least 1")
 
 
 def _fam_list(params: GroupParams) -> str:
@@ -332,7 +338,8 @@ def candidate_groups(store: Store, fold: int | None, params: GroupParams, min_si
     ``(aid, gid)``."""
     edges = store.arrow(projection_sql(fold, params.max_partners, params.top_links)
                         + " ORDER BY aid_a, aid_b")
-    aids, labels = leiden_membership(edges, resolution=params.resolution, seed=seed)
+    aids, labels = leiden_membership(edges, resolution=params.resolution, seed=seed,
+                                     max_iterations=params.leiden_iterations)
     if labels.shape[0] == 0:
         return pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64())})
     sizes = np.bincount(labels)
