@@ -572,6 +572,37 @@ def export_stix(
         _fail(exc)
 
 
+@app.command("release")
+def release_cmd(
+    networks: Annotated[list[str], typer.Argument(help="Network ids (networks.csv).")],
+    db: Annotated[Path, typer.Option("--db", help="The store of the detect or expand run.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="A new directory for the release.")],
+    key_file: Annotated[Path, typer.Option(
+        "--key-file", help="Secret HMAC key (at least 32 bytes; the same key links releases, "
+        "a new one unlinks them).")],
+    follower_threshold: Annotated[int, typer.Option(
+        "--follower-threshold", help="Accounts with fewer followers (or an unknown count) are "
+        "hashed.")] = 5000,
+    name: Annotated[str, typer.Option("--name", help="Prefix of the file names.")] = "cibwatch",
+) -> None:
+    """Write a researcher data release of networks in the Twitter information-operations
+    archive layout: identifiers of accounts under the follower threshold hashed in every
+    column and inside texts and URLs; refused if any raw identifier is left."""
+    from .report.release import read_key, write_release
+
+    try:
+        key = read_key(key_file)
+        with Store(db, create=False, read_only=True) as store:
+            r = write_release(store, networks, out, key, follower_threshold=follower_threshold,
+                              name=name)
+        err_console.print(
+            f"wrote {terminal(str(r.out))}: {r.accounts} accounts ({r.hashed_accounts} "
+            f"hashed), {r.posts} posts on {len(r.platforms)} platform(s); the re-identification "
+            "check found no raw identifier")
+    except _USER_ERRORS as exc:
+        _fail(exc)
+
+
 @indicators_app.command("import")
 def indicators_import(
     file: Annotated[Path, typer.Argument(help="Meta threat-research CSV or Markdown, STIX 2.1 "

@@ -29,7 +29,22 @@ from dataclasses import dataclass
 from .base import Format
 from .convert import Col, Const, Expr, Source, quote_ident
 
-__all__ = ["TWITTER_IO_TWEETS", "TWITTER_IO_USERS"]
+__all__ = ["TWITTER_IO_TWEETS", "TWITTER_IO_USERS", "USERS_COLUMNS", "TWEETS_COLUMNS"]
+
+#: The users file's columns, in the archive's order.
+USERS_COLUMNS = (
+    "userid", "user_display_name", "user_screen_name", "user_reported_location",
+    "user_profile_description", "user_profile_url", "follower_count", "following_count",
+    "account_creation_date", "account_language",
+)
+#: The tweets file's 31 columns, in the archive's order (``poll_choices`` last).
+TWEETS_COLUMNS = (
+    "tweetid", *USERS_COLUMNS, "tweet_language", "tweet_text", "tweet_time",
+    "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid", "quoted_tweet_tweetid",
+    "is_retweet", "retweet_userid", "retweet_tweetid", "latitude", "longitude", "quote_count",
+    "reply_count", "like_count", "retweet_count", "hashtags", "urls", "user_mentions",
+    "poll_choices",
+)
 
 _USER_FIELDS = {
     "handle": "user_screen_name",
