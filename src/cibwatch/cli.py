@@ -464,14 +464,14 @@ def _print_networks(store: Store, limit: int = 15) -> None:
     from .report.outputs import assessments_sql
 
     rows = store.fetchall(
-        "SELECT n.network_id, coalesce(a.assessment, 'coordinated'), "
+        "SELECT n.label, left(n.network_id, 8), coalesce(a.assessment, 'coordinated'), "
         "coalesce(a.kind, 'coordination'), coalesce(a.score, 0), n.size, n.platforms, n.n_edges, "
         "n.n_coactions, n.median_dt_s, n.traces "
         f"FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id) "
-        f"ORDER BY n.network_id LIMIT {limit}"
+        f"ORDER BY n.label LIMIT {limit}"
     )
     t = Table(title="Networks found")
-    for c in ("network", "assessment", "kind", "score", "accounts", "platforms", "pairs",
+    for c in ("network", "id", "assessment", "kind", "score", "accounts", "platforms", "pairs",
               "co-actions", "median dt (s)", "traces"):
         t.add_column(c)
     for r in rows:
