@@ -479,6 +479,49 @@ def _print_networks(store: Store, limit: int = 15) -> None:
     out_console.print(t)
 
 
+@app.command("runs")
+def runs_cmd(
+    db: Annotated[Path, typer.Option("--db", help="The investigation store.")] = Path(
+        "cibwatch.duckdb"),
+) -> None:
+    """List every detect and expand run kept in the store: id, kind, status, times, counts,
+    version and inputs (their networks stay queryable; ids are stable across runs)."""
+    from .runs import list_runs
+
+    try:
+        with Store(db, create=False, read_only=True) as store:
+            runs = list_runs(store)
+        t = Table(title=f"Runs in {terminal(str(db))}")
+        for c in ("run", "kind", "status", "started (UTC)", "finished (UTC)", "networks",
+                  "accounts", "cibwatch", "inputs", "settings"):
+            t.add_column(c, justify="right" if c in ("networks", "accounts") else "left")
+        for r in runs:
+            t.add_row(r.run_id, r.kind, r.status + (f" ({terminal(r.error)})" if r.error else ""),
+                      str(r.started or ""), str(r.finished or ""),
+                      "" if r.n_networks is None else f"{r.n_networks:,}",
+                      "" if r.n_members is None else f"{r.n_members:,}", r.cibwatch_version,
+                      terminal(", ".join(Path(s["path"]).name for s in r.sources)),
+                      terminal(_settings(r.kind, r.config)))
+        out_console.print(t)
+        if not runs:
+            err_console.print(f"no run in {db} yet: 'cibwatch detect --db {db}' makes one")
+    except _USER_ERRORS as exc:
+        _fail(exc)
+
+
+def _settings(kind: str, config: dict[str, Any]) -> str:
+    """The settings of a run that differ from the defaults, in short."""
+    cfg = config.get("detect", config) if kind == "expand" else config
+    default = DetectConfig().as_dict()
+    diff = [f"{k}={cfg[k]}" for k in sorted(cfg) if k in default and cfg[k] != default[k]
+            and k not in ("traces", "groups")]
+    if cfg.get("traces") is not None and sorted(cfg["traces"]) != sorted(default["traces"]):
+        diff.insert(0, "traces=" + ",".join(cfg["traces"]))
+    if kind == "expand":
+        diff.insert(0, f"{len(config.get('seeds', []))} seed(s)")
+    return "; ".join(diff) or "defaults"
+
+
 @app.command()
 def evidence(
     account_a: Annotated[str, typer.Argument(help="PLATFORM:ACCOUNT_ID")],

@@ -11,7 +11,8 @@ finishes, :func:`finish_run`, in one transaction:
    ``label`` column;
 2. rewrites the result tables (:data:`RESULT_TABLES`) with the stable ids and a ``run_id``
    column, and appends them to their kept copies ``run_<table>`` (``run_networks``,
-   ``run_members``, ``run_edges``, ...), which every later run leaves alone;
+   ``run_members``, ``run_edges``, ...; ``run_pairs``: the rows of ``pairs`` behind the
+   edges, with their example evidence), which every later run leaves alone;
 3. records the **lineage** of each network: its shared members and Jaccard index with every
    network of the latest earlier finished run of each kind that it overlaps;
 4. marks the run ``finished``.
@@ -43,7 +44,7 @@ import pyarrow as pa
 from .errors import ConfigError
 from .store import Store
 
-__all__ = ["NETWORK_NAMESPACE", "RESULT_TABLES", "RUN_KINDS", "RunRecord", "network_uuid",
+__all__ = ["NETWORK_NAMESPACE", "RESULT_TABLES", "KEPT_PAIRS", "RUN_KINDS", "RunRecord", "network_uuid",
            "begin_run", "finish_run", "fail_run", "recorded_run", "list_runs", "get_run",
            "latest_run", "resolve_network", "kept_table"]
 
@@ -54,6 +55,9 @@ RUN_KINDS = ("detect", "expand")
 #: The tables of a run's results, kept per run as ``run_<table>`` with a ``run_id`` column.
 RESULT_TABLES = ("networks", "members", "assessments", "account_flags", "network_evidence",
                  "group_links", "network_items", "expansion", "edges")
+#: The per-trace rows of ``pairs`` behind the run's edges (what ``edges.parquet`` lists, with
+#: the example evidence), kept per run.
+KEPT_PAIRS = "run_pairs"
 #: Result tables that also keep the per-run display label of each network.
 _LABELLED = ("networks", "members")
 
@@ -202,6 +206,10 @@ def _stable_ids(store: Store) -> pa.Table:
                                             pa.string())})
 
 
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _rewrite(store: Store, table: str, run_id: str) -> None:
     """``table`` with the stable network ids (``run_ids``), its labels and ``run_id``."""
     cols = [c for c, _ in _columns(store, table) if c not in ("run_id", "label")]
@@ -219,16 +227,16 @@ def _rewrite(store: Store, table: str, run_id: str) -> None:
                   f"CAST(? AS VARCHAR) AS run_id FROM {table} t {join}", [run_id])
 
 
-def _keep(store: Store, table: str) -> None:
-    """Append ``table`` to ``run_<table>`` (made, or given the columns it lacks, first)."""
-    kept = kept_table(table)
+def _keep(store: Store, kept: str, rows: str) -> None:
+    """Append the SELECT ``rows`` to the table ``kept`` (made, or given the columns it lacks,
+    first)."""
     if not store.table_exists(kept):
-        store.execute(f"CREATE TABLE {kept} AS SELECT * FROM {table} LIMIT 0")
+        store.execute(f"CREATE TABLE {kept} AS SELECT * FROM ({rows}) AS r LIMIT 0")
     have = {c for c, _ in _columns(store, kept)}
-    for c, typ in _columns(store, table):
+    for c, typ in ((str(r[0]), str(r[1])) for r in store.fetchall(f"DESCRIBE {rows}")):
         if c not in have:
             store.execute(f'ALTER TABLE {kept} ADD COLUMN "{c}" {typ}')
-    store.execute(f"INSERT INTO {kept} BY NAME SELECT * FROM {table}")
+    store.execute(f"INSERT INTO {kept} BY NAME {rows}")
 
 
 def _lineage(store: Store, run_id: str) -> None:
@@ -273,7 +281,10 @@ def finish_run(store: Store, run_id: str) -> None:
                         _rewrite(store, t, run_id)
         for t in RESULT_TABLES:
             if store.table_exists(t):
-                _keep(store, t)
+                _keep(store, kept_table(t), f"SELECT * FROM {t}")
+        if store.table_exists("pairs") and store.table_exists("edges"):
+            _keep(store, KEPT_PAIRS, "SELECT p.*, CAST(? AS VARCHAR) AS run_id FROM pairs p "
+                  "SEMI JOIN edges e USING (aid_a, aid_b)".replace("?", _quote(run_id)))
         if store.table_exists("run_members"):
             _lineage(store, run_id)
         n_net = store.scalar("SELECT count(*) FROM networks") \
