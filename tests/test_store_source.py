@@ -154,3 +154,66 @@ def test_runs_command_lists_the_runs(two_runs: tuple[Path, list[str]]) -> None:
     assert "significance=False" in r.output
     r = runner.invoke(app, ["runs", "--db", str(db.parent / "none.duckdb")])
     assert r.exit_code == 2 and "no store" in r.output
+
+
+def _token(url: str, name: str, role: str) -> str:
+    r = runner.invoke(app, ["user", "add", name, "--role", role, "--case-db", url])
+    assert r.exit_code == 0, r.output
+    return r.output.strip().splitlines()[-1]
+
+
+def test_case_open_reads_the_store(two_runs: tuple[Path, list[str]], tmp_path: Path) -> None:
+    import json
+
+    db, (r1, _, r3) = two_runs
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    ana = _token(url, "ana", "analyst")
+    small = next(n for n in StoreSource(db).networks(r1).items if n.size == 3)
+    r = runner.invoke(app, ["case", "open", small.network_id, "--db", str(db), "--case-db", url,
+                            "--token", ana])
+    assert r.exit_code == 0, r.output
+    case = json.loads(r.output)
+    assert case["network_id"] == small.network_id
+    assert [n["run_id"] for n in case["networks"]] == [r3]  # the latest run that has it
+    r = runner.invoke(app, ["case", "open", "no-such-id", "--db", str(db), "--case-db", url,
+                            "--token", ana])
+    assert r.exit_code == 2 and "no network 'no-such-id'" in r.output
+
+
+@pytest.mark.slow
+def test_serve_db_serves_the_store(two_runs: tuple[Path, list[str]], tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from .test_cases_cli import _free_port
+
+    db, (r1, _, r3) = two_runs
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    token = _token(url, "val", "viewer")
+    port = _free_port()
+    exe = Path(sys.executable).with_name("cibwatch")
+    proc = subprocess.Popen([str(exe), "serve", "--db", str(db), "--case-db", url,
+                             "--port", str(port)], stderr=subprocess.PIPE,
+                            env={**os.environ, "CIBWATCH_CASE_DB": ""})
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        auth = {"Authorization": f"Bearer {token}"}
+        for _ in range(150):
+            try:
+                r = httpx.get(f"{base}/networks", headers=auth, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert r.status_code == 200 and r.json()["total"] == 3
+        runs = httpx.get(f"{base}/runs", headers=auth).json()
+        assert [x["run_id"] for x in runs][-1] == r3
+        nid = r.json()["items"][0]["network_id"]
+        one = httpx.get(f"{base}/networks/{nid}", headers=auth).json()
+        assert one["network_id"] == nid and one["run_id"] == r3 and one["size"] >= 3
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
