@@ -255,3 +255,32 @@ def test_the_digest_can_fail(tmp_path: Path) -> None:
     moved = variant("moved", "accounts.csv", "twitter,c0m1,", "twitter,c0m9,")
     assert moved["accounts.csv"] != base["accounts.csv"]
     assert moved["networks.csv"] != base["networks.csv"]  # its network's members changed
+
+
+def test_a_store_of_an_earlier_version_keeps_its_last_run(tmp_path: Path) -> None:
+    """A store written before runs were kept (emulated: its stage tables without run_id, label
+    and stable ids; no runs) gets its results kept as a run by the next detect."""
+    with _store_with(tmp_path, _crews(), "a") as store:
+        first = detect(store, DetectConfig(**CFG))  # type: ignore[arg-type]
+        ids = _members_by_id(store, str(first.run_id))
+        for t in ("members", "networks"):
+            store.execute(f"CREATE OR REPLACE TABLE {t} AS SELECT * EXCLUDE (run_id, label) "
+                          f"REPLACE (label AS network_id) FROM {t}")
+        for t in ("edges", "account_flags", "network_evidence"):
+            if store.table_exists(t):
+                store.execute(f"CREATE OR REPLACE TABLE {t} AS SELECT * EXCLUDE (run_id) "
+                              f"FROM {t}")
+        for t in [r[0] for r in store.fetchall("SELECT table_name FROM information_schema"
+                                               ".tables WHERE table_name LIKE 'run\\_%' "
+                                               "ESCAPE '\\' AND table_name <> 'run_stage'")]:
+            store.execute(f"DROP TABLE {t}")
+        store.execute("DELETE FROM runs")
+        store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        second = detect(store, DetectConfig(**{**CFG, "min_size": 5}))  # type: ignore[arg-type]
+        runs = list_runs(store)
+        assert [(r.kind, r.status) for r in runs] == [("detect", "finished")] * 2
+        assert runs[0].config == {"recorded_from": "the stage tables of a store written "
+                                  "before runs were kept"}
+        assert _members_by_id(store, runs[0].run_id) == ids  # kept, with the stable ids
+        assert _members_by_id(store, str(second.run_id)) == {}  # crews of 4: none now
+        assert store.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "2"

@@ -42,7 +42,7 @@ import duckdb
 import pyarrow as pa
 
 from .errors import ConfigError
-from .store import Store
+from .store import SCHEMA_VERSION, Store
 
 __all__ = ["NETWORK_NAMESPACE", "RESULT_TABLES", "KEPT_PAIRS", "RUN_KINDS", "RunRecord", "network_uuid",
            "begin_run", "finish_run", "fail_run", "recorded_run", "list_runs", "get_run",
@@ -145,10 +145,28 @@ def begin_run(store: Store, kind: str, config: dict[str, Any]) -> str:
     if kind not in RUN_KINDS:
         raise ConfigError(f"unknown run kind {kind!r} (kind)",
                           remedy="choosing one of: " + ", ".join(RUN_KINDS))
-    from . import __version__
-
     store.execute("UPDATE runs SET status = 'failed', error = 'interrupted: the process ended "
                   "before the run finished' WHERE status = 'running'")
+    _keep_legacy(store)
+    return _insert_run(store, kind, config)
+
+
+def _keep_legacy(store: Store) -> None:
+    """A store written before runs were kept (cibwatch 0.5) holds its last run's results in
+    the stage tables only: keep them as a finished run first (its config unknown), so that the
+    new run does not replace them."""
+    if not store.table_exists("members") or "run_id" in {c for c, _ in _columns(store, "members")}:
+        return
+    kind = "expand" if store.table_exists("expansion") else "detect"
+    run_id = _insert_run(store, kind, {"recorded_from": "the stage tables of a store written "
+                                       "before runs were kept"})
+    finish_run(store, run_id)
+    store.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+
+
+def _insert_run(store: Store, kind: str, config: dict[str, Any]) -> str:
+    from . import __version__
+
     seq = int(store.scalar("SELECT coalesce(max(seq), 0) + 1 FROM runs"))
     sources = [{"source_id": int(r[0]), "path": r[1], "format": r[2], "sha256": r[3],
                 "rows_loaded": r[4]} for r in store.fetchall(

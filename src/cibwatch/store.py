@@ -43,7 +43,9 @@ from .model import ACCOUNT_COLUMNS, POST_COLUMNS, field_type
 
 __all__ = ["Store", "SourceInfo", "file_sha256", "relation_arrow"]
 
-SCHEMA_VERSION = "1"
+#: 2: runs are kept (``runs``, ``run_*``, ``lineage``: :mod:`cibwatch.runs`); a store of
+#: version 1 is brought up to date by its next detect or expand run.
+SCHEMA_VERSION = "2"
 
 
 def _cols_ddl(columns: tuple[str, ...]) -> str:
