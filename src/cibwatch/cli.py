@@ -318,7 +318,8 @@ def detect_cmd(
                 f"\n[bold]{result.n_networks} network(s)[/], {result.n_members} accounts, from "
                 f"{result.n_posts:,} posts. Results in [bold]{paths.out}[/]: summary.md, "
                 "networks.csv, accounts.csv, edges.parquet" + (
-                    ", rejects.csv" if paths.rejects else "") + f"; store {store_path}"
+                    ", rejects.csv" if paths.rejects else "") + f"; store {store_path}, "
+                f"run {result.run_id} ('cibwatch runs --db {store_path}' lists every run)"
             )
     except _USER_ERRORS as exc:
         _fail(exc)
@@ -393,7 +394,7 @@ def expand_cmd(
                 f"\n[bold]{len(res.resolved)} seed account(s)[/] from {len(seed_list)} seed(s); "
                 f"{sum(res.per_hop.values())} accounts in the network ({hops}). Results in "
                 f"[bold]{paths.out}[/]: accounts.csv (ranked), summary.md, networks.csv, "
-                f"edges.parquet; store {store_path}")
+                f"edges.parquet; store {store_path}, run {res.run.run_id}")
     except _USER_ERRORS as exc:
         _fail(exc)
 
@@ -588,7 +589,8 @@ def export_canonical(
 
 @export_app.command("stix")
 def export_stix(
-    network: Annotated[str, typer.Argument(help="Network id, e.g. N0001 or E0001.")],
+    network: Annotated[str, typer.Argument(
+        help="Network id (stable), or its label in the latest run, e.g. N0001 or E0001.")],
     db: Annotated[Path, typer.Option("--db", help="The store of the detect or expand run.")],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Bundle file [default: NETWORK.stix.json].")] = None,

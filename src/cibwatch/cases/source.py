@@ -193,6 +193,10 @@ class InvestigationSource(Protocol):
                       run_id: str | None = None) -> list[PairEvidence]: ...
 
 
+def _member_page(snap: NetworkSnapshot, limit: int, offset: int) -> Page[Member]:
+    return Page(list(snap.members[offset:offset + limit]), len(snap.members), limit, offset)
+
+
 class MemorySource:
     """An :class:`InvestigationSource` over snapshots held in memory. Runs are ordered as
     first seen; the latest run holding a network is the last one added."""
@@ -255,8 +259,7 @@ class MemorySource:
 
     def members(self, network_id: str, run_id: str | None = None, *, limit: int = 100,
                 offset: int = 0) -> Page[Member]:
-        snap = self._resolve(network_id, run_id)
-        return Page(list(snap.members[offset:offset + limit]), len(snap.members), limit, offset)
+        return _member_page(self._resolve(network_id, run_id), limit, offset)
 
     def pair_evidence(self, network_id: str, a: AccountRef, b: AccountRef,
                       run_id: str | None = None) -> list[PairEvidence]:
@@ -588,8 +591,7 @@ class StoreSource:
 
     def members(self, network_id: str, run_id: str | None = None, *, limit: int = 100,
                 offset: int = 0) -> Page[Member]:
-        snap = self.network(network_id, run_id)
-        return Page(list(snap.members[offset:offset + limit]), len(snap.members), limit, offset)
+        return _member_page(self.network(network_id, run_id), limit, offset)
 
     def pair_evidence(self, network_id: str, a: AccountRef, b: AccountRef,
                       run_id: str | None = None) -> list[PairEvidence]:

@@ -479,7 +479,7 @@ def _write_all(
 ) -> OutputPaths:
     """The files of a run, written to ``out`` (the staging directory of ``final``)."""
     _network_tables(store)
-    run = _literal(result.run_id)
+    run_sql = _literal(result.run_id)
     paths = OutputPaths(
         out=out,
         accounts=out / "accounts.csv",
@@ -530,7 +530,7 @@ def _write_all(
                     '; ' || CAST(n.n_items AS VARCHAR) || ' items are the network''s own ('
                     || n.item_text || '), ' || CAST(n.n_group_links AS VARCHAR)
                     || ' pairs of members posted on the same one'
-                  ELSE '' END AS reasons, {run} AS run_id
+                  ELSE '' END AS reasons, {run_sql} AS run_id
         FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
         ORDER BY n.label
         """,
@@ -571,7 +571,7 @@ def _write_all(
                  || coalesce('; its strongest link: p = ' || {_g('s.best_p')}, '')
                END
                || CASE WHEN f.repurposed THEN '; repurposed account (see the network)' ELSE ''
-                  END AS reasons, {run} AS run_id
+                  END AS reasons, {run_sql} AS run_id
         FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
         LEFT JOIN {_flags(store)} f USING (aid)
         {"LEFT JOIN expansion x USING (aid) ORDER BY x.rank" if expansion is not None
@@ -588,7 +588,7 @@ def _write_all(
         """,
         paths.bounded_keys,
     )
-    _write_edges(store, paths.edges, run)
+    _write_edges(store, paths.edges, run_sql)
     if paths.rejects is not None:
         store.export_rejects(paths.rejects)
     if paths.graphml is not None:
