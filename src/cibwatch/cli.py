@@ -313,7 +313,7 @@ def detect_cmd(
 
             paths = write_outputs(store, result, out, graphml=graphml, inputs=inputs,
                                   pictures=pictures)
-            _print_networks(store)
+            _print_networks(store, result.run_id)
             err_console.print(
                 f"\n[bold]{result.n_networks} network(s)[/], {result.n_members} accounts, from "
                 f"{result.n_posts:,} posts. Results in [bold]{paths.out}[/]: summary.md, "
@@ -384,7 +384,7 @@ def expand_cmd(
 
             paths = write_outputs(store, res.run, out, graphml=graphml, inputs=inputs,
                                   pictures=pictures, expansion=res.as_dict())
-            _print_networks(store)
+            _print_networks(store, res.run.run_id)
             for s in res.unresolved:
                 err_console.print(f"[yellow]seed not found[/] in the store: "
                                   f"{terminal(seeds)}:{s.line} {terminal(s.type)} "
@@ -461,23 +461,12 @@ def _ingest_inputs(store: Store, files: list[Path] | None, accounts: list[Path] 
     return inputs
 
 
-def _print_networks(store: Store, limit: int = 15) -> None:
-    from .report.outputs import assessments_sql
+def _print_networks(store: Store, run_id: str | None, limit: int = 15) -> None:
+    """The run's largest networks, as a table on stdout."""
+    from .api import list_networks
+    from .report.console import networks_table
 
-    rows = store.fetchall(
-        "SELECT n.label, left(n.network_id, 8), coalesce(a.assessment, 'coordinated'), "
-        "coalesce(a.kind, 'coordination'), coalesce(a.score, 0), n.size, n.platforms, n.n_edges, "
-        "n.n_coactions, n.median_dt_s, n.traces "
-        f"FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id) "
-        f"ORDER BY n.label LIMIT {limit}"
-    )
-    t = Table(title="Networks found")
-    for c in ("network", "id", "assessment", "kind", "score", "accounts", "platforms", "pairs",
-              "co-actions", "median dt (s)", "traces"):
-        t.add_column(c)
-    for r in rows:
-        t.add_row(*[terminal(v) for v in r])
-    out_console.print(t)
+    out_console.print(networks_table(list_networks(store, run_id, limit=limit)))
 
 
 @app.command("runs")
@@ -487,40 +476,17 @@ def runs_cmd(
 ) -> None:
     """List every detect and expand run kept in the store: id, kind, status, times, counts,
     version and inputs (their networks stay queryable; ids are stable across runs)."""
-    from .runs import list_runs
+    from .api import list_runs
+    from .report.console import runs_table
 
     try:
         with Store(db, create=False, read_only=True) as store:
             runs = list_runs(store)
-        t = Table(title=f"Runs in {terminal(str(db))}")
-        for c in ("run", "kind", "status", "started (UTC)", "finished (UTC)", "networks",
-                  "accounts", "cibwatch", "inputs", "settings"):
-            t.add_column(c, justify="right" if c in ("networks", "accounts") else "left")
-        for r in runs:
-            t.add_row(r.run_id, r.kind, r.status + (f" ({terminal(r.error)})" if r.error else ""),
-                      str(r.started or ""), str(r.finished or ""),
-                      "" if r.n_networks is None else f"{r.n_networks:,}",
-                      "" if r.n_members is None else f"{r.n_members:,}", r.cibwatch_version,
-                      terminal(", ".join(Path(s["path"]).name for s in r.sources)),
-                      terminal(_settings(r.kind, r.config)))
-        out_console.print(t)
+        out_console.print(runs_table(runs, f"Runs in {terminal(str(db))}"))
         if not runs:
             err_console.print(f"no run in {db} yet: 'cibwatch detect --db {db}' makes one")
     except _USER_ERRORS as exc:
         _fail(exc)
-
-
-def _settings(kind: str, config: dict[str, Any]) -> str:
-    """The settings of a run that differ from the defaults, in short."""
-    cfg = config.get("detect", config) if kind == "expand" else config
-    default = DetectConfig().as_dict()
-    diff = [f"{k}={cfg[k]}" for k in sorted(cfg) if k in default and cfg[k] != default[k]
-            and k not in ("traces", "groups")]
-    if cfg.get("traces") is not None and sorted(cfg["traces"]) != sorted(default["traces"]):
-        diff.insert(0, "traces=" + ",".join(cfg["traces"]))
-    if kind == "expand":
-        diff.insert(0, f"{len(config.get('seeds', []))} seed(s)")
-    return "; ".join(diff) or "defaults"
 
 
 @app.command()

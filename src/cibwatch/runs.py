@@ -41,7 +41,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .errors import ConfigError
+from .errors import ConfigError, NotInStoreError
 from .store import SCHEMA_VERSION, Store
 
 __all__ = ["NETWORK_NAMESPACE", "RESULT_TABLES", "KEPT_PAIRS", "RUN_KINDS", "RunRecord", "network_uuid",
@@ -123,7 +123,7 @@ def get_run(store: Store, run_id: str) -> RunRecord:
     row = store.fetchone(f"SELECT {_RUN_COLS} FROM runs WHERE run_id = ?", [run_id]) \
         if _has_runs(store) else None
     if row is None:
-        raise ConfigError(f"no run {run_id!r} in the store (run_id)",
+        raise NotInStoreError(f"no run {run_id!r} in the store (run_id)",
                           remedy="choosing one that 'cibwatch runs --db STORE' lists")
     return _record(row)
 
@@ -330,7 +330,7 @@ def resolve_network(store: Store, ref: str) -> str:
             "ORDER BY 1 LIMIT 10")]
     else:
         shown = []
-    raise ConfigError(
+    raise NotInStoreError(
         f"no network {ref!r} in the store's latest run (network)",
         remedy=("giving one of: " + ", ".join(shown)) if shown else
         "running detect or expand on the store first")

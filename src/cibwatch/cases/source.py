@@ -20,7 +20,8 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
@@ -432,9 +433,10 @@ _SNAPSHOT_CACHE = 512
 
 class StoreSource:
     """An :class:`InvestigationSource` reading the investigation store (a DuckDB file) made by
-    ``detect`` and ``expand``: its finished runs (``runs``), their networks, members and pair
-    evidence (the ``run_*`` tables, :mod:`cibwatch.runs`). Networks are addressed by their
-    stable id (a label such as ``N0003`` is also taken, in the run asked for or the latest).
+    ``detect`` and ``expand``, through the use cases of :mod:`cibwatch.api`: its finished runs,
+    their networks, members and pair evidence (the kept results, :mod:`cibwatch.runs`).
+    Networks are addressed by their stable id (a label such as ``N0003`` is also taken, in the
+    run asked for or the latest).
 
     The store is opened read-only for each read and closed again, so that a ``detect`` or
     ``expand`` can open it between reads; while one holds it, a read raises
@@ -460,130 +462,60 @@ class StoreSource:
                     f"the store {self.path} keeps no runs: it was written by a cibwatch before "
                     "0.6 (path)", remedy="running 'cibwatch detect --db STORE' on it once")
 
-    # -- reading the store --------------------------------------------------------------------
-    def _open(self) -> Any:
-        from contextlib import contextmanager
-
-        from ..errors import StoreError
+    @contextmanager
+    def _open(self) -> Iterator[Any]:
+        """The store, read-only; the API's errors in the case store's terms."""
+        from ..errors import ConfigError, NotInStoreError, StoreError
         from ..store import Store
-        from .errors import Unavailable
+        from .errors import Unavailable, ValidationFailed
 
-        @contextmanager
-        def opened() -> Any:
-            try:
-                store = Store(self.path, create=False, read_only=True, threads=1,
-                              memory_limit="1GB")
-            except StoreError as exc:
-                raise Unavailable(f"the investigation store {self.path} cannot be read now: "
-                                  f"{exc.message}", remedy="retrying when the detect or expand "
-                                  "run that holds it has finished") from exc
-            try:
-                yield store
-            finally:
-                store.close()
+        try:
+            store = Store(self.path, create=False, read_only=True, threads=1,
+                          memory_limit="1GB")
+        except StoreError as exc:
+            raise Unavailable(f"the investigation store {self.path} cannot be read now: "
+                              f"{exc.message}", remedy="retrying when the detect or expand "
+                              "run that holds it has finished") from exc
+        try:
+            yield store
+        except NotInStoreError as exc:
+            raise NotFound(exc.message, exc.remedy) from exc
+        except ConfigError as exc:
+            raise ValidationFailed(exc.message, exc.remedy) from exc
+        finally:
+            store.close()
 
-        return opened()
-
-    @staticmethod
-    def _has(store: Any, table: str) -> bool:
-        return bool(store.table_exists(table))
-
-    def _run_ids(self, store: Any) -> list[str]:
-        return [str(r[0]) for r in store.fetchall(
-            "SELECT run_id FROM runs WHERE status = 'finished' ORDER BY seq")]
-
-    def _check_run(self, store: Any, run_id: str) -> None:
-        if run_id not in self._run_ids(store):
-            raise NotFound(f"no finished run {run_id!r} in the store (run_id)",
-                           remedy="listing the runs with GET /api/v1/runs")
-
-    def _locate(self, store: Any, network_id: str, run_id: str | None) -> tuple[str, str]:
-        """``(run_id, network_id)`` of the network asked for: the given run, else the latest
-        finished run that has it."""
-        if run_id is not None:
-            self._check_run(store, run_id)
-        if not self._has(store, "run_networks"):
-            rows: list[tuple[Any, ...]] = []
-        else:
-            rows = store.fetchall(
-                "SELECT n.run_id, n.network_id FROM run_networks n JOIN runs r USING (run_id) "
-                "WHERE r.status = 'finished' AND (n.network_id = ? OR n.label = ?) "
-                "AND (? IS NULL OR n.run_id = ?) "
-                "ORDER BY (n.network_id = ?) DESC, r.seq DESC LIMIT 1",
-                [network_id, network_id, run_id, run_id, network_id])
-            if rows and rows[0][1] != network_id and run_id is None:
-                latest = self._run_ids(store)[-1]  # a label: only in the latest run
-                if rows[0][0] != latest:
-                    rows = []
-        if not rows:
-            where = f" in run {run_id}" if run_id else ""
-            raise NotFound(f"no network {network_id!r}{where} (network_id)",
-                           remedy="listing the networks with GET /api/v1/networks")
-        return str(rows[0][0]), str(rows[0][1])
-
-    # -- the protocol -------------------------------------------------------------------------
     def runs(self) -> list[RunInfo]:
+        from ..api import list_runs
+
         with self._open() as store:
-            rows = store.fetchall(
-                "SELECT run_id, started, cibwatch_version, kind, n_networks, sources FROM runs "
-                "WHERE status = 'finished' ORDER BY seq")
-        out = []
-        for run_id, started, version, kind, n, sources in rows:
-            files = ", ".join(Path(x["path"]).name for x in json.loads(sources or "[]"))
-            out.append(RunInfo(str(run_id), None if started is None else
-                               started.strftime("%Y-%m-%dT%H:%M:%SZ"), version, kind,
-                               int(n or 0), files))
-        return out
+            runs = [r for r in list_runs(store) if r.status == "finished"]
+        return [RunInfo(r.run_id, None if r.started is None else
+                        r.started.strftime("%Y-%m-%dT%H:%M:%SZ"), r.cibwatch_version, r.kind,
+                        int(r.n_networks or 0), ", ".join(Path(s["path"]).name
+                                                          for s in r.sources))
+                for r in runs]
 
     def networks(self, run_id: str | None = None, *, assessment: str | None = None,
                  min_size: int | None = None, limit: int = 100,
                  offset: int = 0) -> Page[NetworkSummary]:
+        from ..api import list_networks
+
         with self._open() as store:
-            if run_id is not None:
-                self._check_run(store, run_id)
-            if not self._has(store, "run_networks"):
-                return Page([], 0, limit, offset)
-            assess = ("run_assessments" if self._has(store, "run_assessments") else
-                      "(SELECT NULL::VARCHAR AS run_id, NULL::VARCHAR AS network_id, "
-                      "NULL::VARCHAR AS assessment, NULL::VARCHAR AS kind, "
-                      "NULL::DOUBLE AS score WHERE FALSE)")
-            sql = f"""
-                WITH n AS (
-                  SELECT n.run_id, n.network_id, n.label, n.size, r.seq
-                  FROM run_networks n JOIN runs r USING (run_id)
-                  WHERE r.status = 'finished' AND (? IS NULL OR n.run_id = ?)
-                  QUALIFY ? IS NOT NULL OR row_number() OVER (
-                    PARTITION BY n.network_id ORDER BY r.seq DESC) = 1),
-                x AS (
-                  SELECT n.*, coalesce(a.assessment, 'coordinated') AS assessment,
-                         coalesce(a.kind, 'coordination') AS kind,
-                         coalesce(a.score, 0.0) AS score
-                  FROM n LEFT JOIN {assess} a USING (run_id, network_id)
-                  WHERE (? IS NULL OR coalesce(a.assessment, 'coordinated') = ?)
-                    AND (? IS NULL OR n.size >= ?))
-                SELECT x.network_id, x.run_id, x.label, x.assessment, x.kind, x.score, x.size,
-                       (SELECT string_agg(DISTINCT ai.platform, ';' ORDER BY ai.platform)
-                        FROM run_members m JOIN account_index ai USING (aid)
-                        WHERE m.run_id = x.run_id AND m.network_id = x.network_id),
-                       count(*) OVER () AS total
-                FROM x ORDER BY x.seq DESC, x.label LIMIT ? OFFSET ?
-            """
-            params = [run_id, run_id, run_id, assessment, assessment, min_size, min_size,
-                      int(limit), int(offset)]
-            rows = store.fetchall(sql, params)
-            total = int(rows[0][8]) if rows else int(store.scalar(
-                f"SELECT count(*) FROM ({sql.rsplit('LIMIT', 1)[0]})", params[:-2]))
-        items = [NetworkSummary(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]),
-                                float(r[5]), int(r[6]),
-                                tuple(p for p in (r[7] or "").split(";") if p)) for r in rows]
-        return Page(items, total, limit, offset)
+            page = list_networks(store, run_id, assessment=assessment, min_size=min_size,
+                                 limit=limit, offset=offset)
+        return Page([NetworkSummary(r.network_id, r.run_id, r.label, r.assessment, r.kind,
+                                    r.score, r.size, r.platforms) for r in page.items],
+                    page.total, limit, offset)
 
     def network(self, network_id: str, run_id: str | None = None) -> NetworkSnapshot:
+        from ..api import locate_network, network_summary
+
         with self._open() as store:
-            key = self._locate(store, network_id, run_id)
+            key = locate_network(store, network_id, run_id)
             snap = self._snapshots.get(key)
             if snap is None:
-                snap = self._snapshot(store, *key)
+                snap = _snapshot(network_summary(store, key[1], key[0]))
                 if len(self._snapshots) >= _SNAPSHOT_CACHE:
                     self._snapshots.pop(next(iter(self._snapshots)))
                 self._snapshots[key] = snap
@@ -595,97 +527,35 @@ class StoreSource:
 
     def pair_evidence(self, network_id: str, a: AccountRef, b: AccountRef,
                       run_id: str | None = None) -> list[PairEvidence]:
+        from ..api import pair_evidence
+
         with self._open() as store:
-            run, nid = self._locate(store, network_id, run_id)
-            aids = {}
-            for ref in (a, b):
-                aid = store.aid_of(ref.platform, ref.account_id)
-                if aid is None:
-                    return []
-                aids[aid] = ref
-            lo, hi = min(aids), max(aids)
-            x, y = aids[lo], aids[hi]
-            out: list[PairEvidence] = []
-            rows: list[tuple[str, float, int, list[dict[str, Any]]]] = []
-            if self._has(store, "run_pairs"):
-                rows += [(str(t), float(w), int(n), ev or []) for t, w, n, ev in store.fetchall(
-                    "SELECT trace, win, n_coactions, evidence FROM run_pairs WHERE run_id = ? "
-                    "AND aid_a = ? AND aid_b = ? ORDER BY trace, win", [run, lo, hi])]
-            if self._has(store, "run_group_links"):
-                rows += [(f"items:{f}", 0.0, int(n), ev or []) for f, n, ev in store.fetchall(
-                    "SELECT fam, n_items, evidence FROM run_group_links WHERE run_id = ? "
-                    "AND network_id = ? AND aid_a = ? AND aid_b = ? ORDER BY fam",
-                    [run, nid, lo, hi])]
-            pids = sorted({int(e[k]) for r in rows for e in r[3] for k in ("pid_a", "pid_b")})
-            post_ids = {int(p): str(i) for p, i in store.fetchall(
-                "SELECT pid, post_id FROM posts WHERE pid IN (SELECT unnest(?::BIGINT[]))",
-                [pids])} if pids else {}
-        for trace, win, n, ev in rows:
-            items = tuple({"post_id_a": post_ids.get(int(e["pid_a"])),
-                           "post_id_b": post_ids.get(int(e["pid_b"])), "key": e["key"],
-                           "dt_s": round(float(e["dt_s"]), 6)} for e in ev)
-            out.append(PairEvidence(x, y, trace, win, n, items, f"edges:{x}|{y}"))
+            rows = pair_evidence(store, network_id, (a.platform, a.account_id),
+                                 (b.platform, b.account_id), run_id)
+        out = []
+        for r in rows:
+            x, y = AccountRef(*r.a), AccountRef(*r.b)
+            out.append(PairEvidence(x, y, r.trace, r.window_s, r.n_coactions, r.evidence,
+                                    f"edges:{x}|{y}"))
         return out
 
-    # -- one network --------------------------------------------------------------------------
-    def _snapshot(self, store: Any, run_id: str, network_id: str) -> NetworkSnapshot:
-        label, size = store.fetchone("SELECT label, size FROM run_networks WHERE run_id = ? "
-                                     "AND network_id = ?", [run_id, network_id])
-        a = store.fetchone(
-            "SELECT assessment, kind, score, reasons, disarm FROM run_assessments "
-            "WHERE run_id = ? AND network_id = ?", [run_id, network_id]
-        ) if self._has(store, "run_assessments") else None
-        assessment, kind, score, reasons, disarm = a or ("coordinated", "coordination", 0.0,
-                                                         "", "")
-        members = store.fetchall(
-            """
-            SELECT ai.platform, ai.account_id, acc.handle, acc.followers, acc.lang
-            FROM run_members m JOIN account_index ai USING (aid)
-            LEFT JOIN (SELECT aid, min(nullif(handle, '')) AS handle, max(followers) AS followers,
-                              min(nullif(lang, '')) AS lang
-                       FROM accounts GROUP BY aid) acc USING (aid)
-            WHERE m.run_id = ? AND m.network_id = ? ORDER BY ai.platform, ai.account_id
-            """, [run_id, network_id])
-        group = ("UNION SELECT aid_a, aid_b FROM run_group_links WHERE run_id = ? "
-                 "AND network_id = ?" if self._has(store, "run_group_links") else "")
-        pairs = store.fetchall(
-            f"""
-            WITH m AS (SELECT aid FROM run_members WHERE run_id = ? AND network_id = ?),
-            e AS (SELECT aid_a, aid_b FROM run_edges WHERE run_id = ? AND aid_a <> aid_b
-                    AND aid_a IN (SELECT aid FROM m) AND aid_b IN (SELECT aid FROM m)
-                  {group})
-            SELECT DISTINCT aa.platform, aa.account_id, ab.platform, ab.account_id
-            FROM e JOIN account_index aa ON aa.aid = e.aid_a
-            JOIN account_index ab ON ab.aid = e.aid_b ORDER BY 1, 2, 3, 4
-            """, [run_id, network_id, run_id] + ([run_id, network_id] if group else []))
-        first, last, traces = store.fetchone(
-            """
-            WITH m AS (SELECT aid FROM run_members WHERE run_id = ? AND network_id = ?),
-            p AS (SELECT trace, n_coactions, first_ts, last_ts FROM run_pairs
-                  WHERE run_id = ? AND aid_a <> aid_b AND aid_a IN (SELECT aid FROM m)
-                    AND aid_b IN (SELECT aid FROM m))
-            SELECT strftime(make_timestamp(min(first_ts)), '%Y-%m-%dT%H:%M:%SZ'),
-                   strftime(make_timestamp(max(last_ts)), '%Y-%m-%dT%H:%M:%SZ'),
-                   (SELECT string_agg(trace || ' ' || CAST(n AS VARCHAR) || ' co-actions', ', '
-                                      ORDER BY n DESC, trace)
-                    FROM (SELECT trace, sum(n_coactions) AS n FROM p GROUP BY trace))
-            FROM p
-            """, [run_id, network_id, run_id]) if self._has(store, "run_pairs") else (
-            None, None, None)
-        platforms = tuple(sorted({m[0] for m in members}))
-        n_pairs = len(pairs)
-        coordination = (f"Coordination: {size} accounts ({';'.join(platforms)})"
-                        + (f", {n_pairs} linked pairs acting together: {traces}" if traces else
-                           f", {n_pairs} linked pairs"))
-        text = ((reasons or "").strip().rstrip(".") + ". " if reasons else "") + coordination
-        return NetworkSnapshot(
-            network_id=network_id, run_id=run_id, label=str(label), assessment=str(assessment),
-            kind=str(kind), score=float(score or 0.0), size=int(size), platforms=platforms,
-            reasons=_reasons(text, str(kind), disarm or "", float(score or 0.0)),
-            members=tuple(Member(str(p), str(i), h, None if f is None else int(f))
-                          for p, i, h, f, _ in members),
-            evidence_refs=tuple(f"edges:{pa}:{ia}|{pb}:{ib}" for pa, ia, pb, ib in pairs),
-            first_activity=first, last_activity=last, content_types=("text",),
-            languages=tuple(sorted({str(m[4]) for m in members if m[4]})),
-        )
 
+def _snapshot(s: Any) -> NetworkSnapshot:
+    """A :class:`NetworkSnapshot` of an :class:`cibwatch.api.NetworkSummary`."""
+    r = s.row
+    traces = ", ".join(f"{t} {n} co-actions" for t, n in r.traces)
+    coordination = (f"Coordination: {r.size} accounts ({';'.join(r.platforms)}), "
+                    f"{len(s.pairs)} linked pairs" + (f" acting together: {traces}"
+                                                      if traces else ""))
+    text = (s.reasons.strip().rstrip(".") + ". " if s.reasons else "") + coordination
+    return NetworkSnapshot(
+        network_id=r.network_id, run_id=r.run_id, label=r.label, assessment=r.assessment,
+        kind=r.kind, score=r.score, size=r.size, platforms=r.platforms,
+        reasons=_reasons(text, r.kind, s.disarm, r.score),
+        members=tuple(Member(m.platform, m.account_id, m.handle, m.followers)
+                      for m in s.members),
+        evidence_refs=tuple(f"edges:{pa}:{ia}|{pb}:{ib}" for pa, ia, pb, ib in s.pairs),
+        first_activity=s.first_activity, last_activity=s.last_activity,
+        content_types=("text",),
+        languages=tuple(sorted({m.lang for m in s.members if m.lang})),
+    )
