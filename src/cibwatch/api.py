@@ -26,14 +26,15 @@ from .errors import ConfigError, NotInStoreError
 from .runs import list_runs
 from .store import Store
 
-__all__ = ["NetworkRow", "NetworkPage", "NetworkMember", "NetworkSummary", "PairRows",
+__all__ = ["NetworkSummary", "NetworkRow", "NetworkPage", "NetworkMember", "NetworkDetail",
+           "PairRows",
            "list_runs", "list_networks", "locate_network", "network_summary", "pair_evidence"]
 
 
 @dataclass(frozen=True)
-class NetworkRow:
-    """One network of one run. ``traces``: per trace, the co-actions of the network's linked
-    pairs at the trace's shortest window, most first."""
+class NetworkSummary:
+    """One network of one run, as the case API lists it
+    (:class:`cibwatch.cases.InvestigationSource`)."""
 
     network_id: str
     run_id: str
@@ -43,6 +44,13 @@ class NetworkRow:
     score: float
     size: int
     platforms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NetworkRow(NetworkSummary):
+    """A :class:`NetworkSummary` with its linked pairs and, per trace, the co-actions of those
+    pairs at the trace's shortest window, most first (``traces``)."""
+
     n_pairs: int
     traces: tuple[tuple[str, int], ...]
 
@@ -69,7 +77,7 @@ class NetworkMember:
 
 
 @dataclass(frozen=True)
-class NetworkSummary:
+class NetworkDetail:
     """One network of one run: its row, members (by platform and account id), the
     assessment's reasons and DISARM codes, the linked pairs (``(platform_a, account_id_a,
     platform_b, account_id_b)``, by pairs and by group evidence) and the first and last
@@ -214,7 +222,7 @@ def locate_network(store: Store, network_id: str,
                       remedy="choosing one that list_networks gives (GET /api/v1/networks)")
 
 
-def network_summary(store: Store, network_id: str, run_id: str | None = None) -> NetworkSummary:
+def network_summary(store: Store, network_id: str, run_id: str | None = None) -> NetworkDetail:
     """The network ``network_id`` (its stable id, or its label) of the finished run ``run_id``,
     else of the latest finished run that has it."""
     run, nid = locate_network(store, network_id, run_id)
@@ -258,7 +266,7 @@ def network_summary(store: Store, network_id: str, run_id: str | None = None) ->
             """, {"run": run, "nid": nid}).fetchone() or (None, None)
     row = NetworkRow(nid, run, str(label), str(assessment), str(kind), float(score or 0.0),
                      int(size), stats[0], stats[1], stats[2])
-    return NetworkSummary(row, members, str(reasons or ""), str(disarm or ""),
+    return NetworkDetail(row, members, str(reasons or ""), str(disarm or ""),
                           tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in pairs),
                           first, last)
 

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
+from ..api import NetworkSummary
 from .errors import NotFound
 
 __all__ = [
@@ -102,31 +103,13 @@ class RunInfo:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class NetworkSummary:
-    network_id: str
-    run_id: str
-    label: str
-    assessment: str
-    kind: str
-    score: float
-    size: int
-    platforms: tuple[str, ...]
-
 
 @dataclass(frozen=True)
-class NetworkSnapshot:
+class NetworkSnapshot(NetworkSummary):
     """Everything a case keeps about a network as it was when a case was opened or a decision
-    was made. ``evidence_refs`` are opaque strings the source can resolve (post pairs, files)."""
+    was made: its :class:`NetworkSummary` fields, then these. ``evidence_refs`` are opaque
+    strings the source can resolve (post pairs, files)."""
 
-    network_id: str
-    run_id: str
-    label: str
-    assessment: str
-    kind: str
-    score: float
-    size: int
-    platforms: tuple[str, ...]
     reasons: tuple[Reason, ...] = ()
     members: tuple[Member, ...] = ()
     evidence_refs: tuple[str, ...] = ()
