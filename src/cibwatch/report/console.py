@@ -21,7 +21,8 @@ def networks_table(page: NetworkPage, title: str = "Networks found") -> Table:
     t = Table(title=title)
     for c in ("network", "id", "assessment", "kind", "score", "accounts", "platforms", "pairs",
               "co-actions by trace"):
-        t.add_column(c, justify="right" if c in ("score", "accounts", "pairs") else "left")
+        t.add_column(c, justify="right" if c in ("score", "accounts", "pairs") else "left",
+                     no_wrap=c in ("network", "id"))
     for r in page.items:
         t.add_row(terminal(r.label), r.network_id[:8], r.assessment, terminal(r.kind),
                   f"{r.score:g}", f"{r.size:,}", terminal(";".join(r.platforms)),
@@ -36,7 +37,8 @@ def runs_table(runs: list[RunRecord], title: str) -> Table:
     t = Table(title=title)
     for c in ("run", "kind", "status", "started (UTC)", "finished (UTC)", "networks",
               "accounts", "cibwatch", "inputs", "settings"):
-        t.add_column(c, justify="right" if c in ("networks", "accounts") else "left")
+        t.add_column(c, justify="right" if c in ("networks", "accounts") else "left",
+                     no_wrap=c == "run")
     for r in runs:
         t.add_row(r.run_id, r.kind, r.status + (f" ({terminal(r.error)})" if r.error else ""),
                   str(r.started or ""), str(r.finished or ""),
