@@ -114,10 +114,11 @@ def test_store_source_reads_every_finished_run(two_runs: tuple[Path, list[str]],
 
 
 def test_a_case_follows_its_network_across_runs(two_runs: tuple[Path, list[str]],
-                                                tmp_path: Path) -> None:
+                                                case_url: str) -> None:
+    """On SQLite and PostgreSQL (``case_url``)."""
     db, (r1, _, r3) = two_runs
     src = StoreSource(db)
-    svc = CaseService(CaseStore.open(f"sqlite:///{tmp_path / 'c.sqlite'}"), src)
+    svc = CaseService(CaseStore.open(case_url), src)
     name, role, kind = USERS[1]
     _, token = svc.add_user(None, name, role, kind)
     actor = svc.authenticate(token)
