@@ -284,3 +284,28 @@ def test_a_store_of_an_earlier_version_keeps_its_last_run(tmp_path: Path) -> Non
         assert _members_by_id(store, runs[0].run_id) == ids  # kept, with the stable ids
         assert _members_by_id(store, str(second.run_id)) == {}  # crews of 4: none now
         assert store.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "2"
+
+
+def test_a_run_failing_while_it_is_kept_keeps_nothing(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """finish_run is one transaction: a failure in it (here in the lineage step, after the
+    results were appended) leaves no row of the run in the kept tables."""
+    import cibwatch.runs as runs
+
+    with _store_with(tmp_path, _crews(), "a") as store:
+        good = detect(store, DetectConfig(**CFG))  # type: ignore[arg-type]
+        counts = {t: store.scalar(f"SELECT count(*) FROM {t}")
+                  for t in ("run_members", "run_networks", "run_edges", "run_pairs", "lineage")}
+
+        def broken(*a: Any, **k: Any) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(runs, "_lineage", broken)
+        with pytest.raises(OSError, match="No space"):
+            detect(store, DetectConfig(**{**CFG, "min_size": 2}))  # type: ignore[arg-type]
+        failed = list_runs(store)[-1]
+        assert failed.status == "failed" and "No space" in str(failed.error)
+        assert {t: store.scalar(f"SELECT count(*) FROM {t}") for t in counts} == counts
+        assert store.scalar("SELECT count(*) FROM run_members WHERE run_id = ?",
+                            [failed.run_id]) == 0
+        assert _members_by_id(store, str(good.run_id))
