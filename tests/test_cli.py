@@ -134,7 +134,7 @@ def test_readme_commands_run(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "coortweet" / "edges.parquet").exists()
     assert (tmp_path / "out" / "canonical" / "accounts.parquet").exists()
     ranked = (tmp_path / "out" / "ira-expand" / "accounts.csv").read_text().splitlines()
-    assert ranked[0].startswith("platform,account_id,network_id,rank,confidence,hop")
+    assert ranked[0].startswith("platform,account_id,network_id,label,rank,confidence,hop")
     assert len(ranked) > 1 + 4  # more than the four seeds
     seeds = (tmp_path / "out" / "indicators" / "seeds.csv").read_text().splitlines()
     assert len(seeds) >= len(ranked)  # every account of the bundle is a seed again

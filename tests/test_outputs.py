@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -65,7 +66,7 @@ def test_contract_columns(ira_run: tuple[Path, Store]) -> None:
     summary = (out / "summary.md").read_text()
     for n in nets[:10]:
         for kind in ("clock", "timeline", "graph"):
-            png = out / "networks" / f"{n['network_id']}_{kind}.png"
+            png = out / "networks" / f"{n['label']}_{kind}.png"
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert f"(networks/{png.name})" in summary
     sizes = {n["network_id"]: int(n["size"]) for n in nets}
@@ -74,7 +75,12 @@ def test_contract_columns(ira_run: tuple[Path, Store]) -> None:
         per_net[a["network_id"]] = per_net.get(a["network_id"], 0) + 1
     assert per_net == sizes
     assert all(int(n["size"]) >= 3 for n in nets)
-    assert list(sizes) == sorted(sizes)
+    labels = [n["label"] for n in nets]  # ordered by label; ids are stable (issue 12)
+    assert labels == sorted(labels) and labels[0] == "N0001"
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}",
+                            n["network_id"]) for n in nets)
+    assert {n["run_id"] for n in nets} == {a["run_id"] for a in accs} == {
+        json.loads((out / "run.json").read_text())["run_id"]}
     edges = pq.read_table(out / "edges.parquet")
     for col in ("platform_a", "account_id_a", "platform_b", "account_id_b", "trace",
                 "n_coactions", "n_keys", "weight", "network_id", "evidence"):

@@ -17,6 +17,7 @@ from .errors import (
     ConfigError,
     FormatError,
     InputError,
+    NotInStoreError,
     OutputError,
     StoreError,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "BadRecordError",
     "FormatError",
     "ConfigError",
+    "NotInStoreError",
     "StoreError",
     "OutputError",
 ]

@@ -313,12 +313,13 @@ def detect_cmd(
 
             paths = write_outputs(store, result, out, graphml=graphml, inputs=inputs,
                                   pictures=pictures)
-            _print_networks(store)
+            _print_networks(store, result.run_id)
             err_console.print(
                 f"\n[bold]{result.n_networks} network(s)[/], {result.n_members} accounts, from "
                 f"{result.n_posts:,} posts. Results in [bold]{paths.out}[/]: summary.md, "
                 "networks.csv, accounts.csv, edges.parquet" + (
-                    ", rejects.csv" if paths.rejects else "") + f"; store {store_path}"
+                    ", rejects.csv" if paths.rejects else "") + f"; store {store_path}, "
+                f"run {result.run_id} ('cibwatch runs --db {store_path}' lists every run)"
             )
     except _USER_ERRORS as exc:
         _fail(exc)
@@ -383,7 +384,7 @@ def expand_cmd(
 
             paths = write_outputs(store, res.run, out, graphml=graphml, inputs=inputs,
                                   pictures=pictures, expansion=res.as_dict())
-            _print_networks(store)
+            _print_networks(store, res.run.run_id)
             for s in res.unresolved:
                 err_console.print(f"[yellow]seed not found[/] in the store: "
                                   f"{terminal(seeds)}:{s.line} {terminal(s.type)} "
@@ -393,7 +394,7 @@ def expand_cmd(
                 f"\n[bold]{len(res.resolved)} seed account(s)[/] from {len(seed_list)} seed(s); "
                 f"{sum(res.per_hop.values())} accounts in the network ({hops}). Results in "
                 f"[bold]{paths.out}[/]: accounts.csv (ranked), summary.md, networks.csv, "
-                f"edges.parquet; store {store_path}")
+                f"edges.parquet; store {store_path}, run {res.run.run_id}")
     except _USER_ERRORS as exc:
         _fail(exc)
 
@@ -460,23 +461,32 @@ def _ingest_inputs(store: Store, files: list[Path] | None, accounts: list[Path] 
     return inputs
 
 
-def _print_networks(store: Store, limit: int = 15) -> None:
-    from .report.outputs import assessments_sql
+def _print_networks(store: Store, run_id: str | None, limit: int = 15) -> None:
+    """The run's largest networks, as a table on stdout."""
+    from .api import list_networks
+    from .report.console import networks_table
 
-    rows = store.fetchall(
-        "SELECT n.network_id, coalesce(a.assessment, 'coordinated'), "
-        "coalesce(a.kind, 'coordination'), coalesce(a.score, 0), n.size, n.platforms, n.n_edges, "
-        "n.n_coactions, n.median_dt_s, n.traces "
-        f"FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id) "
-        f"ORDER BY n.network_id LIMIT {limit}"
-    )
-    t = Table(title="Networks found")
-    for c in ("network", "assessment", "kind", "score", "accounts", "platforms", "pairs",
-              "co-actions", "median dt (s)", "traces"):
-        t.add_column(c)
-    for r in rows:
-        t.add_row(*[terminal(v) for v in r])
-    out_console.print(t)
+    out_console.print(networks_table(list_networks(store, run_id, limit=limit)))
+
+
+@app.command("runs")
+def runs_cmd(
+    db: Annotated[Path, typer.Option("--db", help="The investigation store.")] = Path(
+        "cibwatch.duckdb"),
+) -> None:
+    """List every detect and expand run kept in the store: id, kind, status, times, counts,
+    version and inputs (their networks stay queryable; ids are stable across runs)."""
+    from .api import list_runs
+    from .report.console import runs_table
+
+    try:
+        with Store(db, create=False, read_only=True) as store:
+            runs = list_runs(store)
+        out_console.print(runs_table(runs, f"Runs in {terminal(str(db))}"))
+        if not runs:
+            err_console.print(f"no run in {db} yet: 'cibwatch detect --db {db}' makes one")
+    except _USER_ERRORS as exc:
+        _fail(exc)
 
 
 @app.command()
@@ -545,7 +555,8 @@ def export_canonical(
 
 @export_app.command("stix")
 def export_stix(
-    network: Annotated[str, typer.Argument(help="Network id, e.g. N0001 or E0001.")],
+    network: Annotated[str, typer.Argument(
+        help="Network id (stable), or its label in the latest run, e.g. N0001 or E0001.")],
     db: Annotated[Path, typer.Option("--db", help="The store of the detect or expand run.")],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Bundle file [default: NETWORK.stix.json].")] = None,

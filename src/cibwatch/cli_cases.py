@@ -30,9 +30,11 @@ CaseDbOpt = Annotated[str | None, typer.Option(
     "sqlite:///path) or a file path [default: $CIBWATCH_CASE_DB, else STORE.cases.sqlite "
     "beside --db].")]
 StoreOpt = Annotated[Path, typer.Option(
-    "--db", help="The investigation store (DuckDB file); the default case store sits beside it.")]
+    "--db", help="The investigation store (DuckDB file): networks of its runs are served from "
+    "it; the default case store sits beside it.")]
 ResultsOpt = Annotated[list[Path] | None, typer.Option(
-    "--results", help="A detect/expand output directory to serve networks from (repeatable; "
+    "--results", help="A detect/expand output directory to serve networks from instead of "
+    "--db (repeatable; "
     "one directory is one run).")]
 TokenOpt = Annotated[str | None, typer.Option(
     "--token", envvar="CIBWATCH_TOKEN", help="API token of the acting user [env CIBWATCH_TOKEN].")]
@@ -48,10 +50,18 @@ def _fail(exc: Exception) -> None:
     raise exc
 
 
-def _service(case_db: str | None, db: Path, results: list[Path] | None = None) -> CaseService:
-    from .cases import CaseService, CaseStore, DetectDirSource, MemorySource
+def _service(case_db: str | None, db: Path, results: list[Path] | None = None,
+             networks: bool = False) -> CaseService:
+    """The case service; with ``networks`` (or ``results``), over the networks of ``results``
+    (output directories) or else of the investigation store ``db`` when it exists."""
+    from .cases import CaseService, CaseStore, DetectDirSource, MemorySource, StoreSource
 
-    source = DetectDirSource(results) if results else MemorySource()
+    if results:
+        source: Any = DetectDirSource(results)
+    elif networks and db.is_file():
+        source = StoreSource(db)
+    else:
+        source = MemorySource()
     return CaseService(CaseStore.open(case_db, db, pool_size=5), source)
 
 
@@ -117,8 +127,9 @@ def audit_verify(case_db: CaseDbOpt = None, db: StoreOpt = DEFAULT_STORE) -> Non
 
 
 def _actor_service(case_db: str | None, db: Path, token: str | None,
-                   results: list[Path] | None = None) -> tuple[Any, CaseService]:
-    svc = _service(case_db, db, results)
+                   results: list[Path] | None = None,
+                   networks: bool = False) -> tuple[Any, CaseService]:
+    svc = _service(case_db, db, results, networks)
     return svc.authenticate(token), svc
 
 
@@ -144,7 +155,7 @@ def case_open(
 ) -> None:
     """Open a case on a network (a snapshot of it is kept as evidence)."""
     try:
-        actor, svc = _actor_service(case_db, db, token, results)
+        actor, svc = _actor_service(case_db, db, token, results, networks=True)
         _print(svc.open_case(actor, network_id, run_id))
     except Exception as exc:
         _fail(exc)
@@ -226,16 +237,19 @@ def serve(
         "SQLite; more can help PostgreSQL).")] = 4,
 ) -> None:
     """Serve the HTTP API (cases, decisions, statements, appeals, audit) with uvicorn; OpenAPI at
-    /api/v1/openapi.json, every other endpoint needs a token."""
+    /api/v1/openapi.json, every other endpoint needs a token. Networks come from the
+    investigation store --db (every finished run, stable network ids), or from the output
+    directories given with --results instead."""
     try:
         import uvicorn
 
         from .web import create_app
 
-        if not results:
-            typer.echo("no --results given: the network endpoints will be empty (cases already "
-                       "in the store are served)", err=True)
-        svc = _service(case_db, db, results)
+        if not results and not db.is_file():
+            typer.echo(f"no --results given and no investigation store {db}: the network "
+                       "endpoints will be empty (cases already in the case store are served)",
+                       err=True)
+        svc = _service(case_db, db, results, networks=True)
         app = create_app(svc, threads=threads)
     except Exception as exc:
         _fail(exc)

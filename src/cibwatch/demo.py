@@ -47,16 +47,17 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
     if not files:
         raise InputError(f"no demo data in {DEMO_DIR / 'data'}",
                          remedy="running from a clone of the repository")
+    from .api import list_networks
+    from .report.console import networks_table
+
     out = Path(out)
     reporter = RichReporter(err)
-    from .cli import _print_networks
-
     real = out / "real"
     with Store(_fresh_store(real)) as store:
         ingest_files(store, files, reporter=reporter)
         result = detect(store, reporter=reporter)
         write_outputs(store, result, real, graphml=True, inputs=[str(f) for f in files])
-        _print_networks(store)
+        console.print(networks_table(list_networks(store, result.run_id, limit=15)))
 
     sim = out / "simulated"
     world = sim / "world"
@@ -95,6 +96,7 @@ def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:
     out: ``cibwatch expand`` on the simulated world's store, and its STIX bundle."""
     import csv
 
+    from .api import network_summary
     from .expand import expand, read_seeds
     from .intel.stix_export import network_bundle, write_bundle
     from .report.outputs import write_outputs
@@ -113,8 +115,8 @@ def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:
         res = expand(store, seeds, reporter=reporter, problems=problems)
         write_outputs(store, res.run, out, expansion=res.as_dict(), pictures=1)
         write_bundle(network_bundle(store, "E0001"), out / "E0001.stix.json")
-        found = {(p, a) for p, a in store.fetchall(
-            "SELECT ai.platform, ai.account_id FROM members JOIN account_index ai USING (aid)")}
+        found = {(m.platform, m.account_id)
+                 for m in network_summary(store, "E0001", res.run.run_id).members}
     hit = found & set(op)
     return (f"from 4 seed accounts, {len(found)} found ({len(hit)} of the operation's "
             f"{len(op)} accounts, precision {len(hit) / max(len(found), 1):.2f}); "

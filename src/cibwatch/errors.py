@@ -12,6 +12,7 @@ __all__ = [
     "BadRecordError",
     "FormatError",
     "ConfigError",
+    "NotInStoreError",
     "StoreError",
     "OutputError",
 ]
@@ -62,6 +63,11 @@ class FormatError(InputError):
 
 class ConfigError(CibwatchError):
     """A parameter has a value that cannot work (bad duration, unknown trace, ...)."""
+
+
+class NotInStoreError(ConfigError):
+    """A run or network asked for by id is not in the store (the message names the
+    parameter: ``run_id``, ``network_id``)."""
 
 
 class StoreError(CibwatchError):

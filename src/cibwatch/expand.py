@@ -57,6 +57,7 @@ from .network import leiden_membership
 from .normalize import canonical_url_sql, hashtag_sql, normalize_text_sql, url_host_sql
 from .pipeline import MEMBERS_DDL, DetectConfig, DetectResult, coaction_stage, run_result
 from .progress import Reporter, SilentReporter
+from .runs import finish_run, recorded_run
 from .seeds import SEED_TYPES, Seed, read_seeds
 from .significance import attach_communities, attach_round
 from .store import Store
@@ -64,7 +65,8 @@ from .store import Store
 __all__ = ["Seed", "ExpandConfig", "ExpandResult", "read_seeds", "resolve_seeds", "expand",
            "SEED_TYPES", "NETWORK_ID"]
 
-#: The id of the expanded network in every output.
+#: The display label of the expanded network (its id is stable: :func:`cibwatch.runs.network_uuid`
+#: of its members).
 NETWORK_ID = "E0001"
 #: Least length of a normalised seed text (shorter texts match too much).
 MIN_TEXT = 10
@@ -179,11 +181,25 @@ def resolve_seeds(store: Store, seeds: list[Seed]) -> tuple[list[dict[str, Any]]
 
 def expand(store: Store, seeds: list[Seed], config: ExpandConfig | None = None,
            reporter: Reporter | None = None, problems: list[str] | None = None) -> ExpandResult:
-    """Grow a network from ``seeds`` (see the module docstring). The result is in the store's
-    run tables (``members``, ``networks``, ``assessments``, ``expansion``), ready for
-    :func:`cibwatch.report.outputs.write_outputs`."""
+    """Grow a network from ``seeds`` (see the module docstring), as a new run of the store
+    (:mod:`cibwatch.runs`). The result is in the stage tables (``members``, ``networks``,
+    ``assessments``, ``expansion``), ready for :func:`cibwatch.report.outputs.write_outputs`,
+    and kept with the run's other results."""
     config = config or ExpandConfig()
-    reporter = reporter or SilentReporter()
+    run_config = {"detect": config.detect.as_dict(), "max_hops": config.max_hops,
+                  "fdr": config.fdr_used,
+                  "seeds": [{"line": s.line, "type": s.type, "value": s.value,
+                             "platform": s.platform, "by": s.by} for s in seeds]}
+    with recorded_run(store, "expand", run_config) as run_id:
+        result = _expand(store, seeds, config, reporter or SilentReporter(), problems)
+        finish_run(store, run_id)
+    result.run.run_id = run_id
+    return result
+
+
+def _expand(store: Store, seeds: list[Seed], config: ExpandConfig, reporter: Reporter,
+            problems: list[str] | None) -> ExpandResult:
+    """The stages of :func:`expand`, into the stage tables."""
     dcfg = config.detect
     counts = coaction_stage(store, dcfg, reporter, reuse=True)
     resolved, unresolved = resolve_seeds(store, seeds)

@@ -29,6 +29,7 @@ from .errors import ConfigError
 from .groups import GroupParams
 from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
 from .progress import Reporter, SilentReporter
+from .runs import finish_run, recorded_run
 from .significance import (
     account_activity_sql,
     attach_to_networks,
@@ -276,6 +277,8 @@ class DetectResult:
     n_significant: int = 0
     n_attached: int = 0
     n_inauthentic: int = 0
+    #: The run's id in the store's ``runs`` (:mod:`cibwatch.runs`).
+    run_id: str | None = None
 
 
 def _drop_run_tables(store: Store) -> None:
@@ -325,12 +328,25 @@ def coaction_stage(store: Store, config: DetectConfig | None = None,
 
 def detect(store: Store, config: DetectConfig | None = None,
            reporter: Reporter | None = None, reuse: bool = False) -> DetectResult:
-    """Run detection on everything in ``store``; results land in the run tables. With
+    """Run detection on everything in ``store`` as a new run (:mod:`cibwatch.runs`): its
+    results land in the stage tables and are kept, with stable network ids, in the
+    ``run_*`` tables; a run that fails is marked failed, earlier runs stay as they were. With
     ``reuse``, the co-action tables of an earlier run with the same co-action settings on the
     same data are kept (:func:`coaction_stage`): only communities, attachment and assessment
     are redone (e.g. another ``min_size`` or ``resolution``)."""
     config = config or DetectConfig()
-    reporter = reporter or SilentReporter()
+    with recorded_run(store, "detect", config.as_dict()) as run_id:
+        n_attached, counts = _detect(store, config, reporter or SilentReporter(), reuse)
+        finish_run(store, run_id)
+    result = run_result(store, config, counts, n_attached)
+    result.run_id = run_id
+    return result
+
+
+def _detect(store: Store, config: DetectConfig, reporter: Reporter,
+            reuse: bool) -> tuple[int, dict[str, dict[str, Any]]]:
+    """The stages of :func:`detect`, into the stage tables; returns how many accounts were
+    attached, and the per-trace counts."""
     counts = coaction_stage(store, config, reporter, reuse=reuse)
     for t in ("members", "networks", "assessments", "account_flags", "expansion",
               "network_evidence", "group_links", "network_items"):
@@ -363,7 +379,7 @@ def detect(store: Store, config: DetectConfig | None = None,
 
         with reporter.task("Assessing networks", total=None):
             assess(store)
-    return run_result(store, config, counts, n_attached)
+    return n_attached, counts
 
 
 def run_result(store: Store, config: DetectConfig, counts: dict[str, dict[str, Any]],

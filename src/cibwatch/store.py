@@ -13,7 +13,13 @@ Tables (each arrow of the pipeline is a table, so any stage can be inspected or 
 ``actions``        the narrow waist: ``(trace, key, aid, pid, ts, variant)``
 ``coactions``      the window join's output: one row per pair of actions (the evidence)
 ``pairs``          per account pair and trace: counts, timing and example evidence
-``edges``/``networks``/``members``  the last detection run
+``edges``/``networks``/``members``/...  the stage tables of the latest run
+``runs``           every detect and expand run: id, kind, status, times, config, sources, version
+``run_<table>``    the results of every finished run (``run_networks``, ``run_members``,
+                   ``run_edges``, ...), with ``run_id`` and stable network ids
+``lineage``        each network's overlap with the networks of earlier runs
+
+Runs, stable network ids and lineage: :mod:`cibwatch.runs` and docs/ARCHITECTURE.md.
 
 DuckDB is the embedded default (MIT, in-process, columnar, parallel); nothing needs a server.
 """
@@ -37,7 +43,9 @@ from .model import ACCOUNT_COLUMNS, POST_COLUMNS, field_type
 
 __all__ = ["Store", "SourceInfo", "file_sha256", "relation_arrow"]
 
-SCHEMA_VERSION = "1"
+#: 2: runs are kept (``runs``, ``run_*``, ``lineage``: :mod:`cibwatch.runs`); a store of
+#: version 1 is brought up to date by its next detect or expand run.
+SCHEMA_VERSION = "2"
 
 
 def _cols_ddl(columns: tuple[str, ...]) -> str:
@@ -67,6 +75,15 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 CREATE TABLE IF NOT EXISTS conversions (
   source_id INTEGER, record_kind VARCHAR, field VARCHAR, conversion VARCHAR, n BIGINT
+);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id VARCHAR, seq INTEGER, kind VARCHAR, status VARCHAR, started TIMESTAMP,
+  finished TIMESTAMP, config VARCHAR, sources VARCHAR, cibwatch_version VARCHAR,
+  n_networks BIGINT, n_members BIGINT, error VARCHAR
+);
+CREATE TABLE IF NOT EXISTS lineage (
+  run_id VARCHAR, network_id VARCHAR, earlier_run_id VARCHAR, earlier_network_id VARCHAR,
+  shared INTEGER, size INTEGER, earlier_size INTEGER, jaccard DOUBLE
 );
 """
 

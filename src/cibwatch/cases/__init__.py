@@ -38,6 +38,7 @@ from .source import (
     PairEvidence,
     Reason,
     RunInfo,
+    StoreSource,
 )
 from .workflow import STATES, TRANSITIONS
 
@@ -57,6 +58,7 @@ __all__ = [
     "InvestigationSource",
     "MemorySource",
     "DetectDirSource",
+    "StoreSource",
     "NetworkSnapshot",
     "NetworkSummary",
     "Member",

@@ -21,6 +21,7 @@ __all__ = [
     "RuleViolation",
     "ValidationFailed",
     "PersonalDataError",
+    "Unavailable",
 ]
 
 
@@ -93,3 +94,11 @@ class PersonalDataError(ValidationFailed):
     """Text meant for publication (``decision_facts``) names an account."""
 
     code = "personal_data"
+
+
+class Unavailable(CaseError):
+    """What the request needs cannot be read now (e.g. a detect run holds the investigation
+    store); retrying later may succeed."""
+
+    status = 503
+    code = "unavailable"

@@ -4,14 +4,14 @@ The case store never reads the investigation store's tables. It reads networks t
 :class:`InvestigationSource`, a small protocol of five reads, and keeps what it was shown as an
 immutable snapshot (:class:`NetworkSnapshot`, stored as canonical JSON in ``evidence``).
 
-Two implementations live here:
+Three implementations live here:
 
 * :class:`MemorySource`, built from snapshots in memory (tests, benchmarks, scripts);
 * :class:`DetectDirSource`, which reads ``detect``/``expand`` output directories
-  (``networks.csv``, ``accounts.csv``, ``edges.parquet``, ``run.json``): one directory is one run.
-
-The project's use-case layer over the DuckDB store (stable network ids, every run kept) will
-provide a third; nothing else in :mod:`cibwatch.cases` or :mod:`cibwatch.web` changes then.
+  (``networks.csv``, ``accounts.csv``, ``edges.parquet``, ``run.json``): one directory is one run;
+* :class:`StoreSource`, which reads the DuckDB investigation store itself (read-only): every
+  finished run it keeps (:mod:`cibwatch.runs`), networks by their stable ids, so that a case
+  follows its network from run to run.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
+from ..api import NetworkSummary
 from .errors import NotFound
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "InvestigationSource",
     "MemorySource",
     "DetectDirSource",
+    "StoreSource",
 ]
 
 T = TypeVar("T")
@@ -100,31 +103,13 @@ class RunInfo:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class NetworkSummary:
-    network_id: str
-    run_id: str
-    label: str
-    assessment: str
-    kind: str
-    score: float
-    size: int
-    platforms: tuple[str, ...]
-
 
 @dataclass(frozen=True)
-class NetworkSnapshot:
+class NetworkSnapshot(NetworkSummary):
     """Everything a case keeps about a network as it was when a case was opened or a decision
-    was made. ``evidence_refs`` are opaque strings the source can resolve (post pairs, files)."""
+    was made: its :class:`NetworkSummary` fields, then these. ``evidence_refs`` are opaque
+    strings the source can resolve (post pairs, files)."""
 
-    network_id: str
-    run_id: str
-    label: str
-    assessment: str
-    kind: str
-    score: float
-    size: int
-    platforms: tuple[str, ...]
     reasons: tuple[Reason, ...] = ()
     members: tuple[Member, ...] = ()
     evidence_refs: tuple[str, ...] = ()
@@ -192,6 +177,10 @@ class InvestigationSource(Protocol):
                       run_id: str | None = None) -> list[PairEvidence]: ...
 
 
+def _member_page(snap: NetworkSnapshot, limit: int, offset: int) -> Page[Member]:
+    return Page(list(snap.members[offset:offset + limit]), len(snap.members), limit, offset)
+
+
 class MemorySource:
     """An :class:`InvestigationSource` over snapshots held in memory. Runs are ordered as
     first seen; the latest run holding a network is the last one added."""
@@ -254,8 +243,7 @@ class MemorySource:
 
     def members(self, network_id: str, run_id: str | None = None, *, limit: int = 100,
                 offset: int = 0) -> Page[Member]:
-        snap = self._resolve(network_id, run_id)
-        return Page(list(snap.members[offset:offset + limit]), len(snap.members), limit, offset)
+        return _member_page(self._resolve(network_id, run_id), limit, offset)
 
     def pair_evidence(self, network_id: str, a: AccountRef, b: AccountRef,
                       run_id: str | None = None) -> list[PairEvidence]:
@@ -420,3 +408,137 @@ class DetectDirSource:
                                         f"edges:{x}|{y}"))
         return out
 
+
+
+#: Snapshots a :class:`StoreSource` keeps in memory (finished runs never change).
+_SNAPSHOT_CACHE = 512
+
+
+class StoreSource:
+    """An :class:`InvestigationSource` reading the investigation store (a DuckDB file) made by
+    ``detect`` and ``expand``, through the use cases of :mod:`cibwatch.api`: its finished runs,
+    their networks, members and pair evidence (the kept results, :mod:`cibwatch.runs`).
+    Networks are addressed by their stable id (a label such as ``N0003`` is also taken, in the
+    run asked for or the latest).
+
+    The store is opened read-only for each read and closed again, so that a ``detect`` or
+    ``expand`` can open it between reads; while one holds it, a read raises
+    :class:`~cibwatch.cases.errors.Unavailable` (HTTP 503). Finished runs never change: their
+    snapshots are kept in memory (the last :data:`_SNAPSHOT_CACHE`).
+
+    ``networks(None)`` lists every network once, in the latest run that has it (latest run
+    first, then by label); ``networks(run_id)`` lists that run's networks by label. Evidence
+    references are ``edges:PLATFORM:ID|PLATFORM:ID``, as :class:`DetectDirSource` gives them.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        from ..errors import InputError
+
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise InputError(f"no investigation store {self.path} (path)",
+                             remedy="giving the store of a detect or expand run (--db PATH)")
+        self._snapshots: dict[tuple[str, str], NetworkSnapshot] = {}
+        with self._open() as store:
+            if not store.table_exists("runs"):
+                raise InputError(
+                    f"the store {self.path} keeps no runs: it was written by a cibwatch before "
+                    "0.6 (path)", remedy="running 'cibwatch detect --db STORE' on it once")
+
+    @contextmanager
+    def _open(self) -> Iterator[Any]:
+        """The store, read-only; the API's errors in the case store's terms."""
+        from ..errors import ConfigError, NotInStoreError, StoreError
+        from ..store import Store
+        from .errors import Unavailable, ValidationFailed
+
+        try:
+            store = Store(self.path, create=False, read_only=True, threads=1,
+                          memory_limit="1GB")
+        except StoreError as exc:
+            raise Unavailable(f"the investigation store {self.path} cannot be read now: "
+                              f"{exc.message}", remedy="retrying when the detect or expand "
+                              "run that holds it has finished") from exc
+        try:
+            yield store
+        except NotInStoreError as exc:
+            raise NotFound(exc.message, exc.remedy) from exc
+        except ConfigError as exc:
+            raise ValidationFailed(exc.message, exc.remedy) from exc
+        finally:
+            store.close()
+
+    def runs(self) -> list[RunInfo]:
+        from ..api import list_runs
+
+        with self._open() as store:
+            runs = [r for r in list_runs(store) if r.status == "finished"]
+        return [RunInfo(r.run_id, None if r.started is None else
+                        r.started.strftime("%Y-%m-%dT%H:%M:%SZ"), r.cibwatch_version, r.kind,
+                        int(r.n_networks or 0), ", ".join(Path(s["path"]).name
+                                                          for s in r.sources))
+                for r in runs]
+
+    def networks(self, run_id: str | None = None, *, assessment: str | None = None,
+                 min_size: int | None = None, limit: int = 100,
+                 offset: int = 0) -> Page[NetworkSummary]:
+        from ..api import list_networks
+
+        with self._open() as store:
+            page = list_networks(store, run_id, assessment=assessment, min_size=min_size,
+                                 limit=limit, offset=offset)
+        return Page([NetworkSummary(r.network_id, r.run_id, r.label, r.assessment, r.kind,
+                                    r.score, r.size, r.platforms) for r in page.items],
+                    page.total, limit, offset)
+
+    def network(self, network_id: str, run_id: str | None = None) -> NetworkSnapshot:
+        from ..api import locate_network, network_summary
+
+        with self._open() as store:
+            key = locate_network(store, network_id, run_id)
+            snap = self._snapshots.get(key)
+            if snap is None:
+                snap = _snapshot(network_summary(store, key[1], key[0]))
+                if len(self._snapshots) >= _SNAPSHOT_CACHE:
+                    self._snapshots.pop(next(iter(self._snapshots)))
+                self._snapshots[key] = snap
+        return snap
+
+    def members(self, network_id: str, run_id: str | None = None, *, limit: int = 100,
+                offset: int = 0) -> Page[Member]:
+        return _member_page(self.network(network_id, run_id), limit, offset)
+
+    def pair_evidence(self, network_id: str, a: AccountRef, b: AccountRef,
+                      run_id: str | None = None) -> list[PairEvidence]:
+        from ..api import pair_evidence
+
+        with self._open() as store:
+            rows = pair_evidence(store, network_id, (a.platform, a.account_id),
+                                 (b.platform, b.account_id), run_id)
+        out = []
+        for r in rows:
+            x, y = AccountRef(*r.a), AccountRef(*r.b)
+            out.append(PairEvidence(x, y, r.trace, r.window_s, r.n_coactions, r.evidence,
+                                    f"edges:{x}|{y}"))
+        return out
+
+
+def _snapshot(s: Any) -> NetworkSnapshot:
+    """A :class:`NetworkSnapshot` of an :class:`cibwatch.api.NetworkSummary`."""
+    r = s.row
+    traces = ", ".join(f"{t} {n} co-actions" for t, n in r.traces)
+    coordination = (f"Coordination: {r.size} accounts ({';'.join(r.platforms)}), "
+                    f"{len(s.pairs)} linked pairs" + (f" acting together: {traces}"
+                                                      if traces else ""))
+    text = (s.reasons.strip().rstrip(".") + ". " if s.reasons else "") + coordination
+    return NetworkSnapshot(
+        network_id=r.network_id, run_id=r.run_id, label=r.label, assessment=r.assessment,
+        kind=r.kind, score=r.score, size=r.size, platforms=r.platforms,
+        reasons=_reasons(text, r.kind, s.disarm, r.score),
+        members=tuple(Member(m.platform, m.account_id, m.handle, m.followers)
+                      for m in s.members),
+        evidence_refs=tuple(f"edges:{pa}:{ia}|{pb}:{ib}" for pa, ia, pb, ib in s.pairs),
+        first_activity=s.first_activity, last_activity=s.last_activity,
+        content_types=("text",),
+        languages=tuple(sorted({m.lang for m in s.members if m.lang})),
+    )

@@ -71,20 +71,15 @@ def _tlp(level: str) -> Any:
 
 def network_bundle(store: Store, network_id: str, tlp: str = "amber",
                    min_accounts: int = 2) -> Any:
-    """The STIX 2.1 bundle of ``network_id`` of the store's last run (see the module
-    docstring). Raises :class:`ConfigError` when the network is not in the store."""
+    """The STIX 2.1 bundle of the network ``network_id`` (its stable id, or its label such as
+    ``N0003``) of the store's latest run (see the module docstring). Raises
+    :class:`ConfigError` when the network is not in the store."""
     import stix2
 
     from ..assess.verdict import disarm_techniques
+    from ..runs import resolve_network
 
-    if not store.table_exists("members") or not store.scalar(
-            "SELECT count(*) FROM members WHERE network_id = ?", [network_id]):
-        have = (store.fetchall("SELECT DISTINCT network_id FROM members ORDER BY 1 LIMIT 10")
-                if store.table_exists("members") else [])
-        raise ConfigError(
-            f"no network {network_id!r} in this store",
-            remedy="naming one of its networks (" + (", ".join(r[0] for r in have) or "none: "
-                                                     "run detect or expand first") + ")")
+    network_id = resolve_network(store, network_id)
     marking = _tlp(tlp)
     last = store.scalar("SELECT max(created_at) FROM posts")
     when = (last.replace(tzinfo=UTC) if isinstance(last, datetime)

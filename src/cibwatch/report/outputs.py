@@ -274,8 +274,10 @@ def _network_tables(store: Store) -> None:
     trace_order = {n: i for i, n in enumerate(TRACES)}
     order_case = " ".join(f"WHEN '{n}' THEN {i}" for n, i in trace_order.items())
     links, items, evidence = _group_tables(store)
-    has_source = "source" in {r[0] for r in store.fetchall(
+    member_cols = {r[0] for r in store.fetchall(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'members'")}
+    has_source = "source" in member_cols
+    label = "m.label" if "label" in member_cols else "m.network_id"
     member_group = ("m.source, m.group_posts, m.period_posts, m.group_pi, m.group_p, m.group_q"
                     if has_source else
                     "CASE WHEN m.attached THEN 'attached' ELSE 'pairs' END AS source, "
@@ -313,7 +315,7 @@ def _network_tables(store: Store) -> None:
 
         CREATE OR REPLACE TEMP TABLE net_stats AS
         WITH m AS (
-          SELECT m.network_id, COUNT(*) AS size,
+          SELECT m.network_id, min({label}) AS label, COUNT(*) AS size,
                  string_agg(DISTINCT ai.platform, ';' ORDER BY ai.platform) AS platforms
           FROM members m JOIN account_index ai USING (aid) GROUP BY m.network_id),
         e AS (
@@ -355,7 +357,7 @@ def _network_tables(store: Store) -> None:
         gl AS (
           SELECT network_id, COUNT(DISTINCT (aid_a, aid_b)) AS n_links FROM {links}
           GROUP BY network_id)
-        SELECT m.network_id, 'coordinated' AS assessment, m.size, m.platforms,
+        SELECT m.network_id, m.label, 'coordinated' AS assessment, m.size, m.platforms,
                coalesce(e.n_edges, 0) AS n_edges,
                round(2.0 * coalesce(e.n_edges, 0) / (m.size * (m.size - 1)), 4) AS density,
                e.min_p, e.max_q, e.evidence_sum,
@@ -398,7 +400,7 @@ def _network_tables(store: Store) -> None:
             SELECT aid_a AS aid, aid_b AS partner FROM {links}
             UNION ALL SELECT aid_b, aid_a FROM {links}) z GROUP BY aid),
         np AS (SELECT aid, COUNT(*) AS n_posts FROM posts GROUP BY aid)
-        SELECT m.aid, m.network_id, m.attached, m.attach_p, m.attach_q,
+        SELECT m.aid, m.network_id, {label} AS label, m.attached, m.attach_p, m.attach_q,
                ai.platform, ai.account_id, a.handle, a.display_name,
                coalesce(per.degree, 0) AS degree, s.strength, np.n_posts,
                coalesce(per.n_coacting_posts, 0) AS n_coacting_posts,
@@ -477,6 +479,7 @@ def _write_all(
 ) -> OutputPaths:
     """The files of a run, written to ``out`` (the staging directory of ``final``)."""
     _network_tables(store)
+    run_sql = _literal(result.run_id)
     paths = OutputPaths(
         out=out,
         accounts=out / "accounts.csv",
@@ -492,7 +495,7 @@ def _write_all(
     _copy_csv(
         store,
         f"""
-        SELECT n.network_id, coalesce(a.assessment, 'coordinated') AS assessment,
+        SELECT n.network_id, n.label, coalesce(a.assessment, 'coordinated') AS assessment,
                coalesce(a.kind, 'coordination') AS kind, coalesce(a.score, 0.0) AS score,
                n.size, n.platforms, a.strengths, a.utc_offset, a.clock, a.disarm,
                n.n_edges, n.density,
@@ -527,16 +530,16 @@ def _write_all(
                     '; ' || CAST(n.n_items AS VARCHAR) || ' items are the network''s own ('
                     || n.item_text || '), ' || CAST(n.n_group_links AS VARCHAR)
                     || ' pairs of members posted on the same one'
-                  ELSE '' END AS reasons
+                  ELSE '' END AS reasons, {run_sql} AS run_id
         FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
-        ORDER BY n.network_id
+        ORDER BY n.label
         """,
         paths.networks,
     )
     _copy_csv(
         store,
         f"""
-        SELECT s.platform, s.account_id, s.network_id,{_expansion_cols(expansion)}
+        SELECT s.platform, s.account_id, s.network_id, s.label,{_expansion_cols(expansion)}
                coalesce(a.assessment, 'coordinated') AS assessment, s.handle, s.display_name,
                s.attached, coalesce(f.repurposed, FALSE) AS repurposed, s.degree,
                round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
@@ -546,7 +549,7 @@ def _write_all(
                {_g('coalesce(s.best_p, s.attach_p, s.group_p)')} AS p_value,
                {_g('coalesce(s.best_q, s.attach_q, s.group_q)')} AS q_value,
                CASE WHEN s.source = 'group' THEN
-                 'joined ' || s.network_id || ' by its evidence with the group: '
+                 'joined ' || s.label || ' by its evidence with the group: '
                  || CAST(s.group_posts AS VARCHAR) || ' of its ' || CAST(s.period_posts AS VARCHAR)
                  || ' posts in the network''s period were on the network''s items, against '
                  || printf('%.2g', 100 * s.group_pi) || ' % of all posts of the period (p = '
@@ -555,12 +558,12 @@ def _write_all(
                  || CASE WHEN s.degree > 0 THEN '; acted together with '
                     || CAST(s.degree AS VARCHAR) || ' member(s) within the window' ELSE '' END
                WHEN s.attached THEN
-                 'attached to ' || s.network_id || ': its co-actions with the network as a '
+                 'attached to ' || s.label || ': its co-actions with the network as a '
                  || 'whole are beyond chance (p = ' || {_g('s.attach_p')} || ', q = '
                  || {_g('s.attach_q')} || ')'
                ELSE
                  'acted together with ' || CAST(s.degree AS VARCHAR) || ' other member(s) of '
-                 || s.network_id || ' (' || replace(s.traces, ';', ', ') || ' co-actions); '
+                 || s.label || ' (' || replace(s.traces, ';', ', ') || ' co-actions); '
                  || CAST(s.n_coacting_posts AS VARCHAR) || ' of its '
                  || CAST(s.n_posts AS VARCHAR) || ' posts ('
                  || CAST(round(100 * s.coaction_share) AS INTEGER)
@@ -568,11 +571,11 @@ def _write_all(
                  || coalesce('; its strongest link: p = ' || {_g('s.best_p')}, '')
                END
                || CASE WHEN f.repurposed THEN '; repurposed account (see the network)' ELSE ''
-                  END AS reasons
+                  END AS reasons, {run_sql} AS run_id
         FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
         LEFT JOIN {_flags(store)} f USING (aid)
         {"LEFT JOIN expansion x USING (aid) ORDER BY x.rank" if expansion is not None
-         else "ORDER BY s.network_id, s.platform, s.account_id"}
+         else "ORDER BY s.label, s.platform, s.account_id"}
         """,
         paths.accounts,
     )
@@ -585,7 +588,7 @@ def _write_all(
         """,
         paths.bounded_keys,
     )
-    _write_edges(store, paths.edges)
+    _write_edges(store, paths.edges, run_sql)
     if paths.rejects is not None:
         store.export_rejects(paths.rejects)
     if paths.graphml is not None:
@@ -614,9 +617,15 @@ def _expansion_cols(expansion: dict[str, Any] | None) -> str:
     return ("\n               x.rank, x.confidence, x.hop, x.proximity, x.seed,")
 
 
-def _write_edges(store: Store, path: Path) -> None:
+def _literal(value: str | None) -> str:
+    """``value`` as an SQL string literal (NULL for None)."""
+    return "CAST(NULL AS VARCHAR)" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def _write_edges(store: Store, path: Path, run: str) -> None:
     """One row per kept account pair, trace and window: counts, timing, the test's expected
-    count and p-value, the pair's combined p- and q-value, example evidence."""
+    count and p-value, the pair's combined p- and q-value, example evidence; ``run`` (an SQL
+    literal) is the run's id."""
     t = store.arrow(
         f"""
         WITH ev AS (
@@ -636,7 +645,7 @@ def _write_edges(store: Store, path: Path) -> None:
                {_expected_cols(store)}
                e.weight, e.p_value AS pair_p_value, e.q_value AS pair_q_value,
                CASE WHEN ma.network_id = mb.network_id THEN ma.network_id END AS network_id,
-               ev.evidence
+               ev.evidence, {run} AS run_id
         FROM pairs p
         JOIN edges e ON e.aid_a = p.aid_a AND e.aid_b = p.aid_b
         JOIN ev ON ev.trace = p.trace AND ev.win = p.win AND ev.aid_a = p.aid_a
@@ -678,7 +687,8 @@ def _write_edges(store: Store, path: Path) -> None:
                    {_ts('l.first_ts')} AS first_coaction, {_ts('l.last_ts')} AS last_coaction,
                    CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS p_value,
                    CAST(l.n_items AS DOUBLE) AS weight, CAST(NULL AS DOUBLE) AS pair_p_value,
-                   CAST(NULL AS DOUBLE) AS pair_q_value, l.network_id, ev.evidence
+                   CAST(NULL AS DOUBLE) AS pair_q_value, l.network_id, ev.evidence,
+                   {run} AS run_id
             FROM group_links l JOIN ev USING (network_id, aid_a, aid_b, fam)
             JOIN account_index aa ON aa.aid = l.aid_a JOIN account_index ab ON ab.aid = l.aid_b
             """
@@ -760,6 +770,7 @@ def _run_info(store: Store, result: DetectResult, inputs: list[str]) -> dict[str
     ]
     return {
         "cibwatch_version": __version__,
+        "run_id": result.run_id,
         "inputs": inputs,
         "sources": sources,
         "config": result.config.as_dict(),

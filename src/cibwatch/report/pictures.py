@@ -39,25 +39,26 @@ def _plt():  # type: ignore[no-untyped-def]
 
 def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
                      seed: int = 0) -> dict[str, dict[str, str]]:
-    """Draw the pictures of the largest networks; returns network -> {kind: relative path}."""
+    """Draw the pictures of the largest networks (the statistics tables of
+    :mod:`cibwatch.report.outputs` must be made); returns network id -> {kind: relative path}.
+    The files are named by the network's display label (``N0001_clock.png``)."""
     from ..assess.clock import PostingClock
+    from .outputs import assessments_sql
 
     plt = _plt()
     folder = out / "networks"
     folder.mkdir(parents=True, exist_ok=True)
     nets = store.fetchall(
-        f"SELECT n.network_id, a.utc_offset, a.assessment, a.kind FROM networks n "
-        f"LEFT JOIN assessments a USING (network_id) ORDER BY n.network_id "
-        f"LIMIT {int(max_networks)}") if store.table_exists("assessments") else [
-        (r[0], None, "coordinated", "") for r in store.fetchall(
-            f"SELECT network_id FROM networks ORDER BY 1 LIMIT {int(max_networks)}")]
+        f"SELECT n.network_id, n.label, a.utc_offset, coalesce(a.assessment, 'coordinated'), "
+        f"coalesce(a.kind, '') FROM net_stats n LEFT JOIN {assessments_sql(store)} a "
+        f"USING (network_id) ORDER BY n.label LIMIT {int(max_networks)}")
     paths: dict[str, dict[str, str]] = {}
-    for nid, offset, assessment, kind in nets:
+    for nid, name, offset, assessment, kind in nets:
         rel: dict[str, str] = {}
         times = store.arrow(
             "SELECT epoch(p.created_at) AS t FROM members m JOIN posts p USING (aid) "
             "WHERE m.network_id = ? ORDER BY t", [nid]).column("t").to_numpy()
-        label = f"{nid} ({assessment}{', ' + kind if kind else ''})"
+        label = f"{name} ({assessment}{', ' + kind if kind else ''})"
         # posting clock in the inferred time zone
         off = offset if offset is not None else PostingClock(min_posts=1).fit(times).offset_
         local = times + off * 3600
@@ -71,7 +72,7 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
         ax.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)])
         ax.set_xlabel(f"hour of day, UTC{off:+g}")
         ax.set_title(f"{label}: posting clock, {times.shape[0]:,} posts")
-        rel["clock"] = _save(plt, fig, folder, f"{nid}_clock.png")
+        rel["clock"] = _save(plt, fig, folder, f"{name}_clock.png")
         # activity timeline: members' posts per day
         if times.shape[0]:
             d0 = np.floor(times.min() / 86400.0)
@@ -81,13 +82,14 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
             ax.set_xlabel(f"days since {np.datetime64(int(d0), 'D')}")
             ax.set_ylabel("posts")
             ax.set_title(f"{label}: activity of its accounts")
-            rel["timeline"] = _save(plt, fig, folder, f"{nid}_timeline.png")
-        rel["graph"] = _graph(store, nid, folder, label, seed, plt)
+            rel["timeline"] = _save(plt, fig, folder, f"{name}_timeline.png")
+        rel["graph"] = _graph(store, nid, folder, label, seed, plt, f"{name}_graph.png")
         paths[nid] = rel
     return paths
 
 
-def _graph(store: Store, nid: str, folder: Path, label: str, seed: int, plt) -> str:  # type: ignore[no-untyped-def]
+def _graph(store: Store, nid: str, folder: Path, label: str, seed: int, plt,  # type: ignore[no-untyped-def]
+           file: str) -> str:
     import igraph as ig
 
     nodes = store.fetchall(
@@ -129,7 +131,7 @@ def _graph(store: Store, nid: str, folder: Path, label: str, seed: int, plt) -> 
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     ax.set_axis_off()
     ax.set_title(f"{label}: {len(nodes)} accounts, {len(edges)} links")
-    return _save(plt, fig, folder, f"{nid}_graph.png")
+    return _save(plt, fig, folder, file)
 
 
 def _save(plt, fig, folder: Path, name: str) -> str:  # type: ignore[no-untyped-def]

@@ -86,6 +86,9 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
     if run.get("expansion") is not None:
         lines[0] = "# cibwatch: expansion summary"
         lines += [""] + _expansion_lines(run["expansion"])
+    if run.get("run_id"):
+        lines += ["", f"Run `{run['run_id']}` of the store (`cibwatch runs --db STORE` lists "
+                  "every run; networks keep their ids across runs)."]
     lines += ["", "## Inputs", ""]
     lines.append(
         _table(
@@ -123,9 +126,9 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         SELECT n.network_id, n.size, n.platforms, n.n_edges, n.density, n.n_coactions,
                n.median_dt_s, n.traces, n.top_keys,
                coalesce(a.assessment, 'coordinated'), coalesce(a.kind, 'coordination'),
-               coalesce(a.score, 0.0), a.utc_offset, a.clock, a.reasons
+               coalesce(a.score, 0.0), a.utc_offset, a.clock, a.reasons, n.label
         FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
-        ORDER BY n.network_id
+        ORDER BY n.label
         """
     )
     lines += ["", "## Networks", ""]
@@ -133,17 +136,18 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         lines.append("No network passed the filters.")
     else:
         lines.append(
-            _table(["network", "assessment", "kind", "score", "accounts", "platforms",
+            _table(["network", "id", "assessment", "kind", "score", "accounts", "platforms",
                     "linked pairs", "co-actions", "median time apart (s)", "clock", "traces"],
-                   [[r[0], r[9], r[10], r[11], r[1], r[2], r[3], r[5], r[6],
+                   [[r[15], r[0], r[9], r[10], r[11], r[1], r[2], r[3], r[5], r[6],
                      "" if r[12] is None else f"UTC{r[12]:+g}", r[7]] for r in nets[:50]])
         )
         if len(nets) > 50:
             lines.append(f"\n... and {len(nets) - 50} more in `networks.csv`.")
     for r in nets[:DETAILED_NETWORKS]:
         nid = r[0]
-        lines += ["", f"### {nid}: {r[1]} accounts, {r[9]}"
-                  + (f" ({r[10].replace('_', ' ')}, score {r[11]:g})" if cfg.assess else ""), ""]
+        lines += ["", f"### {r[15]}: {r[1]} accounts, {r[9]}"
+                  + (f" ({r[10].replace('_', ' ')}, score {r[11]:g})" if cfg.assess else ""), "",
+                  f"Network id `{nid}` (the same in every run that finds these members).", ""]
         if r[14]:
             lines += ["Why: " + _md(r[14]) + ".", ""]
         if r[13]:
