@@ -595,6 +595,9 @@ def release_cmd(
         "--follower-threshold", help="Accounts with fewer followers (or an unknown count) are "
         "hashed.")] = 5000,
     name: Annotated[str, typer.Option("--name", help="Prefix of the file names.")] = "cibwatch",
+    run: Annotated[str | None, typer.Option(
+        "--run", help="The run whose networks these are [default: the latest that has them]."
+    )] = None,
 ) -> None:
     """Write a researcher data release of networks in the Twitter information-operations
     archive layout: identifiers of accounts under the follower threshold hashed in every
@@ -605,7 +608,7 @@ def release_cmd(
         key = read_key(key_file)
         with Store(db, create=False, read_only=True) as store:
             r = write_release(store, networks, out, key, follower_threshold=follower_threshold,
-                              name=name)
+                              name=name, run_id=run)
         err_console.print(
             f"wrote {terminal(str(r.out))}: {r.accounts} accounts ({r.hashed_accounts} "
             f"hashed), {r.posts} posts on {len(r.platforms)} platform(s); the re-identification "

@@ -121,21 +121,18 @@ class _Hasher:
         return hmac.new(self.key, msg, hashlib.sha256).hexdigest()
 
 
-def _network_aids(store: Store, network_ids: Sequence[str]) -> dict[str, list[int]]:
-    if not store.table_exists("members"):
-        raise InputError(f"the store {store.path} holds no networks",
-                         remedy="running `cibwatch detect --db STORE` first")
+def _network_aids(store: Store, network_ids: Sequence[str], run_id: str | None
+                  ) -> dict[str, list[int]]:
+    """Stable network id -> member aids, for ids or labels (``N0003``: in ``run_id``, else in
+    the latest run), from the kept results of the runs (:mod:`cibwatch.runs`)."""
+    from ..api import locate_network
+
     found: dict[str, list[int]] = {}
-    for nid in network_ids:
-        rows = store.fetchall("SELECT DISTINCT aid FROM members WHERE network_id = ? ORDER BY aid",
-                              [nid])
-        if not rows:
-            known = [r[0] for r in store.fetchall(
-                "SELECT DISTINCT network_id FROM members ORDER BY 1 LIMIT 5")]
-            raise InputError(f"network {nid!r} is not in the store {store.path}",
-                             remedy="giving an id from networks.csv (for example "
-                             + ", ".join(known) + ")")
-        found[nid] = [int(r[0]) for r in rows]
+    for ref in network_ids:
+        run, nid = locate_network(store, ref, run_id)
+        rows = store.fetchall("SELECT DISTINCT aid FROM run_members WHERE run_id = ? AND "
+                              "network_id = ? ORDER BY aid", [run, nid])
+        found.setdefault(nid, sorted({*found.get(nid, []), *(int(r[0]) for r in rows)}))
     return found
 
 
@@ -205,8 +202,9 @@ class _Scrubber:
 
 def write_release(store: Store, network_ids: Sequence[str], out: str | Path, key: bytes, *,
                   follower_threshold: int = DEFAULT_FOLLOWER_THRESHOLD,
-                  name: str = "cibwatch") -> ReleaseResult:
-    """Write the release of ``network_ids`` to ``out`` (which must not exist or be empty)."""
+                  name: str = "cibwatch", run_id: str | None = None) -> ReleaseResult:
+    """Write the release of ``network_ids`` (stable ids or labels of ``run_id``, else of the
+    latest run) to ``out`` (which must not exist or be empty)."""
     if follower_threshold < 0:
         raise InputError(f"follower_threshold must be 0 or more, not {follower_threshold}")
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
@@ -215,7 +213,7 @@ def write_release(store: Store, network_ids: Sequence[str], out: str | Path, key
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputError(f"{out} exists and is not an empty directory",
                           remedy="giving a new directory for the release")
-    nets = _network_aids(store, list(dict.fromkeys(network_ids)))
+    nets = _network_aids(store, list(dict.fromkeys(network_ids)), run_id)
     aids = sorted({a for v in nets.values() for a in v})
     hasher = _Hasher(key)
     with store.registered("release_aids", _aids_table(aids)) as tname:
