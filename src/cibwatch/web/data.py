@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import random
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,7 @@ TOP_ITEMS = 10
 #: Posts shown on an account page.
 ACCOUNT_POSTS = 50
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_LAYOUT_LOCK = threading.Lock()
 _STRENGTH = re.compile(r"\((very strong|strong|moderate|weak)(?:,\s*([0-9.]+))?")
 
 
@@ -211,8 +213,13 @@ class WorkspaceData:
 
             seed = [[math.cos(2 * math.pi * i / n + GRAPH_LAYOUT_SEED),
                      math.sin(2 * math.pi * i / n + GRAPH_LAYOUT_SEED)] for i in range(n)]
-            layout = g.layout_fruchterman_reingold(seed=seed, niter=LAYOUT_ITERATIONS,
-                                                   weights=weights if keys else None)
+            with _LAYOUT_LOCK:  # igraph's layout draws from one process-wide generator
+                ig.set_random_number_generator(random.Random(GRAPH_LAYOUT_SEED))
+                try:
+                    layout = g.layout_fruchterman_reingold(seed=seed, niter=LAYOUT_ITERATIONS,
+                                                           weights=weights if keys else None)
+                finally:
+                    ig.set_random_number_generator(random)
             xs = [p[0] for p in layout.coords]
             ys = [p[1] for p in layout.coords]
             span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
@@ -367,7 +374,7 @@ class WorkspaceData:
                              "a": pa_, "b": pb_, "diff_a": da, "diff_b": db,
                              "similarity": ratio})
             out.append({"a": str(e.a), "b": str(e.b), "trace": e.trace,
-                        "window_s": e.window_s, "n_coactions": e.n_coactions, "items": rows})
+                        "window_s": e.window_s, "n_coactions": e.n_coactions, "coactions": rows})
         return out
 
     # ---- accounts ------------------------------------------------------------------------------

@@ -202,14 +202,14 @@ class Workspace:
 
     # ---- plumbing ------------------------------------------------------------------------
 
-    def render(self, ctx: Ctx | None, name: str, status: int = 200, **kw: Any) -> HTMLResponse:
+    def render(self, ctx: Ctx | None, name: str, code: int = 200, **kw: Any) -> HTMLResponse:
         flash: list[tuple[str, str]] = []
         if ctx is not None:
             flash, ctx.session.flash = ctx.session.flash, []
         html = self.env.get_template(name).render(
             actor=ctx.actor if ctx else None, csrf=ctx.session.csrf if ctx else "",
             flash=flash, path=ctx.request.url.path if ctx else "", **kw)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=code)
 
     async def ctx(self, request: Request) -> Ctx:
         s = self.sessions.get(request.cookies.get(SESSION_COOKIE))
