@@ -186,5 +186,6 @@ def shot(page: Any, name: str) -> Path:
     """A full-page screenshot, test-screenshots/NAME.png."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": hiding the caret would inject a style the pages' CSP refuses
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path

@@ -41,6 +41,8 @@ __all__ = ["WorkspaceData", "text_diff", "GRAPH_LAYOUT_SEED"]
 GRAPH_LAYOUT_SEED = 14
 #: Iterations of the Fruchterman-Reingold layout (igraph); 500 settles 2,000 nodes in < 1 s.
 LAYOUT_ITERATIONS = 500
+#: Graphs kept (a network's graph is computed once: its layout is the costly part).
+GRAPH_CACHE = 16
 #: Top items shown per kind (texts, URLs, hashtags).
 TOP_ITEMS = 10
 #: Posts shown on an account page.
@@ -56,6 +58,41 @@ def strength_of(text: str) -> tuple[str | None, float | None]:
     if not m:
         return None, None
     return m.group(1), (float(m.group(2)) if m.group(2) else None)
+
+
+_TAG = re.compile(r"\s*\[([^\]]+)\]\s*\.?\s*$")
+_DISARM_ID = re.compile(r"^T\d{4}(?:\.\d{3})?$")
+
+
+def reason_items(snap: NetworkSnapshot, row: dict[str, str]) -> list[dict[str, Any]]:
+    """The network's reasons, one per finding: networks.csv's ``reasons`` text (when the run
+    has a directory) split into its clauses, each with its tag (a DISARM id such as
+    ``T0150.008``, or a finding's code such as ``shift_clock``) and its stated strength; else
+    the source's :class:`~cibwatch.cases.source.Reason` objects as they are."""
+    raw = (row.get("reasons") or "").strip()
+    if not raw:
+        return [{"family": r.family, "text": r.text, "disarm_id": r.disarm_id, "tag": None,
+                 "word": strength_of(r.text)[0], "figure": strength_of(r.text)[1],
+                 "strength": r.strength} for r in snap.reasons]
+    head, sep, coord = raw.partition("Coordination:")
+    out: list[dict[str, Any]] = []
+    for clause in re.split(r"(?<=\])\s*;\s*", head.strip()):
+        clause = clause.strip().rstrip(".").strip()
+        if not clause:
+            continue
+        m = _TAG.search(clause)
+        tag = m.group(1) if m else None
+        text = clause[:m.start()] if m else clause
+        word, figure = strength_of(text)
+        out.append({"family": snap.kind or "assessment", "text": text,
+                    "disarm_id": tag if tag and _DISARM_ID.match(tag) else None,
+                    "tag": tag if tag and not _DISARM_ID.match(tag) else None,
+                    "word": word, "figure": figure, "strength": None})
+    if sep:
+        out.append({"family": "coordination", "text": "Coordination:" + coord.rstrip("."),
+                    "disarm_id": None, "tag": None, "word": None, "figure": None,
+                    "strength": None})
+    return out
 
 
 def text_diff(a: str, b: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]], float]:
@@ -94,6 +131,7 @@ class WorkspaceData:
         self.source = source
         self.stores = [Path(s) for s in stores]
         self._runs: dict[str, _RunFiles] = {}
+        self._graphs: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     # ---- where a run's files are -------------------------------------------------------------
@@ -172,6 +210,19 @@ class WorkspaceData:
         """Nodes (every member: platform, activity, community, position) and edges (member
         pairs, traces summed), for Cytoscape. Communities: greedy modularity on the weighted
         pairs; positions: Fruchterman-Reingold from a seeded start, scaled to 1000 x 1000."""
+        key_ = (snap.run_id, snap.network_id)
+        with self._lock:
+            hit = self._graphs.get(key_)
+        if hit is not None:
+            return hit
+        out = self._graph(snap)
+        with self._lock:
+            if len(self._graphs) >= GRAPH_CACHE:
+                self._graphs.pop(next(iter(self._graphs)))
+            self._graphs[key_] = out
+        return out
+
+    def _graph(self, snap: NetworkSnapshot) -> dict[str, Any]:
         import igraph as ig
         import pyarrow.compute as pc
 

@@ -50,7 +50,7 @@ from ..cases.errors import CaseError, NotFound, PermissionDenied, Unauthenticate
 from ..cases.service import APPEAL_BASES, CaseService, DecisionInput
 from ..cases.source import AccountRef, NetworkSnapshot
 from ..errors import CibwatchError
-from .data import DAYS, WorkspaceData, strength_of
+from .data import DAYS, WorkspaceData, reason_items
 
 __all__ = ["install_workspace", "SESSION_COOKIE", "CSRF_HEADER", "Sessions", "ACTIONS_NEED"]
 
@@ -487,8 +487,7 @@ class Workspace:
         mpage_n = max(1, int(mpage) if mpage.isdigit() else 1)
         mpages = max(1, -(-len(members) // PAGE))
         mpage_n = min(mpage_n, mpages)
-        reasons = [dict(vars(r)) | dict(zip(("word", "figure"), strength_of(r.text),
-                                            strict=True)) for r in snap.reasons]
+        reasons = reason_items(snap, row)
         base = {"run": snap.run_id, "msort": msort, "morder": "desc" if mdesc else "asc"}
         graph_data = ctx.data.graph(snap)
         pairs = sorted(graph_data["edges"], key=lambda e: (-e["weight"], e["source"],
