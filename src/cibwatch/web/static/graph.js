@@ -53,7 +53,9 @@
     });
   }
 
+  var times = window.cibwatchGraphTimes = { start: performance.now() };
   function render(g) {
+    times.json = performance.now();
     var maxAct = 1;
     g.nodes.forEach(function (n) { if (n.activity > maxAct) { maxAct = n.activity; } });
     var maxW = 1;
@@ -70,11 +72,19 @@
         weight: e.weight, n: e.n, traces: e.traces,
         w: 0.5 + 4 * Math.log(1 + e.weight) / Math.log(1 + maxW) } });
     });
+    var big = g.nodes.length > 1000 || g.edges.length > 5000;
     var cy = window.cytoscape({
       container: el, elements: elements, layout: { name: "preset", fit: true, padding: 20 },
       minZoom: 0.05, maxZoom: 8, wheelSensitivity: 0.3,
+      pixelRatio: g.nodes.length > 1000 ? 1 : "auto",
       hideEdgesOnViewport: g.edges.length > 5000, textureOnViewport: g.nodes.length > 1500,
-      style: [
+      style: big ? [  // large graphs: the fewest style properties (much faster to build)
+        { selector: "node", style: { "background-color": "data(colour)", width: "data(size)",
+          height: "data(size)" } },
+        { selector: "edge", style: { width: 0.6, "line-color": "#9aa4ad", opacity: 0.5,
+          "curve-style": "haystack" } },
+        { selector: ":selected", style: { "background-color": "#111" } }
+      ] : [
         { selector: "node", style: { "background-color": "data(colour)", width: "data(size)",
           height: "data(size)", label: g.nodes.length <= 300 ? "data(label)" : "",
           "font-size": 8, "min-zoomed-font-size": 6, color: "#222",
@@ -87,6 +97,7 @@
       ]
     });
     window.cibwatchGraph = cy;
+    times.built = performance.now();
     var by = document.getElementById("colour-by");
     function recolour() {
       var v = by.value;
@@ -138,6 +149,7 @@
       info.appendChild(link(el.dataset.evidence + "&a=" + encodeURIComponent(d.source) +
         "&b=" + encodeURIComponent(d.target), "See the evidence", "edge-evidence"));
     });
+    cy.one("render", function () { times.drawn = performance.now(); });
     cy.ready(function () {
       el.setAttribute("data-nodes", String(cy.nodes().length));
       el.setAttribute("data-edges", String(cy.edges().length));
