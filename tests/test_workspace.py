@@ -18,7 +18,7 @@ from cibwatch.web import PREFIX, create_app
 from cibwatch.web.data import WorkspaceData, strength_of, text_diff
 from cibwatch.web.ui import SESSION_COOKIE, _safe_next
 
-from .workspace_support import USERS, world_dir  # noqa: F401  (fixture)
+from .workspace_support import USERS
 
 VENDOR = Path(__file__).resolve().parents[1] / "src" / "cibwatch" / "web" / "static" / "vendor"
 
@@ -48,7 +48,7 @@ class Ws:
 
 
 @pytest.fixture
-def ws(world_dir: Path, tmp_path: Path) -> Iterator[Ws]:  # noqa: F811
+def ws(world_dir: Path, tmp_path: Path) -> Iterator[Ws]:
     store = CaseStore.open(f"sqlite:///{tmp_path / 'cases.sqlite'}", pool_size=5)
     svc = CaseService(store, DetectDirSource([world_dir]))
     tokens = {n: svc.add_user(None, n, r)[1] for n, r in USERS.items()}
@@ -212,6 +212,9 @@ def test_evidence_has_both_posts_and_differences() -> None:
     assert [c.strip() for ch, c in b if ch] == ["political"]
     assert 0 < ratio < 1
     assert text_diff("same", "same")[2] == 1.0
+    # no spaces between Chinese words: one character is what differs
+    a, b, _ = text_diff("台湾领导人出卖", "台湾领导者出卖")
+    assert [c for ch, c in a if ch] == ["人"] and [c for ch, c in b if ch] == ["者"]
 
 
 def test_pair_evidence_page(ws: Ws) -> None:

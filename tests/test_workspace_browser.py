@@ -12,19 +12,7 @@ from typing import Any
 
 import pytest
 
-from .workspace_support import (  # noqa: F401  (fixtures)
-    PHONE,
-    Console,
-    Live,
-    browser,
-    live,
-    login,
-    logout,
-    page,
-    serve,
-    shot,
-    world_dir,
-)
+from .workspace_support import PHONE, Console, Live, login, logout, serve, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

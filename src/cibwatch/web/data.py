@@ -95,11 +95,17 @@ def reason_items(snap: NetworkSnapshot, row: dict[str, str]) -> list[dict[str, A
     return out
 
 
+#: Diff tokens: runs of spaces, single CJK characters (those scripts have no spaces between
+#: words), and other runs of non-space characters.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+
+
 def text_diff(a: str, b: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]], float]:
-    """Word-level differences of two texts: for each side, ``(changed, chunk)`` pieces, and the
+    """Word-level differences of two texts (character-level in CJK scripts): for each side, ``(changed, chunk)`` pieces, and the
     similarity ratio (difflib's, in [0, 1]). Whitespace is kept, so the pieces joined give the
     texts back."""
-    ta, tb = re.findall(r"\s+|\S+", a or ""), re.findall(r"\s+|\S+", b or "")
+    ta, tb = _TOKEN.findall(a or ""), _TOKEN.findall(b or "")
     sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
     out_a: list[tuple[bool, str]] = []
     out_b: list[tuple[bool, str]] = []
@@ -156,12 +162,12 @@ class WorkspaceData:
             rf = _RunFiles(directory, store)
             if directory is not None:
                 with open(directory / "networks.csv", newline="", encoding="utf-8") as fh:
-                    rf.networks = {r["network_id"]: r for r in csv.DictReader(fh)}
+                    rf.networks = {row["network_id"]: row for row in csv.DictReader(fh)}
                 acc = directory / "accounts.csv"
                 if acc.is_file():
                     with open(acc, newline="", encoding="utf-8") as fh:
-                        for r in csv.DictReader(fh):
-                            rf.accounts[(r["platform"], r["account_id"])] = r
+                        for row in csv.DictReader(fh):
+                            rf.accounts[(row["platform"], row["account_id"])] = row
             self._runs[run_id] = rf
             return rf
 

@@ -216,7 +216,8 @@ class Workspace:
         if s is None:
             raise _Redirect("/login" + _qs({"next": _here(request)}))
         try:
-            actor = self.svc.cached_actor(s.token) or await run_in_threadpool(
+            cached = self.svc.cached_actor(s.token)
+            actor = cached if cached is not None else await run_in_threadpool(
                 self.svc.authenticate, s.token)
         except Unauthenticated:
             self.sessions.drop(s.sid)
@@ -240,7 +241,8 @@ class Workspace:
             except _Redirect as r:
                 return RedirectResponse(r.url, status_code=303)
             try:
-                return await run_in_threadpool(fn, ctx, request)  # type: ignore[no-any-return]
+                out: Response = await run_in_threadpool(fn, ctx, request)
+                return out
             except CibwatchError as exc:
                 return self.error(ctx, exc)
         handler.__name__ = fn.__name__
@@ -344,10 +346,10 @@ class Workspace:
             return resp
         s = self.sessions.new(token)
         s.flash.append(("ok", f"Logged in as {actor.name} ({actor.role})."))
-        resp = RedirectResponse(nxt, status_code=303)
-        self._cookie(resp, request, SESSION_COOKIE, s.sid, max_age=SESSION_MAX)
-        resp.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
-        return resp
+        done = RedirectResponse(nxt, status_code=303)
+        self._cookie(done, request, SESSION_COOKIE, s.sid, max_age=SESSION_MAX)
+        done.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+        return done
 
     async def logout(self, request: Request) -> Response:
         s = self.sessions.get(request.cookies.get(SESSION_COOKIE))
@@ -765,9 +767,8 @@ def _account_decisions(ctx: Ctx, ref: AccountRef) -> list[dict[str, Any]]:
     """Approved decisions that act on the account (the fan-out), with its status there."""
     from sqlalchemy import select
 
-    from ..cases.models import AffectedAccount, Decision
-
     from ..cases.auth import require
+    from ..cases.models import AffectedAccount, Decision
 
     require(ctx.actor, "viewer", "reading decisions")
     with ctx.svc.store.read() as s:
