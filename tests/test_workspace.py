@@ -243,3 +243,35 @@ def test_vendored_cytoscape_is_the_one_documented() -> None:
     digest = hashlib.sha256((VENDOR / "cytoscape.min.js").read_bytes()).hexdigest()
     assert digest in readme
     assert (VENDOR / "cytoscape.LICENSE").read_text().startswith("Copyright")
+
+
+def test_item_view_lists_the_members_posts_of_an_item(ws: Ws) -> None:
+    snap = ws.svc.source.network(_top(ws).network_id)
+    data = WorkspaceData(ws.svc.source)
+    url, accounts, posts = data.top_items(snap)["urls"][0]
+    got = data.item_posts(snap, "url", url)
+    assert len(got) == posts and len({p["ref"] for p in got}) == accounts
+    assert [p["created_at"] for p in got] == sorted(p["created_at"] for p in got)
+    ws.login("ana")
+    page = ws.client.get(f"/networks/{snap.network_id}/item",
+                         params={"run": snap.run_id, "kind": "url", "value": url}).text
+    assert page.count('data-testid="item-post"') == posts
+    assert ws.client.get(f"/networks/{snap.network_id}/item",
+                         params={"kind": "nope", "value": "x"}).status_code == 422
+
+
+def test_lineage_by_shared_members(world_dir: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    again = tmp_path / "again"
+    shutil.copytree(world_dir, again, ignore=shutil.ignore_patterns("store.duckdb*", "world"))
+    info = json.loads((again / "run.json").read_text())
+    (again / "run.json").write_text(json.dumps(info | {"run_id": "run-again"}))
+    src = DetectDirSource([world_dir, again])
+    first = src.runs()[0].run_id
+    net = max(src.networks(first).items, key=lambda n: (n.score, n.network_id))
+    lin = WorkspaceData(src).lineage(src.network(net.network_id, first))
+    assert lin[0] == {"run_id": "run-again", "kind": "detect", "network_id": net.network_id,
+                      "shared": net.size, "size": net.size, "jaccard": 1.0}
+    assert all(r["run_id"] == "run-again" for r in lin)

@@ -118,9 +118,12 @@ def test_no_console_errors_on_any_page_at_two_sizes(browser: Any, live: Live) ->
 
     e = max(WorkspaceData(live.svc.source).graph(snap)["edges"],
             key=lambda e: (e["weight"], e["id"]))
+    top_tag = WorkspaceData(live.svc.source).top_items(snap)["hashtags"][0][0]
     pages = {"queue": "/", "network": f"/networks/{net.network_id}?run={live.run_id}",
              "evidence": f"/networks/{net.network_id}/evidence?run={live.run_id}"
                          f"&a={e['source']}&b={e['target']}",
+             "item": f"/networks/{net.network_id}/item?run={live.run_id}&kind=hashtag"
+                     f"&value={top_tag}",
              "account": f"/accounts/{m[0]}", "cases": "/cases", "case": f"/cases/{case['id']}"}
     for size_name, size in (("1280x800", {"width": 1280, "height": 800}), ("390x844", PHONE)):
         ctx = browser.new_context(viewport=size)

@@ -199,6 +199,33 @@ class WorkspaceData:
             })
         return out
 
+    def lineage(self, snap: NetworkSnapshot) -> list[dict[str, Any]]:
+        """The networks of the other runs served that share members with this one: run,
+        network, members shared, and the Jaccard index of the two member sets (largest first).
+        By members, not by id: a run's labels (N0001, ...) say nothing across runs."""
+        mine = {(m.platform, m.account_id) for m in snap.members}
+        out = []
+        for run in self.source.runs():
+            if run.run_id == snap.run_id:
+                continue
+            rf = self._files(run.run_id)
+            shared: dict[str, int] = {}
+            for key in mine:
+                row = rf.accounts.get(key)
+                if row is not None and row.get("network_id"):
+                    shared[row["network_id"]] = shared.get(row["network_id"], 0) + 1
+            sizes: dict[str, int] = {}
+            for row in rf.accounts.values():
+                if row.get("network_id") in shared:
+                    sizes[row["network_id"]] = sizes.get(row["network_id"], 0) + 1
+            for nid, k in shared.items():
+                union = len(mine) + sizes.get(nid, k) - k
+                out.append({"run_id": run.run_id, "kind": run.kind, "network_id": nid,
+                            "shared": k, "size": sizes.get(nid, k),
+                            "jaccard": round(k / union, 3) if union else 0.0})
+        out.sort(key=lambda r: (-r["jaccard"], -r["shared"], r["run_id"], r["network_id"]))
+        return out
+
     # ---- the graph ---------------------------------------------------------------------------
 
     def _edges(self, rf: _RunFiles) -> Any:
@@ -378,6 +405,46 @@ class WorkspaceData:
                          + ") p", extra=""), [limit]).fetchall()
         finally:
             con.close()
+        return out
+
+    def item_posts(self, snap: NetworkSnapshot, kind: str, value: str,
+                   limit: int = 200) -> list[dict[str, Any]]:
+        """The members' posts of one item (``kind`` text, url or hashtag), oldest first, each
+        with its differences from the first text and the seconds since the first post."""
+        if kind not in ("text", "url", "hashtag"):
+            from ..cases.errors import ValidationFailed
+
+            raise ValidationFailed(f"unknown item kind {kind!r}", remedy="text, url or hashtag")
+        con = self._connect(snap.run_id)
+        if con is None:
+            return []
+        cond = {"text": "p.text = ?", "url": "list_contains(p.urls, ?)",
+                "hashtag": "list_contains(list_transform(p.hashtags, x -> lower(x)), lower(?))"
+                }[kind]
+        try:
+            con.register("m", self._members_table(snap.members))
+            rows = con.execute(
+                "SELECT p.platform, p.post_id, p.account_id, p.created_at, p.text, p.urls,"
+                " p.hashtags, p.reshare_of, p.reply_to, p.lang FROM posts p JOIN m"
+                " ON p.platform = m.platform AND p.account_id = m.account_id"
+                f" WHERE {cond} ORDER BY p.created_at, p.platform, p.post_id LIMIT ?",
+                [value, limit]).fetchall()
+        finally:
+            con.close()
+        cols = ("platform", "post_id", "account_id", "created_at", "text", "urls", "hashtags",
+                "reshare_of", "reply_to", "lang")
+        out: list[dict[str, Any]] = []
+        first_text, first_t = None, None
+        for r in rows:
+            d = dict(zip(cols, r, strict=True))
+            t = d["created_at"]
+            if first_t is None:
+                first_t, first_text = t, d["text"] or ""
+            d["after_s"] = (t - first_t).total_seconds() if t is not None and first_t else None
+            d["created_at"] = _iso(t)
+            d["diff"] = text_diff(first_text or "", d["text"] or "")[1]
+            d["ref"] = f"{d['platform']}:{d['account_id']}"
+            out.append(d)
         return out
 
     def posts(self, run_id: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str],

@@ -298,6 +298,7 @@ class Workspace:
                         methods=["GET"])
         r.add_api_route("/networks/{network_id}/evidence", self.page(self.evidence),
                         methods=["GET"])
+        r.add_api_route("/networks/{network_id}/item", self.page(self.item), methods=["GET"])
         r.add_api_route("/accounts/{ref:path}", self.page(self.account), methods=["GET"])
         r.add_api_route("/cases", self.page(self.cases), methods=["GET"])
         r.add_api_route("/cases/{case_id}", self.page(self.case), methods=["GET"])
@@ -499,7 +500,7 @@ class Workspace:
                            members=members[(mpage_n - 1) * PAGE: mpage_n * PAGE],
                            n_members=len(members), mpage=mpage_n, mpages=mpages,
                            msort=msort, mdesc=mdesc, pairs=pairs,
-                           n_edges=len(graph_data["edges"]),
+                           n_edges=len(graph_data["edges"]), lineage=ctx.data.lineage(snap),
                            communities=graph_data["communities"],
                            mqs=lambda **kw: _qs(base, **kw),
                            heat=lambda c: _heat(c, activity.get("clock_max", 0)))
@@ -517,6 +518,16 @@ class Workspace:
         snap = ctx.svc.source.network(nid, run)
         traces = ctx.data.pair(snap, AccountRef.parse(a), AccountRef.parse(b))
         return self.render(ctx, "evidence.html", snap=snap, a=a, b=b, traces=traces,
+                           has_posts=ctx.data.has_posts(snap.run_id))
+
+    def item(self, ctx: Ctx, request: Request) -> Response:
+        snap = self._snap(ctx, request.path_params["network_id"],
+                          request.query_params.get("run") or None)
+        kind = request.query_params.get("kind", "")
+        value = request.query_params.get("value", "")
+        posts = ctx.data.item_posts(snap, kind, value)
+        return self.render(ctx, "item.html", snap=snap, kind=kind, value=value, posts=posts,
+                           accounts=len({p["ref"] for p in posts}),
                            has_posts=ctx.data.has_posts(snap.run_id))
 
     # ---- accounts --------------------------------------------------------------------------
