@@ -419,7 +419,7 @@ class WorkspaceData:
         if con is None:
             return []
         cond = {"text": "p.text = ?", "url": "list_contains(p.urls, ?)",
-                "hashtag": "list_contains(list_transform(p.hashtags, x -> lower(x)), lower(?))"
+                "hashtag": "list_contains(list_transform(p.hashtags, lambda x: lower(x)), lower(?))"
                 }[kind]
         try:
             con.register("m", self._members_table(snap.members))
