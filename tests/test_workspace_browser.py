@@ -44,6 +44,13 @@ def _click_edge(page: Any, edge_id: str) -> None:
     page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
 
 
+def _press(page: Any, selector: str) -> str:
+    """Click a form's button, wait for the page it leads to; the case's state shown there."""
+    with page.expect_navigation():
+        page.click(selector)
+    return str(page.inner_text("[data-testid=case-state]"))
+
+
 def test_login_required_in_the_browser(page: Any, live: Live) -> None:
     net = _top(live)
     page.goto(f"{live.url}/networks/{net.network_id}?run={live.run_id}")
@@ -175,15 +182,10 @@ def test_review_flow_end_to_end(page: Any, live: Live) -> None:
         page.locator("[data-testid=network-link]").first.click()
     assert page.locator("[data-testid=verdict]").inner_text() == net.assessment
     assert _graph_ready(page) == net.size
-    with page.expect_navigation():
-        page.click("[data-testid=open-case]")
-    assert page.inner_text("[data-testid=case-state]") == "new"
+    assert _press(page, "[data-testid=open-case]") == "new"
     case_url = page.url
-    with page.expect_navigation():
-        page.click("[data-testid=to-in_review]")
-    assert page.inner_text("[data-testid=case-state]") == "in_review"
-    with page.expect_navigation():
-        page.click("[data-testid=assign-me]")
+    assert _press(page, "[data-testid=to-in_review]") == "in_review"
+    _press(page, "[data-testid=assign-me]")
     assert page.inner_text("[data-testid=assignee]") == "ana"
     page.fill("#note-text", "Same texts within minutes; office-hours clock.")
     with page.expect_navigation():
@@ -199,9 +201,7 @@ def test_review_flow_end_to_end(page: Any, live: Live) -> None:
     page.select_option(f"select[name='exc:{excluded}']", "exclude")
     page.fill(f"input[name='excr:{excluded}']", "verified journalist")
     shot(page, "case-propose-1280x800")
-    with page.expect_navigation():
-        page.click("[data-testid=propose]")
-    assert page.inner_text("[data-testid=case-state]") == "proposed"
+    assert _press(page, "[data-testid=propose]") == "proposed"
     assert page.locator("[data-testid=approve]").count() == 0  # the analyst may not
     assert page.locator("[data-testid=awaiting]").count() == 1
     logout(page)
@@ -209,9 +209,7 @@ def test_review_flow_end_to_end(page: Any, live: Live) -> None:
     # the approver approves (a second pair of eyes)
     login(page, live, "bob", case_url.removeprefix(live.url))
     page.fill("form[action$='/approve'] input[name=note]", "Checked the evidence.")
-    with page.expect_navigation():
-        page.click("[data-testid=approve]")
-    assert page.inner_text("[data-testid=case-state]") == "decided"
+    assert _press(page, "[data-testid=approve]") == "decided"
     dec = page.locator("[data-testid=decision]").first
     assert dec.get_attribute("data-status") == "approved"
     assert f"{net.size - 1} account(s) affected" in dec.inner_text()
@@ -226,9 +224,7 @@ def test_review_flow_end_to_end(page: Any, live: Live) -> None:
     boxes.nth(0).check()
     boxes.nth(1).check()
     page.select_option("select[name=basis]", "wrong_account")
-    with page.expect_navigation():
-        page.click("[data-testid=lodge-appeal]")
-    assert page.inner_text("[data-testid=case-state]") == "appealed"
+    assert _press(page, "[data-testid=lodge-appeal]") == "appealed"
     logout(page)
 
     # bob took part in the decision: he is not offered the appeal; cy reverses it for one
@@ -239,9 +235,7 @@ def test_review_flow_end_to_end(page: Any, live: Live) -> None:
     page.check("[data-testid=reverse]")
     page.locator("form[action$='/decide'] input[name=account]").nth(1).uncheck()
     page.fill("form[action$='/decide'] textarea[name=reason]", "Not the operation's account.")
-    with page.expect_navigation():
-        page.click("[data-testid=decide-appeal]")
-    assert page.inner_text("[data-testid=case-state]") == "reversed"
+    assert _press(page, "[data-testid=decide-appeal]") == "reversed"
     ap = page.locator("[data-testid=appeal]").first
     assert ap.get_attribute("data-status") == "reversed"
     assert f"restored: {appealing[0]}" in ap.inner_text()
@@ -252,7 +246,7 @@ def test_review_flow_end_to_end(page: Any, live: Live) -> None:
     where = [trail.find(a) for a in actions]
     assert all(w >= 0 for w in where) and where == sorted(where), dict(zip(actions, where,
                                                                            strict=True))
-    shot(page, "case-1280x800")
+    shot(page, "case-reviewed-1280x800")
     # the restored account's page shows it
     page.goto(f"{live.url}/accounts/{appealing[0]}")
     assert "restored" in page.inner_text("[data-testid=account-decisions]")

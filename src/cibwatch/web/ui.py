@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -155,10 +156,19 @@ def _templates() -> Any:
                              lstrip_blocks=True)
     env.filters["q"] = lambda v: urllib.parse.quote(str(v), safe="")
     env.filters["num"] = _fmt_num
-    env.filters["when"] = lambda v: (str(v).replace("T", " ").replace("Z", " UTC")
-                                     if v else "")
+    env.filters["when"] = _when
     env.globals.update(version=__version__, can=can, DAYS=DAYS, ROLES=ROLES)
     return env
+
+
+def _when(v: Any) -> str:
+    """A time as ``YYYY-MM-DD HH:MM:SS UTC`` (to the second)."""
+    if not v:
+        return ""
+    text = str(v).replace("T", " ")
+    text = re.sub(r"(\d{2}:\d{2}:\d{2})\.\d+", r"\1", text)
+    text = re.sub(r"(Z|\+00:00)$", "", text).strip()
+    return text + " UTC" if re.search(r"\d{2}:\d{2}", text) else text
 
 
 def _fmt_num(v: Any, digits: int = 3) -> str:
