@@ -204,7 +204,7 @@ class WorkspaceData:
         network, members shared, and the Jaccard index of the two member sets (largest first).
         By members, not by id: a run's labels (N0001, ...) say nothing across runs."""
         mine = {(m.platform, m.account_id) for m in snap.members}
-        out = []
+        out: list[dict[str, Any]] = []
         for run in self.source.runs():
             if run.run_id == snap.run_id:
                 continue
