@@ -275,3 +275,13 @@ def test_lineage_by_shared_members(world_dir: Path, tmp_path: Path) -> None:
     assert lin[0] == {"run_id": "run-again", "kind": "detect", "network_id": net.network_id,
                       "shared": net.size, "size": net.size, "jaccard": 1.0}
     assert all(r["run_id"] == "run-again" for r in lin)
+
+
+def test_readme_and_docs_show_the_command_make_demo_prints() -> None:
+    from cibwatch.demo import WORKSPACE_COMMAND
+
+    root = Path(__file__).resolve().parents[1]
+    cmd = WORKSPACE_COMMAND.format(out="demo-out")
+    assert cmd in (root / "README.md").read_text()
+    assert " ".join((root / "docs" / "WORKSPACE.md").read_text().replace("\\\n", " ").split()
+                    ).count(cmd) == 1
