@@ -285,3 +285,34 @@ def test_readme_and_docs_show_the_command_make_demo_prints() -> None:
     assert cmd in (root / "README.md").read_text()
     assert " ".join((root / "docs" / "WORKSPACE.md").read_text().replace("\\\n", " ").split()
                     ).count(cmd) == 1
+
+
+def test_follow_a_case_into_another_run_from_the_lineage(world_dir: Path,
+                                                         tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    again = tmp_path / "again"
+    shutil.copytree(world_dir, again, ignore=shutil.ignore_patterns("store.duckdb*", "world"))
+    info = json.loads((again / "run.json").read_text())
+    (again / "run.json").write_text(json.dumps(info | {"run_id": "run-again"}))
+    store = CaseStore.open(f"sqlite:///{tmp_path / 'cases.sqlite'}", pool_size=5)
+    svc = CaseService(store, DetectDirSource([world_dir, again]))
+    tokens = {n: svc.add_user(None, n, r)[1] for n, r in USERS.items()}
+    with TestClient(create_app(svc)) as client:
+        ws = Ws(client, svc, tokens)
+        net = _top(ws)
+        ana = svc.authenticate(tokens["ana"])
+        case = svc.open_case(ana, net.network_id, ws.run_id)
+        csrf = ws.login("ana")
+        page = client.get(f"/networks/{net.network_id}?run={ws.run_id}").text
+        assert 'data-testid="add-to-case"' in page
+        r = client.post(f"/cases/{case['id']}/networks", follow_redirects=False,
+                        data={"csrf": csrf, "network_id": net.network_id, "run": "run-again"})
+        assert r.status_code == 303
+        runs = [n["run_id"] for n in svc.get_case(ana, case["id"])["networks"]]
+        assert runs == [ws.run_id, "run-again"]
+        ws.login("vic")  # a viewer is not offered it
+        page = client.get(f"/networks/{net.network_id}?run={ws.run_id}").text
+        assert 'data-testid="add-to-case"' not in page
+    store.close()

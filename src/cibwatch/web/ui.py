@@ -309,6 +309,7 @@ class Workspace:
         r.add_api_route("/cases/{case_id}", self.page(self.case), methods=["GET"])
         for path, fn in (("/networks/{network_id}/case", self.open_case),
                          ("/cases/{case_id}/assign", self.assign),
+                         ("/cases/{case_id}/networks", self.add_network),
                          ("/cases/{case_id}/note", self.note),
                          ("/cases/{case_id}/tag", self.tag),
                          ("/cases/{case_id}/untag", self.untag),
@@ -602,6 +603,12 @@ class Workspace:
             who = ctx.actor.name
         ctx.svc.assign(ctx.actor, cid, who, _opt_int(_one(form, "version")))
         return f"Assigned to {who}." if who else "Unassigned."
+
+    def add_network(self, ctx: Ctx, request: Request, form: dict[str, list[str]]) -> str:
+        cid = _int(request.path_params["case_id"])
+        nid, run = _one(form, "network_id"), _one(form, "run") or None
+        ctx.svc.add_network(ctx.actor, cid, nid, run)
+        return f"Added {nid} of run {run} to case {cid} (with a snapshot)."
 
     def note(self, ctx: Ctx, request: Request, form: dict[str, list[str]]) -> str:
         ctx.svc.add_note(ctx.actor, _int(request.path_params["case_id"]), _one(form, "text"))
