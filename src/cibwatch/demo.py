@@ -93,7 +93,8 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         f"\nThe investigator's workspace on these results (log in with a token from "
         f"{tokens}):\n"
         f"  {WORKSPACE_COMMAND.format(out=_shown(out))}\n"
-        f"  then open http://127.0.0.1:8000/"
+        f"  then open http://127.0.0.1:8000/",
+        soft_wrap=True,  # the command on one line, to copy
     )
 
 
