@@ -316,3 +316,27 @@ def test_follow_a_case_into_another_run_from_the_lineage(world_dir: Path,
         page = client.get(f"/networks/{net.network_id}?run={ws.run_id}").text
         assert 'data-testid="add-to-case"' not in page
     store.close()
+
+
+def test_sessions_end_when_idle_and_at_the_latest(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cibwatch.web.ui as ui
+
+    now = [1000.0]
+    monkeypatch.setattr(ui.time, "monotonic", lambda: now[0])
+    sessions = ui.Sessions()
+    s = sessions.new("cbw_x")
+    assert sessions.get(s.sid) is s and sessions.get("other") is None
+    now[0] += ui.SESSION_IDLE - 1
+    assert sessions.get(s.sid) is s  # a request keeps it alive ...
+    for _ in range(int(ui.SESSION_MAX // (ui.SESSION_IDLE - 1)) + 1):
+        now[0] += ui.SESSION_IDLE - 1
+        if sessions.get(s.sid) is None:
+            break
+    assert sessions.get(s.sid) is None  # ... but not past SESSION_MAX
+    assert now[0] - 1000.0 <= ui.SESSION_MAX + ui.SESSION_IDLE
+    t = sessions.new("cbw_y")
+    now[0] += ui.SESSION_IDLE + 1
+    assert sessions.get(t.sid) is None  # idle too long
+    u = sessions.new("cbw_z")
+    sessions.drop(u.sid)
+    assert sessions.get(u.sid) is None
