@@ -340,3 +340,23 @@ def test_sessions_end_when_idle_and_at_the_latest(monkeypatch: pytest.MonkeyPatc
     u = sessions.new("cbw_z")
     sessions.drop(u.sid)
     assert sessions.get(u.sid) is None
+
+
+def test_graph_from_the_store_without_edges_parquet(world_dir: Path, tmp_path: Path) -> None:
+    """A source whose runs have no output directory with edges.parquet (a store-backed one):
+    the graph comes from the store's edges between members."""
+    import shutil
+
+    bare = tmp_path / "bare"
+    shutil.copytree(world_dir, bare, ignore=shutil.ignore_patterns("edges.parquet", "world"))
+    src = DetectDirSource([bare])
+    run = src.runs()[0].run_id
+    net = max(src.networks(run).items, key=lambda n: (n.score, n.network_id))
+    snap = src.network(net.network_id, run)
+    g = WorkspaceData(src).graph(snap)
+    full = WorkspaceData(DetectDirSource([world_dir])).graph(
+        DetectDirSource([world_dir]).network(net.network_id))
+    assert len(g["nodes"]) == net.size and g["edges"]
+    pairs = {(e["source"], e["target"]) for e in g["edges"]}
+    assert pairs <= {(e["source"], e["target"]) for e in full["edges"]} | {
+        (e["target"], e["source"]) for e in full["edges"]}

@@ -264,8 +264,9 @@ class WorkspaceData:
         index = {m["ref"]: i for i, m in enumerate(members)}
         pairs: dict[tuple[int, int], dict[str, Any]] = {}
         t = self._edges(rf)
-        if t is not None:
-            rows = t.filter(pc.equal(t["network_id"], snap.network_id)).to_pylist()
+        rows = (t.filter(pc.equal(t["network_id"], snap.network_id)).to_pylist()
+                if t is not None else self._store_edges(snap))
+        if rows:
             for r in rows:
                 a = index.get(f"{r['platform_a']}:{r['account_id_a']}")
                 b = index.get(f"{r['platform_b']}:{r['account_id_b']}")
@@ -321,6 +322,37 @@ class WorkspaceData:
                  for j, (a, b) in enumerate(keys)]
         return {"network_id": snap.network_id, "run_id": snap.run_id, "nodes": nodes,
                 "edges": edges, "communities": len(order)}
+
+    def _store_edges(self, snap: NetworkSnapshot) -> list[dict[str, Any]]:
+        """Without an output directory: the store's ``edges`` between two members (whatever
+        the store calls the network), one row per pair with its traces (no per-trace counts
+        there). Empty when the store has no such table or it is in use."""
+        con = self._connect(snap.run_id)
+        if con is None:
+            return []
+        import duckdb
+
+        try:
+            con.register("m", self._members_table(snap.members))
+            got = con.execute(
+                "SELECT ia.platform, ia.account_id, ib.platform, ib.account_id, e.weight,"
+                " e.traces FROM edges e"
+                " JOIN account_index ia ON e.aid_a = ia.aid"
+                " JOIN account_index ib ON e.aid_b = ib.aid"
+                " JOIN m ma ON ma.platform = ia.platform AND ma.account_id = ia.account_id"
+                " JOIN m mb ON mb.platform = ib.platform AND mb.account_id = ib.account_id"
+                " ORDER BY 1, 2, 3, 4").fetchall()
+        except duckdb.Error:
+            return []
+        finally:
+            con.close()
+        out: list[dict[str, Any]] = []
+        for pa_, aa, pb, ab, w, traces in got:
+            for i, tr in enumerate(traces or ["link"]):
+                out.append({"platform_a": pa_, "account_id_a": aa, "platform_b": pb,
+                            "account_id_b": ab, "trace": tr, "n_coactions": 0,
+                            "weight": (w or 0.0) if i == 0 else 0.0})
+        return out
 
     # ---- posts ---------------------------------------------------------------------------------
 
