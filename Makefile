@@ -32,9 +32,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # The case-store tests run on SQLite and on a throw-away PostgreSQL server that
-# .ci/with-postgres installs (Debian's postgresql package) when absent, starts and stops.
+# .ci/with-postgres installs (Debian's postgresql package) when absent, starts and stops; the
+# workspace's browser tests drive Debian's chromium, which .ci/with-chromium installs when absent.
 test: lint typecheck
-	.ci/with-postgres $(BIN)/python -m pytest -q
+	.ci/with-postgres .ci/with-chromium $(BIN)/python -m pytest -q
 
 bench-cases: $(STAMP)
 	$(BIN)/python benchmarks/cases_load.py

@@ -11,6 +11,7 @@ import pytest
 from cibwatch import DetectConfig, Store, detect, ingest_files
 
 from .cases_support import case_store, case_url, world  # noqa: F401  (case-store fixtures)
+from .workspace_support import browser, live, page, world_dir  # noqa: F401  (workspace fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

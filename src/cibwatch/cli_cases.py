@@ -236,7 +236,8 @@ def serve(
         "--threads", min=1, max=64, help="Worker threads for the use cases (few is faster on "
         "SQLite; more can help PostgreSQL).")] = 4,
 ) -> None:
-    """Serve the HTTP API (cases, decisions, statements, appeals, audit) with uvicorn; OpenAPI at
+    """Serve the investigator's web workspace (at /, log in with an API token) and the HTTP API
+    (cases, decisions, statements, appeals, audit) with uvicorn; OpenAPI at
     /api/v1/openapi.json, every other endpoint needs a token. Networks come from the
     investigation store --db (every finished run, stable network ids), or from the output
     directories given with --results instead."""
@@ -250,11 +251,12 @@ def serve(
                        "endpoints will be empty (cases already in the case store are served)",
                        err=True)
         svc = _service(case_db, db, results, networks=True)
-        app = create_app(svc, threads=threads)
+        app = create_app(svc, threads=threads, stores=[db])
     except Exception as exc:
         _fail(exc)
         return
-    typer.echo(f"cibwatch API on http://{host}:{port}/api/v1 (case store "
+    typer.echo(f"cibwatch workspace on http://{host}:{port}/ (log in with an API token), API "
+               f"on http://{host}:{port}/api/v1 (case store "
                f"{svc.store.url.render_as_string(hide_password=True)})", err=True)
     uvicorn.run(app, host=host, port=port, log_level=os.environ.get("CIBWATCH_LOG", "warning"),
                 access_log=False)

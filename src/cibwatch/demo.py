@@ -89,6 +89,57 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         f"                          (scores against the ground truth in simulated/world/truth.csv)\n"
         f"  simulated/expand/       {expansion}"
     )
+    tokens = _workspace_users(out)
+    console.print(
+        f"\nThe investigator's workspace on these results (log in with a token from "
+        f"{tokens}):\n"
+        f"  {WORKSPACE_COMMAND.format(out=_shown(out))}\n"
+        f"  then open http://127.0.0.1:8000/",
+        soft_wrap=True,  # the command on one line, to copy
+    )
+
+
+#: The command that serves the workspace on the demo's results (``make demo`` prints it).
+WORKSPACE_COMMAND = ("cibwatch serve --case-db {out}/cases.sqlite --db {out}/simulated/store.duckdb"
+                     " --results {out}/simulated --results {out}/simulated/expand"
+                     " --results {out}/real")
+#: The demo's users of the workspace: one per role of the review, and a second approver for
+#: appeals (who decides an appeal must have taken no part in the decision).
+DEMO_USERS = (("analyst", "analyst"), ("approver", "approver"), ("reviewer", "approver"),
+              ("admin", "admin"), ("viewer", "viewer"))
+
+
+def _shown(out: Path) -> str:
+    try:
+        return str(out.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(out.resolve())
+
+
+def _workspace_users(out: Path) -> Path:
+    """A fresh case store for the demo (OUT/cases.sqlite) with :data:`DEMO_USERS`; their API
+    tokens go to OUT/workspace-tokens.txt (readable by the owner only)."""
+    import os
+
+    from .cases import CaseService, CaseStore
+
+    db = out / "cases.sqlite"
+    for p in (db, Path(str(db) + "-wal"), Path(str(db) + "-shm")):
+        if p.exists():
+            p.unlink()
+    store = CaseStore.open(f"sqlite:///{db}")
+    try:
+        svc = CaseService(store)
+        lines = [f"{name} ({role}): {svc.add_user(None, name, role)[1]}"
+                 for name, role in DEMO_USERS]
+    finally:
+        store.close()
+    path = out / "workspace-tokens.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("# API tokens of the demo's workspace users (cibwatch serve: log in with one)\n")
+        fh.write("\n".join(lines) + "\n")
+    return path
 
 
 def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:

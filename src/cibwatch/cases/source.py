@@ -403,7 +403,7 @@ class DetectDirSource:
                            pc.and_(pc.equal(t["platform_b"], y.platform),
                                    pc.equal(t["account_id_b"], y.account_id)))
             for r in t.filter(mask).to_pylist():
-                out.append(PairEvidence(x, y, r["trace"], float(r["window_s"]),
+                out.append(PairEvidence(x, y, r["trace"], float(r["window_s"] or 0.0),
                                         int(r["n_coactions"]), tuple(r["evidence"] or ()),
                                         f"edges:{x}|{y}"))
         return out

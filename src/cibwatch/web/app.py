@@ -567,8 +567,12 @@ def revoke(actor: AdminDep, svc: Svc, token_id: Annotated[int, Path(ge=1, le=INT
     return svc.revoke_token(actor, token_id)
 
 
-def create_app(service: CaseService, threads: int = 4) -> FastAPI:
-    """The API over ``service`` (its case store and investigation source).
+def create_app(service: CaseService, threads: int = 4, *, workspace: bool = True,
+               stores: list[Any] | None = None) -> FastAPI:
+    """The API over ``service`` (its case store and investigation source), and the
+    investigator's workspace (web pages, :mod:`cibwatch.web.ui`) unless ``workspace`` is
+    False; ``stores``: DuckDB stores the workspace reads posts from when a run's output
+    directory has none.
 
     ``threads``: worker threads for the (blocking) use cases. Few is faster: the work is
     short and holds the GIL, and every extra thread competing for it delays the one holding
@@ -608,4 +612,8 @@ def create_app(service: CaseService, threads: int = 4) -> FastAPI:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if workspace:
+        from .ui import install_workspace
+
+        install_workspace(app, service, stores)
     return app
