@@ -187,9 +187,9 @@ class _Scrubber:
             return ""
         for m in sorted(set(mentions or ()), key=lambda h: (-len(h), h)):
             if m and m.lower() not in self.public:
-                text = re.sub("@" + re.escape(m) + r"(?![\w])", lambda _, m=m: "@" +
-                              self.token_map.get(m.lower(), self.handle_hash(m)), text,
-                              flags=re.I)
+                repl = "@" + self.token_map.get(m.lower(), self.handle_hash(m))
+                text = re.sub("@" + re.escape(m) + r"(?![\w])", repl.replace("\\", "\\\\"),
+                              text, flags=re.I)
         text = _MENTION.sub(self._mention, text)
         return _TOKEN.sub(self._token, text)
 
