@@ -461,7 +461,8 @@ def _run_graph(store: Store, run: str, nid: str) -> tuple[list[tuple[int, str, b
     parts = []
     if store.table_exists("run_edges"):
         parts.append("SELECT aid_a, aid_b, coalesce(evidence, weight) AS w FROM run_edges "
-                     "WHERE run_id = $run AND aid_a <> aid_b")
+                     "WHERE run_id = $run AND aid_a <> aid_b AND aid_a IN (SELECT aid FROM "
+                     "run_members WHERE run_id = $run AND network_id = $nid)")
     if store.table_exists("run_group_links"):
         parts.append("SELECT aid_a, aid_b, CAST(n_items AS DOUBLE) FROM run_group_links "
                      "WHERE run_id = $run AND network_id = $nid")
