@@ -224,3 +224,60 @@ def test_defang_round_trip(value: str) -> None:
     d = defang(value)
     assert "." not in d.split("/")[0].replace("[.]", "") or "://" in d
     assert not d.startswith("http") and refang(d) == value
+
+
+def test_period_report(built: dict[str, Any]) -> None:
+    """Two takedowns: the four-account network, then the five-account one, whose case is
+    linked as its re-establishment; a labelled-only network is no takedown."""
+    from cibwatch.cases import CaseService, DecisionInput
+    from cibwatch.cases.db import CaseStore
+    from cibwatch.cases.source import StoreSource
+
+    earlier = built["entry"].lineage[0][1]
+    case_db = built["tmp"] / "cases.sqlite"
+    cases = CaseStore.open(str(case_db))
+    svc = CaseService(cases, StoreSource(built["db"]))
+    ana = svc.authenticate(svc.add_user(None, "ana", "analyst", "human")[1])
+    apo = svc.authenticate(svc.add_user(None, "apo", "approver", "human")[1])
+    ids = []
+    for nid, run, source in ((earlier, built["first"], "external"),
+                             (built["nid"], built["second"], "internal")):
+        case = svc.open_case(ana, nid, run)
+        svc.transition(ana, case["id"], "in_review")
+        d = svc.propose_decision(ana, case["id"], DecisionInput(
+            "terminate", "Rules 4.2: inauthentic behaviour", detection_source=source,
+            source_identity="journalists' report" if source == "external" else "",
+            run_id=run))
+        svc.approve(apo, d["id"])
+        ids.append(case["id"])
+    svc.link_cases(ana, ids[1], ids[0], "re_establishment")
+    cases.close()
+    today = __import__("datetime").datetime.now(__import__("datetime").UTC).date().isoformat()
+    out = built["tmp"] / "period"
+    r = CliRunner().invoke(app, ["report", "period", "--from", today, "--to", today,
+                                 "--db", str(built["db"]), "--case-db", str(case_db),
+                                 "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    with open(out / "period.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(x["network_id"], x["detection_source"], x["accounts_in_network"],
+             x["followers_of_network"]) for x in rows] == [(earlier, "External", "4", "400")]
+    assert rows[0]["description"].startswith(
+        "We assess that this network operated from China, Taiwan, Singapore or the "
+        "Philippines") and "targeted a zh-speaking audience" in rows[0]["description"]
+    html = (out / "period.html").read_text()
+    assert "We removed 5 accounts associated with previously disrupted networks" in html
+    assert HOSTILE not in html
+    pypdf = pytest.importorskip("pypdf")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(str(out / "period.pdf")).pages)
+    assert "Detection Source" in text and "We removed 5 accounts" in text
+    # nothing decided in another period; a bad date is named
+    r = CliRunner().invoke(app, ["report", "period", "--from", "2020-01-01", "--to",
+                                 "2020-01-31", "--db", str(built["db"]), "--case-db",
+                                 str(case_db), "--out", str(built["tmp"] / "empty")])
+    assert r.exit_code == 0, r.output
+    assert (built["tmp"] / "empty" / "period.csv").read_text().count("\n") == 1
+    r = CliRunner().invoke(app, ["report", "period", "--from", "2020-13-01", "--to",
+                                 "2020-01-31", "--db", str(built["db"]), "--out",
+                                 str(built["tmp"] / "x")])
+    assert r.exit_code != 0 and "--from" in r.output

@@ -647,6 +647,37 @@ def report_threat(
         _fail(exc)
 
 
+@report_app.command("period")
+def report_period(
+    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD, UTC).")],
+    end: Annotated[str, typer.Option("--to", help="Last day, inclusive (YYYY-MM-DD, UTC).")],
+    db: Annotated[Path, typer.Option("--db", help="The investigation store.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    case_db: Annotated[str | None, typer.Option(
+        "--case-db", help="Case store URL (postgresql://... or sqlite:///path) or a file path "
+        "[default: STORE.cases.sqlite beside --db].")] = None,
+) -> None:
+    """Write the periodic report of disrupted networks in the layout of TikTok's covert
+    influence operations reports: period.csv, period.md, period.html, period.pdf."""
+    from .cases.db import CaseStore
+    from .report.period import parse_day, period_report, write_period_report
+
+    try:
+        first, last = parse_day(start, "--from"), parse_day(end, "--to")
+        with Store(db, create=False, read_only=True) as store:
+            cases = CaseStore.open(case_db, store=db)
+            try:
+                rep = period_report(store, cases, first, last)
+            finally:
+                cases.close()
+        write_period_report(rep, out)
+        err_console.print(f"wrote {terminal(str(out))}/period.csv, period.md, period.html, "
+                          f"period.pdf: {len(rep.rows)} network(s), "
+                          f"{rep.reestablished_accounts} re-establishment account(s)")
+    except _USER_ERRORS as exc:
+        _fail(exc)
+
+
 @indicators_app.command("import")
 def indicators_import(
     file: Annotated[Path, typer.Argument(help="Meta threat-research CSV or Markdown, STIX 2.1 "
