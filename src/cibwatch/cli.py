@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .cli_cases import CaseDbOpt, FromOpt, ToOpt
 from .errors import CibwatchError, ConfigError, OutputError, StoreError
 from .escape import csv_cell, terminal
 from .ingest import FORMATS, OBJECT_FIELDS, IngestReport, ingest_files
@@ -649,13 +650,10 @@ def report_threat(
 
 @report_app.command("period")
 def report_period(
-    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD, UTC).")],
-    end: Annotated[str, typer.Option("--to", help="Last day, inclusive (YYYY-MM-DD, UTC).")],
+    start: FromOpt, end: ToOpt,
     db: Annotated[Path, typer.Option("--db", help="The investigation store.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
-    case_db: Annotated[str | None, typer.Option(
-        "--case-db", help="Case store URL (postgresql://... or sqlite:///path) or a file path "
-        "[default: STORE.cases.sqlite beside --db].")] = None,
+    case_db: CaseDbOpt = None,
 ) -> None:
     """Write the periodic report of disrupted networks in the layout of TikTok's covert
     influence operations reports: period.csv, period.md, period.html, period.pdf."""
