@@ -629,8 +629,8 @@ def report_threat(
         "each network].")] = None,
     evidence: Annotated[Path | None, typer.Option(
         "--evidence", help="JSON file of analyst evidence per network id (media, "
-        "high_profile, policy_response, call_to_violence, detection_source) for the Breakout "
-        "Scale.")] = None,
+        "high_profile, policy_response, call_to_violence: lists of sources, for the Breakout "
+        "Scale; detection: a sentence on the detection source).")] = None,
 ) -> None:
     """Write a threat report in the layout of Meta's adversarial threat reports: report.md,
     report.html and report.pdf, one entry per network, with its pictures and its Breakout

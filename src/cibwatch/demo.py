@@ -5,17 +5,24 @@
 2. a small simulated world (seed 1, scale 0.2: about 55,000 posts), detected and scored against
    its ground truth, written to ``OUT/simulated``;
 3. in that world, expansion from four Twitter accounts of the planted operation
-   (``OUT/simulated/expand``, with the network's STIX bundle).
+   (``OUT/simulated/expand``, with the network's STIX bundle);
+4. threat reports (``cibwatch report threat``) of the top networks: the three largest of the
+   real data (``OUT/real/threat``) and the three largest inauthentic ones of the simulated
+   world (``OUT/simulated/threat``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from .errors import InputError
 from .progress import Reporter
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["run_demo", "DEMO_DIR"]
 
@@ -58,6 +65,7 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         result = detect(store, reporter=reporter)
         write_outputs(store, result, real, graphml=True, inputs=[str(f) for f in files])
         console.print(networks_table(list_networks(store, result.run_id, limit=15)))
+        real_report = _threat_demo(store, result.run_id, real / "threat", None)
 
     sim = out / "simulated"
     world = sim / "world"
@@ -68,6 +76,7 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         ingest_files(store, inputs, reporter=reporter)
         sim_result = detect(store, reporter=reporter)
         write_outputs(store, sim_result, sim, inputs=[str(f) for f in inputs])
+        sim_report = _threat_demo(store, sim_result.run_id, sim / "threat", "inauthentic")
     rep = evaluate(world / "truth.csv", sim)
     write_evaluation(rep, sim / "evaluation.json")
     expansion = _expand_demo(sim, world, reporter)
@@ -85,10 +94,31 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         f"  real/edges.parquet      account pairs per trace, with evidence\n"
         f"  real/network.graphml    the account graph\n"
         f"  real/store.duckdb       the investigation store (cibwatch evidence --db ...)\n"
+        f"  real/threat/            {real_report}\n"
         f"  simulated/              the same for the simulated world, with evaluation.json\n"
         f"                          (scores against the ground truth in simulated/world/truth.csv)\n"
+        f"  simulated/threat/       {sim_report}\n"
         f"  simulated/expand/       {expansion}"
     )
+
+
+#: Networks in each demo threat report (the largest first).
+DEMO_REPORT_NETWORKS = 3
+
+
+def _threat_demo(store: Store, run_id: str, out: Path, assessment: str | None) -> str:
+    """The threat report (``report.md``, ``.html``, ``.pdf``) of the run's largest networks
+    (of those assessed ``assessment`` when given)."""
+    from .api import list_networks
+    from .report.threat import write_threat_report
+
+    nets = list_networks(store, run_id, assessment=assessment,
+                         limit=DEMO_REPORT_NETWORKS).items
+    if not nets:
+        return "no network to report"
+    write_threat_report(store, [n.network_id for n in nets], out, run_id=run_id)
+    return ("report.pdf, report.html, report.md: threat report of "
+            + ", ".join(n.label for n in nets))
 
 
 def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:

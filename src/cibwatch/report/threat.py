@@ -178,13 +178,14 @@ def _about(n: int) -> int:
 
 
 def assessed_origin(offset: float | None, clock_strength: float,
-                    languages: list[tuple[str, int]], locations: list[tuple[str, int]]
-                    ) -> tuple[str, str]:
+                    languages: list[tuple[str, int]], locations: list[tuple[str, int]],
+                    clock: str = "") -> tuple[str, str]:
     """The assessed origin as a sentence, and its confidence (``low``, ``moderate``,
     ``high``). The rule: the posting clock's zone is the main evidence; the confidence is
     ``high`` when the clock is strong (``-log10 p >= 4`` against the data's accounts) and
     the accounts claim homes or post in languages, ``moderate`` when the clock has evidence
-    (``>= 2``), ``low`` otherwise."""
+    (``>= 2``), ``low`` otherwise (``clock_strength``: the timing family's strength;
+    ``clock``: the clock in words, quoted)."""
     if offset is None:
         return ("We could not assess where this network operated from: its posting clock "
                 "has too few posts.", "low")
@@ -193,7 +194,7 @@ def assessed_origin(offset: float | None, clock_strength: float,
                   "moderate" if clock_strength >= 2 else "low")
     text = (f"We assess with {confidence} confidence that this network was run from a place "
             f"on UTC{offset:+g} (for example {places}): that is the time zone its posting "
-            "clock fits best")
+            "clock fits best" + (f" ({clock})" if clock else ""))
     if languages:
         text += "; they posted mostly in " + ", ".join(f"{lang} ({n:,} posts)"
                                                       for lang, n in languages[:3])
@@ -205,8 +206,8 @@ def assessed_origin(offset: float | None, clock_strength: float,
 def read_evidence(path: Path | None) -> dict[str, Any]:
     """The analyst's evidence file: a JSON object keyed by network id (or ``"*"`` for every
     network), each with lists of sources under ``media``, ``high_profile``,
-    ``policy_response``, ``call_to_violence``, and optionally ``detection_source``
-    (``internal`` or ``external``) and ``detection`` (a sentence)."""
+    ``policy_response``, ``call_to_violence``, and optionally ``detection`` (a sentence on
+    how the network was found: "External: four accounts named by journalists ...")."""
     if path is None:
         return {}
     try:
@@ -308,18 +309,20 @@ def threat_entry(store: Store, network_id: str, run_id: str | None = None,
                    p.mentions, p.reshare_of, p.aid
             FROM posts p WHERE p.aid IN ({members_sql}) ORDER BY p.pid""", params).fetchall()
     n_posts = len(posts)
-    a = store.fetchone("SELECT utc_offset, families FROM run_assessments WHERE run_id = ? AND "
-                       "network_id = ?", [run, nid]) if store.table_exists("run_assessments") \
-        else None
+    a = store.fetchone("SELECT utc_offset, strengths, clock FROM run_assessments WHERE "
+                       "run_id = ? AND network_id = ?", [run, nid]) \
+        if store.table_exists("run_assessments") else None
     offset = None if a is None or a[0] is None else float(a[0])
-    clock_strength = _families(a[1] if a else None).get("clock", 0.0)
+    clock_strength = _families(a[1] if a else None).get("timing", 0.0)
+    clock_words = str(a[2]) if a and a[2] else ""
     langs = Counter(str(p[2]) for p in posts if p[2] and not p[7])
     languages = sorted(langs.items(), key=lambda kv: (-kv[1], kv[0]))
     locs = Counter(str(loc).strip() for (loc,) in store.con.execute(
         f"SELECT min(nullif(location, '')) FROM accounts WHERE aid IN ({members_sql}) "
         "GROUP BY aid", params).fetchall() if loc and str(loc).strip())
     locations = sorted(locs.items(), key=lambda kv: (-kv[1], kv[0]))
-    origin, confidence = assessed_origin(offset, clock_strength, languages, locations)
+    origin, confidence = assessed_origin(offset, clock_strength, languages, locations,
+                                         clock_words)
     replied = store.con.execute(
         f"""SELECT coalesce(nullif(acc.handle, ''), t.account_id) AS who,
                    count(DISTINCT p.aid) AS n
@@ -534,24 +537,78 @@ def write_threat_report(store: Store, network_ids: list[str], out: Path,
 
 # --- PDF (ReportLab) ---------------------------------------------------------------------
 
+#: PDF fonts: DejaVu Sans (shipped with matplotlib: Latin, Greek, Cyrillic, Arabic and more),
+#: embedded; characters it lacks in ReportLab's CID font for Chinese (STSong-Light, not
+#: embedded: the reader's own Asian font), and any other as ``⟨U+1F431⟩``.
+_FONT, _BOLD, _CJK = "DejaVuSans", "DejaVuSans-Bold", "STSong-Light"
+
+
+def _fonts() -> Any:
+    from reportlab.pdfbase import pdfmetrics
+
+    if _FONT not in pdfmetrics.getRegisteredFontNames():
+        import matplotlib
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        pdfmetrics.registerFont(TTFont(_FONT, str(ttf / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(_BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFont(UnicodeCIDFont(_CJK))
+    return pdfmetrics.getFont(_FONT)
+
+
 def _styles() -> dict[str, Any]:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 
+    _fonts()
     base = getSampleStyleSheet()
-    return {"h1": base["Heading1"], "h2": base["Heading2"], "h3": base["Heading3"],
-            "p": ParagraphStyle("p", parent=base["BodyText"], fontSize=9, leading=11.5),
-            "small": ParagraphStyle("small", parent=base["BodyText"], fontSize=7.5,
-                                    leading=9)}
+    return {"h1": ParagraphStyle("h1", parent=base["Heading1"], fontName=_BOLD, fontSize=16,
+                                 leading=20),
+            "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=_BOLD,
+                                 keepWithNext=1),
+            "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=_BOLD,
+                                 keepWithNext=1),
+            "p": ParagraphStyle("p", parent=base["BodyText"], fontName=_FONT, fontSize=9,
+                                leading=11.5),
+            "small": ParagraphStyle("small", parent=base["BodyText"], fontName=_FONT,
+                                    fontSize=7.5, leading=9)}
 
 
-def _para(text: Any, style: Any) -> Any:
+def _is_cjk(c: str) -> bool:
+    o = ord(c)
+    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x20000 <= o <= 0x2FA1F)
+
+
+def _pdf_markup(text: Any) -> str:
+    """``text`` from the data as ReportLab paragraph markup: XML-escaped, runs of Chinese in
+    the CID font, characters no font has written as ``⟨U+XXXX⟩``."""
     from xml.sax.saxutils import escape as xml_escape
-
-    from reportlab.platypus import Paragraph
 
     from ..escape import xml_text
 
-    return Paragraph(xml_escape(xml_text(text)), style)
+    glyphs = _fonts().face.charToGlyph
+    out: list[str] = []
+    cjk = False
+    for c in xml_text(text):
+        want = _is_cjk(c)
+        if want != cjk:
+            out.append(f'<font name="{_CJK}">' if want else "</font>")
+            cjk = want
+        if want or ord(c) in glyphs or c in "\n\t":
+            out.append(xml_escape(c))
+        else:
+            out.append(f"\u27e8U+{ord(c):04X}\u27e9")
+    if cjk:
+        out.append("</font>")
+    return "".join(out)
+
+
+def _para(text: Any, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(_pdf_markup(text), style)
 
 
 def _table(rows: list[list[Any]], widths: list[float], st: dict[str, Any]) -> Any:
@@ -583,7 +640,7 @@ def write_pdf(path: Path, story: list[Any], title: str = "cibwatch report") -> P
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 7)
+        canvas.setFont(_FONT, 7)
         canvas.drawString(2 * cm, 1.2 * cm, f"{title}: page {doc.page}")
         canvas.restoreState()
 
