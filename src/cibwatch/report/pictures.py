@@ -106,7 +106,7 @@ def timeline_picture(times: np.ndarray, label: str, folder: Path, file: str,
             ax.stairs(base + counts, np.arange(n_days + 1), baseline=base, fill=True,
                       color=_PLATFORM_COLOURS.get(p, "#7f7f7f"), label=p)
             base = base + counts
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
+        ax.legend(loc="best", fontsize=8, frameon=False)
     ax.set_xlabel(f"days since {np.datetime64(int(d0), 'D')}")
     ax.set_ylabel("posts")
     ax.set_title(f"{label}: activity of its accounts")
