@@ -106,7 +106,8 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
 DEMO_REPORT_NETWORKS = 3
 
 
-def _threat_demo(store: Store, run_id: str, out: Path, assessment: str | None) -> str:
+def _threat_demo(store: Store, run_id: str | None, out: Path,
+                 assessment: str | None) -> str:
     """The threat report (``report.md``, ``.html``, ``.pdf``) of the run's largest networks
     (of those assessed ``assessment`` when given)."""
     from .api import list_networks
