@@ -131,9 +131,29 @@ def test_sections_from_the_data(built: dict[str, Any]) -> None:
     assert e.breakout.level == 2  # one platform, twelve outside engagers
     assert any(f"{len(ENGAGERS)} account(s) outside" in s for s in e.breakout.evidence)
     # indicators: defanged, every member
-    kinds = [t for t, _, _ in e.indicators]
+    kinds = [t for t, _, _, _ in e.indicators]
     assert kinds.count("account") == 5 and "url" in kinds and "domain" in kinds
-    assert ("domain", "evil[.]example[.]com", "linked by 5 account(s)") in e.indicators
+    assert ("domain", "evil[.]example[.]com", "linked by 5 account(s)", "") in e.indicators
+    assert ("account", "hxxps://x[.]com/op2", "twitter account op2", "twitter") in e.indicators
+
+
+def test_kill_chain_csv_round_trips(built: dict[str, Any]) -> None:
+    """indicators.csv, in Meta's kill-chain layout, reads back through the indicator import
+    as the network's accounts, links and site."""
+    from cibwatch.intel.indicators import read_indicators
+
+    path = built["out"] / "indicators.csv"
+    assert path.read_text().splitlines()[0] == "Tactic,Technique,Procedure,Indicator,Note"
+    got = read_indicators(path)
+    assert not got.rejects
+    accounts = {(i.platform, i.value) for i in got.indicators if i.type == "account"}
+    assert {("twitter", a) for a in OPS[1:]} <= accounts
+    assert len(got.indicators) == len(built["entry"].indicators)  # none lost (the hostile
+    # handle's percent-encoded profile URL reads back as a URL)
+    urls = {i.value for i in got.indicators if i.type == "url"}
+    assert {f"https://evil.example.com/story/{k}" for k in range(3)} <= urls
+    assert {i.value for i in got.indicators if i.type == "domain"} == {"evil.example.com"}
+    assert all(built["nid"] in i.note for i in got.indicators)
 
 
 def test_files_escaping_and_defanging(built: dict[str, Any]) -> None:

@@ -149,7 +149,7 @@ class ThreatEntry:
     reasons: list[str]
     detection: str
     lineage: list[tuple[str, str, int, float]]  # earlier run, earlier network, shared, jaccard
-    indicators: list[tuple[str, str, str]]  # type, value (defanged), note
+    indicators: list[tuple[str, str, str, str]]  # type, value (defanged), note, platform
     breakout: Breakout
     pictures: dict[str, str] = field(default_factory=dict)
 
@@ -296,6 +296,7 @@ def threat_entry(store: Store, network_id: str, run_id: str | None = None,
     not in the store."""
     from ..api import network_summary
     from ..assess.verdict import disarm_techniques
+    from ..intel.platforms import profile_url
     from ..intel.refang import defang
 
     detail = network_summary(store, network_id, run_id)
@@ -400,11 +401,17 @@ def threat_entry(store: Store, network_id: str, run_id: str | None = None,
         "WHERE run_id = ? AND network_id = ? AND earlier_network_id <> network_id "
         "ORDER BY jaccard DESC, earlier_run_id, earlier_network_id", [run, nid])] \
         if store.table_exists("lineage") else []
-    indicators = [("account", defang(f"{m.platform}:{m.handle or m.account_id}"),
-                   f"{m.platform} account {m.account_id}") for m in detail.members]
-    indicators += [("url", defang(u), f"shared by {n} account(s)")
+    indicators = []
+    for m in detail.members:
+        url = profile_url(m.platform, m.handle or m.account_id)
+        indicators.append(("account", defang(url) if url else
+                           f"{m.platform} account {m.handle or m.account_id}",
+                           f"{m.platform} account {m.account_id}" + (
+                               f", handle {m.handle}" if m.handle and m.handle != m.account_id
+                               else ""), m.platform))
+    indicators += [("url", defang(u), f"shared by {n} account(s)", "")
                    for u, n in top(url_accounts, 2)]
-    indicators += [("domain", defang(d), f"linked by {n} account(s)")
+    indicators += [("domain", defang(d), f"linked by {n} account(s)", "")
                    for d, n in top(domain_accounts, 2)]
     return ThreatEntry(
         network_id=nid, label=row.label, run_id=run, run_kind=kind, assessment=row.assessment,
@@ -529,10 +536,40 @@ def write_threat_report(store: Store, network_ids: list[str], out: Path,
     (out / "report.html").write_text(env.get_template("threat.html.j2").render(context),
                                      encoding="utf-8")
     write_pdf(out / "report.pdf", _pdf_story(entries, out))
+    write_kill_chain_csv(entries, out / "indicators.csv")
     (out / "report.json").write_text(json.dumps(
         [asdict(e) for e in entries], indent=1, sort_keys=True, default=str) + "\n",
         encoding="utf-8")
     return entries
+
+
+#: Kill-chain coding of the indicators in ``indicators.csv`` (Meta's 2023- layout), by type.
+_INDICATOR_CODES: Final = {
+    "account": ("0 Acquiring assets", "Acquiring accounts", "Acquiring {} accounts"),
+    "url": ("6 Indiscriminate engagement", "Posting links", "Posting links to websites"),
+    "domain": ("0 Acquiring assets", "Acquiring domains", "Acquiring domains for websites"),
+}
+
+
+def write_kill_chain_csv(entries: list[ThreatEntry], path: Path) -> Path:
+    """The entries' indicators in Meta's kill-chain CSV layout
+    (``Tactic,Technique,Procedure,Indicator,Note``), defanged, which ``cibwatch indicators
+    import`` reads back: accounts as profile URLs (``hxxps://x[.]com/handle``) under
+    "Acquiring <Platform> accounts", links and sites as such; the note names the network."""
+    import csv
+
+    from ..escape import csv_cell
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["Tactic", "Technique", "Procedure", "Indicator", "Note"])
+        for e in entries:
+            for kind, value, note, platform in e.indicators:
+                tactic, technique, procedure = _INDICATOR_CODES[kind]
+                w.writerow([csv_cell(v) for v in (
+                    tactic, technique, procedure.format(platform.capitalize()), value,
+                    f"{note}; network {e.label} {e.network_id}")])
+    return path
 
 
 # --- PDF (ReportLab) ---------------------------------------------------------------------
@@ -712,6 +749,6 @@ def _pdf_story(entries: list[ThreatEntry], out: Path) -> list[Any]:
             if kind in e.pictures:
                 story += [_image(out / "img" / Path(e.pictures[kind]).name, w), Spacer(1, 4)]
         story += [_para("Indicators (defanged)", st["h3"]),
-                  _table([["type", "indicator", "note"]] + [list(x) for x in e.indicators],
+                  _table([["type", "indicator", "note"]] + [list(x[:3]) for x in e.indicators],
                          [2.5 * cm, 8 * cm, 6.5 * cm], st)]
     return story
