@@ -222,6 +222,13 @@ def test_cli(built: dict[str, Any]) -> None:
     assert r.exit_code == 0, r.output
     md = (out / "report.md").read_text()
     assert "Level 4: picked up by mainstream media" in md and "Daily Planet" in md
+    # an earlier run's network, by --run
+    earlier = built["entry"].lineage[0][1]
+    r = runner.invoke(app, ["report", "threat", earlier, "--run", built["first"], "--db",
+                            str(built["db"]), "--out", str(built["tmp"] / "cli-first")])
+    assert r.exit_code == 0, r.output
+    md = (built["tmp"] / "cli-first" / "report.md").read_text()
+    assert earlier in md and f"run {built['first']}" in md and "| twitter | 4 |" in md
     r = runner.invoke(app, ["report", "threat", "N9999", "--db", str(built["db"]),
                             "--out", str(built["tmp"] / "cli2")])
     assert r.exit_code != 0 and "N9999" in r.output
