@@ -289,9 +289,10 @@ def test_period_report(built: dict[str, Any]) -> None:
         rows = list(csv.DictReader(fh))
     assert [(x["network_id"], x["detection_source"], x["accounts_in_network"],
              x["followers_of_network"]) for x in rows] == [(earlier, "External", "4", "400")]
-    assert rows[0]["description"].startswith(
-        "We assess that this network operated from China, Taiwan, Singapore or the "
-        "Philippines") and "targeted a zh-speaking audience" in rows[0]["description"]
+    assert rows[0]["description"].startswith("We assess with ")
+    assert ("confidence that this network operated from China, Taiwan, Singapore or the "
+            "Philippines (its posting clock's time zone, UTC+8) and targeted an audience "
+            "posting in zh, replying to or mentioning critic_one most") in rows[0]["description"]
     html = (out / "period.html").read_text()
     assert "We removed 5 accounts associated with previously disrupted networks" in html
     assert HOSTILE not in html

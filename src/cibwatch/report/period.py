@@ -78,15 +78,18 @@ def parse_day(text: str, option: str) -> dt.date:
 def _description(e: Any) -> str:
     from .threat import _ZONES
 
+    langs = [lang for lang, _ in e.languages[:2]]
+    audience = ("an audience posting in " + " and ".join(langs) if langs
+                else "an audience we could not tell")
     if e.utc_offset is None:
-        where = "a place we could not assess"
+        text = ("We could not assess where this network operated from (its posting clock "
+                f"fits no time zone); it targeted {audience}")
     else:
         where = (_ZONES.get(e.utc_offset) or _ZONES.get(round(e.utc_offset))
                  or f"a place on UTC{e.utc_offset:+g}")
-    langs = [lang for lang, _ in e.languages[:2]]
-    audience = (" and ".join(langs) + "-speaking audience" if langs else "an unknown audience")
-    text = (f"We assess that this network operated from {where} ({e.origin_confidence} "
-            f"confidence, from its posting clock) and targeted a {audience}")
+        text = (f"We assess with {e.origin_confidence} confidence that this network operated "
+                f"from {where} (its posting clock's time zone, UTC{e.utc_offset:+g}) and "
+                f"targeted {audience}")
     named = [w for w, _ in (e.replied_to or e.mentioned)[:3]]
     if named:
         text += ", replying to or mentioning " + ", ".join(named) + " most"
