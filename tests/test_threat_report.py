@@ -137,13 +137,18 @@ def test_sections_from_the_data(built: dict[str, Any]) -> None:
     assert ("account", "hxxps://x[.]com/op2", "twitter account op2", "twitter") in e.indicators
 
 
-def test_kill_chain_csv_round_trips(built: dict[str, Any]) -> None:
-    """indicators.csv, in Meta's kill-chain layout, reads back through the indicator import
-    as the network's accounts, links and site."""
+@pytest.mark.parametrize("name", ["indicators.csv", "report.md"])
+def test_indicators_round_trip(built: dict[str, Any], name: str) -> None:
+    """indicators.csv (Meta's kill-chain layout) and the indicator table of report.md (Meta's
+    Markdown layout) read back through the indicator import as the network's accounts, links
+    and site."""
     from cibwatch.intel.indicators import read_indicators
 
-    path = built["out"] / "indicators.csv"
-    assert path.read_text().splitlines()[0] == "Tactic,Technique,Procedure,Indicator,Note"
+    path = built["out"] / name
+    if name.endswith(".csv"):
+        assert path.read_text().splitlines()[0] == "Tactic,Technique,Procedure,Indicator,Note"
+    else:
+        assert "| Indicator Type | Indicator Value | Note |" in path.read_text()
     got = read_indicators(path)
     assert not got.rejects
     accounts = {(i.platform, i.value) for i in got.indicators if i.type == "account"}
@@ -153,7 +158,8 @@ def test_kill_chain_csv_round_trips(built: dict[str, Any]) -> None:
     urls = {i.value for i in got.indicators if i.type == "url"}
     assert {f"https://evil.example.com/story/{k}" for k in range(3)} <= urls
     assert {i.value for i in got.indicators if i.type == "domain"} == {"evil.example.com"}
-    assert all(built["nid"] in i.note for i in got.indicators)
+    if name.endswith(".csv"):
+        assert all(built["nid"] in i.note for i in got.indicators)
 
 
 def test_files_escaping_and_defanging(built: dict[str, Any]) -> None:

@@ -486,6 +486,18 @@ def _run_graph(store: Store, run: str, nid: str) -> tuple[list[tuple[int, str, b
 
 
 _TEMPLATES = Path(__file__).with_name("templates")
+#: Indicator types as Meta's Markdown indicator tables name them (2025-).
+MD_INDICATOR_TYPES: Final = {"account": "Social Media Account", "url": "URL",
+                             "domain": "Domain"}
+
+
+def _code_span(value: Any) -> str:
+    """A defanged indicator as a Markdown code span (no markup, no link, in any renderer):
+    control characters made visible, ``|`` and back-ticks percent-encoded (one cell, one
+    span)."""
+    from ..escape import visible
+
+    return "`" + visible(value).replace("|", "%7C").replace("`", "%60") + "`"
 
 
 def html_environment() -> Any:
@@ -502,6 +514,7 @@ def html_environment() -> Any:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined)
     env.filters["md"] = markdown
+    env.filters["tick"] = _code_span
     env.filters["num"] = lambda v: f"{v:,}"
     return env
 
@@ -529,6 +542,7 @@ def write_threat_report(store: Store, network_ids: list[str], out: Path,
     for e in entries:
         e.pictures = _pictures(store, e, img, seed)
     context = {"entries": entries, "phases": KILL_CHAIN_PHASES, "levels": BREAKOUT_LEVELS,
+               "types": MD_INDICATOR_TYPES,
                "kill_chain": sorted(KILL_CHAIN.items()), "min_outside": MIN_OUTSIDE_ENGAGERS}
     env = html_environment()
     (out / "report.md").write_text(env.get_template("threat.md.j2").render(context),
