@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .cli_cases import CaseDbOpt, FromOpt, ToOpt
 from .errors import CibwatchError, ConfigError, OutputError, StoreError
 from .escape import csv_cell, terminal
 from .ingest import FORMATS, OBJECT_FIELDS, IngestReport, ingest_files
@@ -49,6 +50,9 @@ app.add_typer(export_app, name="export")
 indicators_app = typer.Typer(help="Published indicators: import, match against the store.",
                              no_args_is_help=True)
 app.add_typer(indicators_app, name="indicators")
+report_app = typer.Typer(help="Disclose: threat reports per network, periodic reports.",
+                         no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -613,6 +617,64 @@ def release_cmd(
             f"wrote {terminal(str(r.out))}: {r.accounts} accounts ({r.hashed_accounts} "
             f"hashed), {r.posts} posts on {len(r.platforms)} platform(s); the re-identification "
             "check found no raw identifier")
+    except _USER_ERRORS as exc:
+        _fail(exc)
+
+
+@report_app.command("threat")
+def report_threat(
+    networks: Annotated[list[str], typer.Argument(
+        help="Network ids (stable, networks.csv), or labels of the latest run (N0001).")],
+    db: Annotated[Path, typer.Option("--db", help="The store of the detect or expand run.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    run: Annotated[str | None, typer.Option(
+        "--run", help="The run to report from [default: the latest finished run that has "
+        "each network].")] = None,
+    evidence: Annotated[Path | None, typer.Option(
+        "--evidence", help="JSON file of analyst evidence per network id (media, "
+        "high_profile, policy_response, call_to_violence: lists of sources, for the Breakout "
+        "Scale; detection: a sentence on the detection source).")] = None,
+) -> None:
+    """Write a threat report in the layout of Meta's adversarial threat reports: report.md,
+    report.html and report.pdf, one entry per network, with its pictures and its Breakout
+    Scale level."""
+    from .report.threat import read_evidence, write_threat_report
+
+    try:
+        ev = read_evidence(evidence)
+        with Store(db, create=False, read_only=True) as store:
+            entries = write_threat_report(store, networks, out, run_id=run, evidence=ev)
+        err_console.print(f"wrote {terminal(str(out))}/report.md, report.html, report.pdf: "
+                          + "; ".join(f"{e.label} breakout level {e.breakout.level}"
+                                      for e in entries))
+    except _USER_ERRORS as exc:
+        _fail(exc)
+
+
+@report_app.command("period")
+def report_period(
+    start: FromOpt, end: ToOpt,
+    db: Annotated[Path, typer.Option("--db", help="The investigation store.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    case_db: CaseDbOpt = None,
+) -> None:
+    """Write the periodic report of disrupted networks in the layout of TikTok's covert
+    influence operations reports: period.csv, period.md, period.html, period.pdf."""
+    from .cases.db import CaseStore
+    from .report.period import parse_day, period_report, write_period_report
+
+    try:
+        first, last = parse_day(start, "--from"), parse_day(end, "--to")
+        with Store(db, create=False, read_only=True) as store:
+            cases = CaseStore.open(case_db, store=db)
+            try:
+                rep = period_report(store, cases, first, last)
+            finally:
+                cases.close()
+        write_period_report(rep, out)
+        err_console.print(f"wrote {terminal(str(out))}/period.csv, period.md, period.html, "
+                          f"period.pdf: {len(rep.rows)} network(s), "
+                          f"{rep.reestablished_accounts} re-establishment account(s)")
     except _USER_ERRORS as exc:
         _fail(exc)
 

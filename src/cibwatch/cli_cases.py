@@ -29,6 +29,8 @@ CaseDbOpt = Annotated[str | None, typer.Option(
     "--case-db", help="The case store: a SQLAlchemy URL (postgresql://user@host/db, "
     "sqlite:///path) or a file path [default: $CIBWATCH_CASE_DB, else STORE.cases.sqlite "
     "beside --db].")]
+FromOpt = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (UTC).")]
+ToOpt = Annotated[str, typer.Option("--to", help="Last day, inclusive, YYYY-MM-DD (UTC).")]
 StoreOpt = Annotated[Path, typer.Option(
     "--db", help="The investigation store (DuckDB file): networks of its runs are served from "
     "it; the default case store sits beside it.")]
@@ -207,9 +209,7 @@ def case_export(
 
 @case_app.command("figures")
 def case_figures(
-    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD.")],
-    token: TokenOpt = None, case_db: CaseDbOpt = None, db: StoreOpt = DEFAULT_STORE,
+    start: FromOpt, end: ToOpt, token: TokenOpt = None, case_db: CaseDbOpt = None, db: StoreOpt = DEFAULT_STORE,
 ) -> None:
     """The Art. 15(1)(d) appeal figures of a period (JSON)."""
     try:

@@ -25,6 +25,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("indicators", "import"),
     ("export", "canonical"),
     ("export", "stix"),
+    ("report", "threat"),
+    ("report", "period"),
     ("simulate",),
     ("evaluate",),
     ("formats",),

@@ -5,17 +5,26 @@
 2. a small simulated world (seed 1, scale 0.2: about 55,000 posts), detected and scored against
    its ground truth, written to ``OUT/simulated``;
 3. in that world, expansion from four Twitter accounts of the planted operation
-   (``OUT/simulated/expand``, with the network's STIX bundle).
+   (``OUT/simulated/expand``, with the network's STIX bundle);
+4. threat reports (``cibwatch report threat``) of the top networks: the three largest of the
+   real data (``OUT/real/threat``) and the three largest inauthentic ones of the simulated
+   world (``OUT/simulated/threat``);
+5. in that world's case store (made anew), a four-eyes takedown of its influence operations,
+   and the periodic report of the day (``cibwatch report period``, ``OUT/simulated/period``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from .errors import InputError
 from .progress import Reporter
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["run_demo", "DEMO_DIR"]
 
@@ -58,6 +67,7 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         result = detect(store, reporter=reporter)
         write_outputs(store, result, real, graphml=True, inputs=[str(f) for f in files])
         console.print(networks_table(list_networks(store, result.run_id, limit=15)))
+        real_report = _threat_demo(store, result.run_id, real / "threat", None)
 
     sim = out / "simulated"
     world = sim / "world"
@@ -68,9 +78,11 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         ingest_files(store, inputs, reporter=reporter)
         sim_result = detect(store, reporter=reporter)
         write_outputs(store, sim_result, sim, inputs=[str(f) for f in inputs])
+        sim_report = _threat_demo(store, sim_result.run_id, sim / "threat", "inauthentic")
     rep = evaluate(world / "truth.csv", sim)
     write_evaluation(rep, sim / "evaluation.json")
     expansion = _expand_demo(sim, world, reporter)
+    period = _period_demo(sim, sim_result.run_id)
     s = rep["summary"]
     ops = ", ".join(f"{g} {e['recall']:.2f}" for g, e in rep["groups"].items()
                     if g.startswith("op_"))
@@ -85,9 +97,12 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         f"  real/edges.parquet      account pairs per trace, with evidence\n"
         f"  real/network.graphml    the account graph\n"
         f"  real/store.duckdb       the investigation store (cibwatch evidence --db ...)\n"
+        f"  real/threat/            {real_report}\n"
         f"  simulated/              the same for the simulated world, with evaluation.json\n"
         f"                          (scores against the ground truth in simulated/world/truth.csv)\n"
-        f"  simulated/expand/       {expansion}"
+        f"  simulated/threat/       {sim_report}\n"
+        f"  simulated/expand/       {expansion}\n"
+        f"  simulated/period/       {period}"
     )
     tokens = _workspace_users(out)
     console.print(
@@ -140,6 +155,69 @@ def _workspace_users(out: Path) -> Path:
         fh.write("# API tokens of the demo's workspace users (cibwatch serve: log in with one)\n")
         fh.write("\n".join(lines) + "\n")
     return path
+
+
+#: Networks in each demo threat report (the largest first).
+DEMO_REPORT_NETWORKS = 3
+
+
+def _threat_demo(store: Store, run_id: str | None, out: Path,
+                 assessment: str | None) -> str:
+    """The threat report (``report.md``, ``.html``, ``.pdf``) of the run's largest networks
+    (of those assessed ``assessment`` when given)."""
+    from .api import list_networks
+    from .report.threat import write_threat_report
+
+    nets = list_networks(store, run_id, assessment=assessment,
+                         limit=DEMO_REPORT_NETWORKS).items
+    if not nets:
+        return "no network to report"
+    write_threat_report(store, [n.network_id for n in nets], out, run_id=run_id)
+    return ("report.pdf, report.html, report.md: threat report of "
+            + ", ".join(n.label for n in nets))
+
+
+def _period_demo(sim: Path, run_id: str | None) -> str:
+    """Take the simulated world's influence operations of the detect run down (an analyst
+    proposes, an approver approves, in a case store made anew beside the store), then write
+    the periodic report of today (UTC)."""
+    import datetime as dt
+
+    from .api import list_networks
+    from .cases import CaseService, CaseStore, DecisionInput, StoreSource
+    from .report.period import period_report, write_period_report
+    from .store import Store
+
+    db = sim / "store.duckdb"
+    case_db = sim / "store.cases.sqlite"
+    for p in (case_db, Path(f"{case_db}-wal"), Path(f"{case_db}-shm")):
+        if p.exists():
+            p.unlink()
+    with Store(db, create=False, read_only=True) as store:
+        nets = [n for n in list_networks(store, run_id, assessment="inauthentic").items
+                if n.kind == "influence_operation"]
+    cases = CaseStore.open(str(case_db))
+    try:
+        svc = CaseService(cases, StoreSource(db))
+        analyst = svc.authenticate(svc.add_user(None, "demo-analyst", "analyst", "human")[1])
+        approver = svc.authenticate(svc.add_user(None, "demo-approver", "approver",
+                                                 "human")[1])
+        for n in nets:
+            case = svc.open_case(analyst, n.network_id, run_id)
+            svc.transition(analyst, case["id"], "in_review")
+            d = svc.propose_decision(analyst, case["id"], DecisionInput(
+                "terminate", "Demo policy 1.1: coordinated inauthentic behaviour",
+                facts=f"A network of {n.size} accounts on {', '.join(n.platforms)} acting "
+                "together, assessed inauthentic by cibwatch.", run_id=run_id))
+            svc.approve(approver, d["id"])
+        today = dt.datetime.now(dt.UTC).date()
+        with Store(db, create=False, read_only=True) as store:
+            rep = period_report(store, cases, today, today)
+    finally:
+        cases.close()
+    write_period_report(rep, sim / "period")
+    return (f"period.pdf, .html, .csv: {len(rep.rows)} network(s) taken down today "
+            "(store.cases.sqlite holds the cases)")
 
 
 def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:

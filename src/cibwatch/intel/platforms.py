@@ -23,7 +23,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .refang import refang
 
-__all__ = ["KNOWN_PLATFORMS", "Account", "account_from_url", "canonical_platform",
+__all__ = ["KNOWN_PLATFORMS", "PROFILE_URLS", "Account", "account_from_url", "canonical_platform",
+           "profile_url",
            "parse_account"]
 
 _PLATFORM_ALIASES: dict[str, str] = {
@@ -579,3 +580,21 @@ def account_from_url(url: str) -> tuple[str, str] | None:
     acc = parse_account(url)
     return (acc.platform, acc.handle) if acc else None
 
+
+
+#: Profile URL of a handle, per platform (the forms :func:`parse_account` reads back).
+PROFILE_URLS: dict[str, str] = {
+    "twitter": "https://x.com/{}", "tiktok": "https://www.tiktok.com/@{}",
+    "youtube": "https://www.youtube.com/@{}", "reddit": "https://www.reddit.com/user/{}",
+    "medium": "https://medium.com/@{}", "facebook": "https://www.facebook.com/{}",
+    "instagram": "https://www.instagram.com/{}", "telegram": "https://t.me/{}",
+}
+
+
+def profile_url(platform: str, handle: str) -> str | None:
+    """The profile URL of ``handle`` on ``platform`` (the handle percent-encoded), or None
+    for a platform without one in :data:`PROFILE_URLS`."""
+    from urllib.parse import quote
+
+    form = PROFILE_URLS.get(platform)
+    return None if form is None else form.format(quote(handle.lstrip("@"), safe="._-"))

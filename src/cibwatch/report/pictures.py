@@ -17,7 +17,8 @@ import numpy as np
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["network_pictures", "MAX_NETWORKS"]
+__all__ = ["network_pictures", "clock_picture", "timeline_picture", "graph_picture",
+           "platform_picture", "MAX_NETWORKS"]
 
 #: Networks drawn (the largest first); the others are in the CSV files only.
 MAX_NETWORKS = 10
@@ -45,7 +46,6 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
     from ..assess.clock import PostingClock
     from .outputs import assessments_sql
 
-    plt = _plt()
     folder = out / "networks"
     folder.mkdir(parents=True, exist_ok=True)
     nets = store.fetchall(
@@ -59,43 +59,84 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
             "SELECT epoch(p.created_at) AS t FROM members m JOIN posts p USING (aid) "
             "WHERE m.network_id = ? ORDER BY t", [nid]).column("t").to_numpy()
         label = f"{name} ({assessment}{', ' + kind if kind else ''})"
-        # posting clock in the inferred time zone
         off = offset if offset is not None else PostingClock(min_posts=1).fit(times).offset_
-        local = times + off * 3600
-        days = np.floor(local / 86400.0)
-        prof = np.zeros((7, 24))
-        np.add.at(prof, (((days + 3) % 7).astype(int),
-                         ((local - days * 86400) // 3600).astype(int)), 1)
-        fig, ax = plt.subplots(figsize=(8, 3))
-        ax.imshow(prof, aspect="auto", cmap="viridis")
-        ax.set_yticks(range(7), _WEEKDAYS)
-        ax.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)])
-        ax.set_xlabel(f"hour of day, UTC{off:+g}")
-        ax.set_title(f"{label}: posting clock, {times.shape[0]:,} posts")
-        rel["clock"] = _save(plt, fig, folder, f"{name}_clock.png")
-        # activity timeline: members' posts per day
+        rel["clock"] = clock_picture(times, off, label, folder, f"{name}_clock.png")
         if times.shape[0]:
-            d0 = np.floor(times.min() / 86400.0)
-            per_day = np.bincount((np.floor(times / 86400.0) - d0).astype(int))
-            fig, ax = plt.subplots(figsize=(8, 2.5))
-            ax.stairs(per_day, np.arange(per_day.shape[0] + 1), fill=True, color="#4c72b0")
-            ax.set_xlabel(f"days since {np.datetime64(int(d0), 'D')}")
-            ax.set_ylabel("posts")
-            ax.set_title(f"{label}: activity of its accounts")
-            rel["timeline"] = _save(plt, fig, folder, f"{name}_timeline.png")
-        rel["graph"] = _graph(store, nid, folder, label, seed, plt, f"{name}_graph.png")
+            rel["timeline"] = timeline_picture(times, label, folder, f"{name}_timeline.png")
+        nodes, edges = _graph_data(store, nid)
+        rel["graph"] = graph_picture(nodes, edges, label, folder, f"{name}_graph.png", seed)
         paths[nid] = rel
     return paths
 
 
-def _graph(store: Store, nid: str, folder: Path, label: str, seed: int, plt,  # type: ignore[no-untyped-def]
-           file: str) -> str:
-    import igraph as ig
+def clock_picture(times: np.ndarray, offset: float, label: str, folder: Path,
+                  file: str) -> str:
+    """The posting clock: posts by hour of day x day of week at UTC``offset`` (``times`` in
+    epoch seconds); returns the picture's path relative to ``folder``'s parent."""
+    plt = _plt()
+    local = times + offset * 3600
+    days = np.floor(local / 86400.0)
+    prof = np.zeros((7, 24))
+    np.add.at(prof, (((days + 3) % 7).astype(int),
+                     ((local - days * 86400) // 3600).astype(int)), 1)
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.imshow(prof, aspect="auto", cmap="viridis")
+    ax.set_yticks(range(7), _WEEKDAYS)
+    ax.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)])
+    ax.set_xlabel(f"hour of day, UTC{offset:+g}")
+    ax.set_title(f"{label}: posting clock, {times.shape[0]:,} posts")
+    return _save(plt, fig, folder, file)
 
+
+def timeline_picture(times: np.ndarray, label: str, folder: Path, file: str,
+                     platforms: np.ndarray | None = None) -> str:
+    """Posts per day (``times`` in epoch seconds, not empty); with ``platforms`` (one name per
+    post) stacked by platform, in the platforms' colours."""
+    plt = _plt()
+    d0 = np.floor(times.min() / 86400.0)
+    day = (np.floor(times / 86400.0) - d0).astype(int)
+    n_days = int(day.max()) + 1
+    fig, ax = plt.subplots(figsize=(8, 2.5))
+    if platforms is None:
+        ax.stairs(np.bincount(day), np.arange(n_days + 1), fill=True, color="#4c72b0")
+    else:
+        base = np.zeros(n_days)
+        for p in sorted(set(platforms.tolist())):
+            counts = np.bincount(day[platforms == p], minlength=n_days).astype(float)
+            ax.stairs(base + counts, np.arange(n_days + 1), baseline=base, fill=True,
+                      color=_PLATFORM_COLOURS.get(p, "#7f7f7f"), label=p)
+            base = base + counts
+        ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.set_xlabel(f"days since {np.datetime64(int(d0), 'D')}")
+    ax.set_ylabel("posts")
+    ax.set_title(f"{label}: activity of its accounts")
+    return _save(plt, fig, folder, file)
+
+
+def platform_picture(counts: list[tuple[str, int, int]], label: str, folder: Path,
+                     file: str) -> str:
+    """Accounts and posts per platform (``(platform, accounts, posts)``), as bars."""
+    plt = _plt()
+    names = [c[0] for c in counts]
+    fig, axes = plt.subplots(1, 2, figsize=(8, 0.6 + 0.45 * max(len(names), 1)))
+    for ax, col, what in ((axes[0], 1, "accounts"), (axes[1], 2, "posts")):
+        values = [c[col] for c in counts]
+        ax.barh(range(len(names)), values,
+                color=[_PLATFORM_COLOURS.get(n, "#7f7f7f") for n in names])
+        ax.set_yticks(range(len(names)), names)
+        ax.invert_yaxis()
+        ax.set_xlabel(what)
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {v:,}", va="center", fontsize=8)
+    fig.suptitle(f"{label}: platforms", fontsize=10)
+    return _save(plt, fig, folder, file)
+
+
+def _graph_data(store: Store, nid: str) -> tuple[list[tuple[int, str, bool]],
+                                                 list[tuple[int, int, float]]]:
     nodes = store.fetchall(
         "SELECT m.aid, ai.platform, m.attached FROM members m JOIN account_index ai USING (aid) "
         "WHERE m.network_id = ? ORDER BY m.aid", [nid])
-    index = {n[0]: i for i, n in enumerate(nodes)}
     group = ("UNION ALL SELECT aid_a, aid_b, CAST(sum(n_items) AS DOUBLE) FROM group_links "
              "WHERE network_id = ? GROUP BY aid_a, aid_b" if store.table_exists("group_links")
              else "")
@@ -106,6 +147,19 @@ def _graph(store: Store, nid: str, folder: Path, label: str, seed: int, plt,  # 
         "WHERE a.network_id = ? AND b.network_id = ? AND e.aid_a <> e.aid_b "
         f"{group}) x GROUP BY aid_a, aid_b ORDER BY aid_a, aid_b",
         [nid, nid] + ([nid] if group else []))
+    return nodes, edges
+
+
+def graph_picture(nodes: list[tuple[int, str, bool]], edges: list[tuple[int, int, float]],
+                  label: str, folder: Path, file: str, seed: int = 0) -> str:
+    """The account graph: ``nodes`` ``(aid, platform, attached)`` coloured by platform
+    (attached accounts outlined), ``edges`` ``(aid_a, aid_b, weight)``; a seeded
+    Fruchterman-Reingold layout."""
+    import igraph as ig
+
+    plt = _plt()
+    index = {n[0]: i for i, n in enumerate(nodes)}
+    edges = [e for e in edges if e[0] in index and e[1] in index]
     g = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b, _ in edges])
     previous = ig.set_random_number_generator(random.Random(seed))
     try:
@@ -139,4 +193,4 @@ def _save(plt, fig, folder: Path, name: str) -> str:  # type: ignore[no-untyped-
     fig.tight_layout()
     fig.savefig(folder / name, dpi=100, metadata={"Software": None})
     plt.close(fig)
-    return f"networks/{name}"
+    return f"{folder.name}/{name}"
