@@ -181,3 +181,21 @@ def test_bad_arguments(ira: tuple[Store, list[str]], tmp_path: Path) -> None:
     (tmp_path / "full" / "f").write_text("x")
     with pytest.raises(OutputError, match="not an empty directory"):
         _release(store, ids, tmp_path / "full")
+
+
+def test_the_demo_release_makes_a_private_key(world_dir: Path, tmp_path: Path) -> None:
+    """``make demo``'s release: the simulated world's largest inauthentic network, hashed with
+    a new key that only its owner can read."""
+    from cibwatch.demo import _release_demo
+    from cibwatch.runs import latest_run
+
+    with Store(world_dir / "store.duckdb", read_only=True) as store:
+        run = latest_run(store)
+        assert run is not None
+        key = tmp_path / "release.key"
+        said = _release_demo(store, run.run_id, tmp_path / "release", key)
+        assert "data release of N" in said, said
+        assert (key.stat().st_mode & 0o777) == 0o600 and len(key.read_bytes()) == 32
+        first = (tmp_path / "release" / "manifest.json").read_bytes()
+        _release_demo(store, run.run_id, tmp_path / "release", key)  # a new key: new hashes
+        assert (tmp_path / "release" / "manifest.json").read_bytes() != first

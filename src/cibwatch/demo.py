@@ -10,7 +10,9 @@
    real data (``OUT/real/threat``) and the three largest inauthentic ones of the simulated
    world (``OUT/simulated/threat``);
 5. in that world's case store (made anew), a four-eyes takedown of its influence operations,
-   and the periodic report of the day (``cibwatch report period``, ``OUT/simulated/period``).
+   and the periodic report of the day (``cibwatch report period``, ``OUT/simulated/period``);
+6. a researcher data release of that world's largest inauthentic network (``cibwatch
+   release``, ``OUT/simulated/release``) with a new secret key (``OUT/release.key``).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         sim_result = detect(store, reporter=reporter)
         write_outputs(store, sim_result, sim, inputs=[str(f) for f in inputs])
         sim_report = _threat_demo(store, sim_result.run_id, sim / "threat", "inauthentic")
+        release = _release_demo(store, sim_result.run_id, sim / "release", out / "release.key")
     rep = evaluate(world / "truth.csv", sim)
     write_evaluation(rep, sim / "evaluation.json")
     expansion = _expand_demo(sim, world, reporter)
@@ -102,7 +105,8 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
         f"                          (scores against the ground truth in simulated/world/truth.csv)\n"
         f"  simulated/threat/       {sim_report}\n"
         f"  simulated/expand/       {expansion}\n"
-        f"  simulated/period/       {period}"
+        f"  simulated/period/       {period}\n"
+        f"  simulated/release/      {release}"
     )
     tokens = _workspace_users(out)
     console.print(
@@ -175,6 +179,31 @@ def _threat_demo(store: Store, run_id: str | None, out: Path,
     write_threat_report(store, [n.network_id for n in nets], out, run_id=run_id)
     return ("report.pdf, report.html, report.md: threat report of "
             + ", ".join(n.label for n in nets))
+
+
+def _release_demo(store: Store, run_id: str | None, out: Path, key_file: Path) -> str:
+    """The researcher data release of the run's largest inauthentic network, hashed with a new
+    random key (written to ``key_file``, readable by the owner only: the same key links later
+    releases to this one)."""
+    import os
+    import secrets
+    import shutil
+
+    from .api import list_networks
+    from .report.release import read_key, write_release
+
+    nets = list_networks(store, run_id, assessment="inauthentic", limit=1).items
+    if not nets:
+        return "no inauthentic network to release"
+    key_file.unlink(missing_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(secrets.token_bytes(32))
+    if out.exists():  # the demo's own directory from an earlier demo
+        shutil.rmtree(out)
+    r = write_release(store, [nets[0].network_id], out, read_key(key_file), run_id=run_id)
+    return (f"data release of {nets[0].label}: {r.accounts} accounts ({r.hashed_accounts} "
+            f"hashed), {r.posts} posts; key in {key_file.name}")
 
 
 def _period_demo(sim: Path, run_id: str | None) -> str:
