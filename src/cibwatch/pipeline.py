@@ -22,9 +22,11 @@ from .coaction import (
     bounded_keys_sql,
     coaction_sql,
     pair_stats_sql,
+    participation_sql,
     ranked_actions_sql,
-    self_pair_posts_sql,
+    self_loop_pairs_sql,
 )
+from .engine import DuckDBBackend
 from .errors import ConfigError
 from .groups import GroupParams
 from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
@@ -495,16 +497,10 @@ def _coactions(store: Store, config: DetectConfig,
     if config.min_participation > 1:
         _filter_participation(store, config.min_participation)
     with reporter.task("Pairs, significance and edges", total=3) as task:
-        store.execute(f"CREATE TABLE pairs AS {pair_stats_sql('coactions', config.n_evidence)}")
+        pairs = pair_stats_sql("coactions", config.n_evidence)
         if config.self_loops:
-            store.execute(
-                f"""
-                UPDATE pairs SET n_posts_a = s.n_posts, n_posts_b = s.n_posts
-                FROM ({self_pair_posts_sql('coactions')}) s
-                WHERE pairs.trace = s.trace AND pairs.win = s.win AND pairs.aid_a = s.aid_a
-                  AND pairs.aid_b = s.aid_a
-                """
-            )
+            pairs = self_loop_pairs_sql(pairs, "coactions")
+        DuckDBBackend(store).materialise("pairs", pairs)
         for name in counts:
             counts[name]["pairs"] = int(
                 store.scalar("SELECT count(DISTINCT (aid_a, aid_b)) FROM pairs WHERE trace = ?",
@@ -545,20 +541,9 @@ def _clamp_window(est: Any) -> float:
 
 
 def _filter_participation(store: Store, p: int) -> None:
-    """CooRTweet's second participation filter: keep a co-action when one of its accounts has at
-    least ``p`` distinct actions among all co-actions."""
-    store.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE active AS
-        SELECT aid FROM (
-          SELECT aid_a AS aid, trace, key, pid_a AS pid FROM coactions
-          UNION SELECT aid_b, trace, key, pid_b FROM coactions) AS e
-        GROUP BY aid HAVING COUNT(*) >= {int(p)};
-        DELETE FROM coactions
-        WHERE aid_a NOT IN (SELECT aid FROM active) AND aid_b NOT IN (SELECT aid FROM active);
-        DROP TABLE active;
-        """
-    )
+    """CooRTweet's second participation filter (:func:`cibwatch.coaction.participation_sql`):
+    ``coactions`` is replaced by the co-actions it keeps."""
+    DuckDBBackend(store).replace("coactions", participation_sql("coactions", p))
 
 
 def _communities_of(aids: Any, labels: Any, min_size: int) -> list[Any]:
