@@ -47,6 +47,7 @@ from .coortweet import COORTWEET, OBJECT_FIELDS
 from .detect import FORMATS, detect_format, get_format
 from .files import _read_file, _read_json
 from .jsonformat import JsonFormat
+from .merge import _AID_MARK as _AID_MARK  # noqa: F401  (re-exported: the meta key)
 from .merge import _merge, settle_accounts
 from .readers import DEFAULT_BATCH_ROWS, TabularFile, open_tabular
 from .staging import _check_columns, _count_conversions, _create_stage

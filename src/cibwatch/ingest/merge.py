@@ -309,9 +309,10 @@ def settle_accounts(store: Store) -> None:
         store.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE aid_map AS
-            SELECT aid AS old, {base} + row_number() OVER (ORDER BY platform, account_id) AS new
-            FROM account_index WHERE aid > {base};
-            DELETE FROM aid_map WHERE old = new;
+            SELECT * FROM (
+              SELECT aid AS old, {base} + row_number() OVER (ORDER BY platform, account_id) AS new
+              FROM account_index WHERE aid > {base}) AS m
+            WHERE old <> new;
             """
         )
         if store.scalar("SELECT count(*) FROM aid_map"):
