@@ -496,11 +496,12 @@ def _coactions(store: Store, config: DetectConfig,
             task.advance()
     if config.min_participation > 1:
         _filter_participation(store, config.min_participation)
+    backend = DuckDBBackend(store)
     with reporter.task("Pairs, significance and edges", total=3) as task:
         pairs = pair_stats_sql("coactions", config.n_evidence)
         if config.self_loops:
             pairs = self_loop_pairs_sql(pairs, "coactions")
-        DuckDBBackend(store).materialise("pairs", pairs)
+        backend.materialise("pairs", pairs)
         for name in counts:
             counts[name]["pairs"] = int(
                 store.scalar("SELECT count(DISTINCT (aid_a, aid_b)) FROM pairs WHERE trace = ?",
@@ -511,9 +512,9 @@ def _coactions(store: Store, config: DetectConfig,
             n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
             score_pairs(store, n_windows, config.fdr)
         else:
-            store.execute(
+            backend.materialise(
+                "pair_scores",
                 """
-                CREATE TABLE pair_scores AS
                 SELECT aid_a, aid_b, CAST(NULL AS DOUBLE) AS p_value,
                        CAST(NULL AS DOUBLE) AS q_value, CAST(NULL AS DOUBLE) AS evidence,
                        TRUE AS significant
@@ -521,10 +522,10 @@ def _coactions(store: Store, config: DetectConfig,
                 """
             )
         task.advance()
-        store.execute(
-            "CREATE TABLE edges AS "
-            + fused_edges_sql("pairs", "coactions", "pair_scores", config.weight,
-                              config.min_weight_used)
+        backend.materialise(
+            "edges",
+            fused_edges_sql("pairs", "coactions", "pair_scores", config.weight,
+                            config.min_weight_used),
         )
         task.advance()
     return counts
