@@ -2,7 +2,7 @@
 
 (The Spark backend itself is a later step; this keeps the join engine from drifting into
 DuckDB-only syntax meanwhile. The one DuckDB-only aggregate, the example-evidence ``min_by``
-with a count, is isolated in ``EVIDENCE_AGG``.)
+with a count, is written by ``cibwatch.engine.dialect.top_n_by``.)
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 import sqlglot
 
 from cibwatch.coaction import (
-    EVIDENCE_AGG,
     JoinSpec,
     bounded_keys_sql,
     coaction_sql,
+    evidence_agg,
     ranked_actions_sql,
     self_pair_posts_sql,
 )
@@ -33,7 +33,12 @@ def test_join_sql_transpiles_to_spark(spec: JoinSpec) -> None:
 
 
 def test_the_duckdb_only_part_is_the_evidence_aggregate() -> None:
-    sql = f"SELECT {EVIDENCE_AGG.format(us=1_000_000, n=5)} FROM coactions"
+    sql = f"SELECT {evidence_agg(5)} FROM coactions"
     with pytest.raises(sqlglot.errors.UnsupportedError):
         sqlglot.transpile(sql, read="duckdb", write="spark",
                           unsupported_level=sqlglot.ErrorLevel.RAISE)
+
+
+def test_the_evidence_aggregate_has_a_spark_form() -> None:
+    sql = f"SELECT trace, {evidence_agg(5, 'spark')} FROM coactions GROUP BY trace"
+    sqlglot.parse_one(sql, read="spark")

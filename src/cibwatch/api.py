@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from .engine import dialect
 from .errors import ConfigError, NotInStoreError
 from .runs import list_runs
 from .store import Store
@@ -257,10 +258,10 @@ def network_summary(store: Store, network_id: str, run_id: str | None = None) ->
     first = last = None
     if store.table_exists("run_pairs"):
         first, last = store.con.execute(
-            """
+            f"""
             WITH m AS (SELECT aid FROM run_members WHERE run_id = $run AND network_id = $nid)
-            SELECT strftime(make_timestamp(min(first_ts)), '%Y-%m-%dT%H:%M:%SZ'),
-                   strftime(make_timestamp(max(last_ts)), '%Y-%m-%dT%H:%M:%SZ')
+            SELECT {dialect.iso_time_us('min(first_ts)')},
+                   {dialect.iso_time_us('max(last_ts)')}
             FROM run_pairs WHERE run_id = $run AND aid_a <> aid_b
               AND aid_a IN (SELECT aid FROM m) AND aid_b IN (SELECT aid FROM m)
             """, {"run": run, "nid": nid}).fetchone() or (None, None)

@@ -23,13 +23,15 @@ Cost: O(n log n) for the numbering sort, then O(n * min(M, actions per window pe
 
 The SQL uses only joins, GROUP BY, ROW_NUMBER and LAG over windows, CASE and arithmetic: the
 same statements run on DuckDB and (through the Spark backend) on Spark SQL. The one
-DuckDB-specific aggregate, ``min_by(x, k, n)`` for example evidence, is isolated in
-:data:`EVIDENCE_AGG`.
+DuckDB-specific aggregate, ``min_by(x, k, n)`` for example evidence, is written by
+:func:`cibwatch.engine.dialect.top_n_by` (:func:`evidence_agg`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .engine import dialect
 
 __all__ = [
     "JoinSpec",
@@ -38,20 +40,22 @@ __all__ = [
     "bounded_keys_sql",
     "pair_stats_sql",
     "self_pair_posts_sql",
-    "EVIDENCE_AGG",
+    "self_loop_pairs_sql",
+    "participation_sql",
+    "evidence_agg",
     "US",
 ]
 
 #: Microseconds per second: action times are integer microseconds.
 US = 1_000_000
 
-#: Example evidence per pair: the ``n`` most synchronous co-actions (smallest |dt|, then post
-#: ids and key: a total order, so the choice is deterministic), as a list of structs.
-#: DuckDB's ``min_by(arg, key, n)``.
-EVIDENCE_AGG = (
-    "min_by({{'pid_a': pid_a, 'pid_b': pid_b, 'key': key, 'dt_s': dt / {us}.0}}, "
-    "(dt, pid_a, pid_b, key), {n})"
-)
+def evidence_agg(n: int, dialect_name: str = "duckdb") -> str:
+    """Example evidence per pair: the ``n`` most synchronous co-actions (smallest |dt|, then
+    post ids and key: a total order, so the choice is deterministic), as a list of structs
+    (:func:`cibwatch.engine.dialect.top_n_by`)."""
+    return dialect.top_n_by(
+        {"pid_a": "pid_a", "pid_b": "pid_b", "key": "key", "dt_s": f"dt / {US}.0"},
+        ("dt", "pid_a", "pid_b", "key"), n, dialect_name)
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ def pair_stats_sql(coactions: str, n_evidence: int = 5) -> str:
     directed edge weights), ``mean_dt_s``/``min_dt_s``, first and last action times (us) and
     ``evidence``. Self-pairs get their post counts from :func:`self_pair_posts_sql`.
     """
-    ev = EVIDENCE_AGG.format(us=US, n=int(n_evidence))
+    ev = evidence_agg(int(n_evidence))
     return f"""
         SELECT trace, win, aid_a, aid_b, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
                COUNT(DISTINCT pid_a) AS n_posts_a, COUNT(DISTINCT pid_b) AS n_posts_b,
@@ -199,4 +203,40 @@ def self_pair_posts_sql(coactions: str) -> str:
               UNION ALL
               SELECT trace, win, aid_a, pid_b AS pid FROM {coactions} WHERE aid_a = aid_b) AS s
         GROUP BY trace, win, aid_a
+    """
+
+
+#: The columns of :func:`pair_stats_sql`, in order.
+PAIR_COLUMNS = ("trace", "win", "aid_a", "aid_b", "n_coactions", "n_keys", "n_posts_a",
+                "n_posts_b", "mean_dt_s", "min_dt_s", "first_ts", "last_ts", "evidence")
+
+
+def self_loop_pairs_sql(pairs: str, coactions: str) -> str:
+    """``pairs`` (rows of :func:`pair_stats_sql`) with the post counts of self-pairs taken
+    from :func:`self_pair_posts_sql`: one pass, a left join on the pair's key (a self-pair
+    has one row of posts per trace, window and account)."""
+    cols = ", ".join(
+        f"coalesce(s.n_posts, p.{c}) AS {c}" if c in ("n_posts_a", "n_posts_b") else f"p.{c}"
+        for c in PAIR_COLUMNS)
+    return f"""
+        SELECT {cols}
+        FROM ({pairs}) AS p
+        LEFT JOIN ({self_pair_posts_sql(coactions)}) AS s
+          ON p.trace = s.trace AND p.win = s.win AND p.aid_a = s.aid_a AND p.aid_b = s.aid_a
+    """
+
+
+def participation_sql(coactions: str, p: int) -> str:
+    """CooRTweet's second participation filter: the co-actions of ``coactions`` one of whose
+    accounts has at least ``p`` distinct actions among all co-actions. Cost: one aggregation
+    and one pass over the co-actions."""
+    return f"""
+        WITH active AS (
+          SELECT aid FROM (
+            SELECT aid_a AS aid, trace, key, pid_a AS pid FROM {coactions}
+            UNION SELECT aid_b, trace, key, pid_b FROM {coactions}) AS e
+          GROUP BY aid HAVING COUNT(*) >= {int(p)})
+        SELECT * FROM {coactions}
+        WHERE NOT coalesce(aid_a NOT IN (SELECT aid FROM active)
+                           AND aid_b NOT IN (SELECT aid FROM active), FALSE)
     """

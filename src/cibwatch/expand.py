@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from .engine import dialect
 from .network import leiden_membership
 from .normalize import canonical_url_sql, hashtag_sql, normalize_text_sql, url_host_sql
 from .pipeline import MEMBERS_DDL, DetectConfig, DetectResult, coaction_stage, run_result
@@ -173,7 +174,8 @@ def resolve_seeds(store: Store, seeds: list[Seed]) -> tuple[list[dict[str, Any]]
     resolved = [
         {"aid": int(aid), "line": int(line), "how": how}
         for aid, line, how in store.fetchall(
-            "SELECT aid, arg_min(line, (line, how)), arg_min(how, (line, how)) "
+            f"SELECT aid, {dialect.arg_min('line', 'line', 'how')}, "
+            f"{dialect.arg_min('how', 'line', 'how')} "
             "FROM seed_match GROUP BY aid ORDER BY 2, 1")
     ]
     return resolved, [s for s in seeds if s.line not in matched]

@@ -103,6 +103,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
+from .engine import dialect
 from .errors import ConfigError
 from .network import leiden_membership
 from .normalize import url_host_sql
@@ -224,6 +225,12 @@ class GroupParams:
             raise ConfigError("min_others, rounds and leiden_iterations must be at least 1")
 
 
+
+#: Example evidence of a group link: its five most synchronous co-actions (as a pair's).
+_GROUP_EVIDENCE = dialect.top_n_by(
+    {"pid_a": "pid_a", "pid_b": "pid_b", "key": "item", "dt_s": "dt / 1e6"},
+    ("dt", "pid_a", "pid_b", "item"), 5)
+
 def _fam_list(params: GroupParams) -> str:
     return ", ".join(f"'{f}'" for f in params.families)
 
@@ -261,18 +268,18 @@ def build_items(store: Store, params: GroupParams | None = None) -> int:
         WHERE t.item IS NOT NULL AND t.item <> '';
         CREATE OR REPLACE TABLE item_sizes AS
         WITH s AS (
-          SELECT fam, item, arg_max(platform, (n, platform)) AS platform,
+          SELECT fam, item, {dialect.arg_max("platform", "n", "platform")} AS platform,
                  COUNT(DISTINCT aid) AS k
           FROM (SELECT fam, item, platform, aid, COUNT(*) OVER (PARTITION BY fam, item, platform)
                        AS n FROM _items) GROUP BY fam, item),
         l AS (
-          SELECT fam, item, arg_max(lang, (n, lang)) AS lang
+          SELECT fam, item, {dialect.arg_max("lang", "n", "lang")} AS lang
           FROM (SELECT fam, item, lang, COUNT(*) AS n FROM _items GROUP BY ALL)
           GROUP BY fam, item)
         SELECT s.fam, s.item,
                {"s.platform" if "platform" in params.strata else "''"} || '|' ||
                {"l.lang" if "lang" in params.strata else "''"} AS stratum, s.k,
-               CAST(('0x' || left(md5(s.fam || chr(31) || s.item), 8))::BIGINT % 2 AS INTEGER)
+               CAST({dialect.hex_prefix_int("s.fam || chr(31) || s.item", 8)} % 2 AS INTEGER)
                AS fold
         FROM s JOIN l USING (fam, item);
         CREATE OR REPLACE TABLE items AS
@@ -723,8 +730,7 @@ def group_links(store: Store, params: GroupParams) -> int:
           WHERE y.rn > x.rn AND y.rn - x.rn <= {m})
         SELECT network_id, aid_a, aid_b, fam, COUNT(*) AS n_items, MIN(t0) AS first_ts,
                MAX(t1) AS last_ts, AVG(dt) / 1e6 AS mean_dt_s,
-               min_by({{'pid_a': pid_a, 'pid_b': pid_b, 'key': item, 'dt_s': dt / 1e6}},
-                      (dt, pid_a, pid_b, item), 5) AS evidence
+               {_GROUP_EVIDENCE} AS evidence
         FROM p GROUP BY network_id, aid_a, aid_b, fam
         ORDER BY network_id, aid_a, aid_b, fam
         """

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from .engine import dialect
+
 __all__ = [
     "TRACKING_PARAMS",
     "normalize_text_sql",
@@ -45,10 +47,10 @@ _TRACKING_RE: Final = "^(utm_[a-z0-9_]*|" + "|".join(TRACKING_PARAMS) + ")$"
 def normalize_text_sql(col: str) -> str:
     """SQL expression: the normalised form of the text in ``col`` (see the module docstring)."""
     s = f"lower({col})"
-    s = rf"regexp_replace({s}, '(https?://|www\.)[^\s]+', ' ', 'g')"
-    s = rf"regexp_replace({s}, '@[\p{{L}}\p{{N}}_.]+', ' ', 'g')"
-    s = rf"regexp_replace({s}, '[^\p{{L}}\p{{N}}\s]+', '', 'g')"
-    s = rf"trim(regexp_replace({s}, '\s+', ' ', 'g'))"
+    s = dialect.regexp_replace_all(s, r"'(https?://|www\.)[^\s]+'", "' '")
+    s = dialect.regexp_replace_all(s, r"'@[\p{L}\p{N}_.]+'", "' '")
+    s = dialect.regexp_replace_all(s, r"'[^\p{L}\p{N}\s]+'", "''")
+    s = "trim(" + dialect.regexp_replace_all(s, r"'\s+'", "' '") + ")"
     return s
 
 
@@ -61,8 +63,10 @@ def canonical_url_sql(relation: str, col: str = "u") -> str:
     """
     pattern = r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*://)?([^/?#]*)([^?#]*)(?:\?([^#]*))?"
     params = (
-        "list_sort(list_filter(string_split(parts.query, '&'), lambda p: p <> '' AND NOT "
-        f"regexp_matches(lower(split_part(p, '=', 1)), '{_TRACKING_RE}')))"
+        "list_sort(" + dialect.list_filter(
+            "string_split(parts.query, '&')", "p",
+            f"p <> '' AND NOT regexp_matches(lower(split_part(p, '=', 1)), '{_TRACKING_RE}')")
+        + ")"
     )
     return rf"""
         SELECT * EXCLUDE (parts, q, host, path),

@@ -22,9 +22,11 @@ from .coaction import (
     bounded_keys_sql,
     coaction_sql,
     pair_stats_sql,
+    participation_sql,
     ranked_actions_sql,
-    self_pair_posts_sql,
+    self_loop_pairs_sql,
 )
+from .engine import DuckDBBackend
 from .errors import ConfigError
 from .groups import GroupParams
 from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
@@ -494,17 +496,12 @@ def _coactions(store: Store, config: DetectConfig,
             task.advance()
     if config.min_participation > 1:
         _filter_participation(store, config.min_participation)
+    backend = DuckDBBackend(store)
     with reporter.task("Pairs, significance and edges", total=3) as task:
-        store.execute(f"CREATE TABLE pairs AS {pair_stats_sql('coactions', config.n_evidence)}")
+        pairs = pair_stats_sql("coactions", config.n_evidence)
         if config.self_loops:
-            store.execute(
-                f"""
-                UPDATE pairs SET n_posts_a = s.n_posts, n_posts_b = s.n_posts
-                FROM ({self_pair_posts_sql('coactions')}) s
-                WHERE pairs.trace = s.trace AND pairs.win = s.win AND pairs.aid_a = s.aid_a
-                  AND pairs.aid_b = s.aid_a
-                """
-            )
+            pairs = self_loop_pairs_sql(pairs, "coactions")
+        backend.materialise("pairs", pairs)
         for name in counts:
             counts[name]["pairs"] = int(
                 store.scalar("SELECT count(DISTINCT (aid_a, aid_b)) FROM pairs WHERE trace = ?",
@@ -515,9 +512,9 @@ def _coactions(store: Store, config: DetectConfig,
             n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
             score_pairs(store, n_windows, config.fdr)
         else:
-            store.execute(
+            backend.materialise(
+                "pair_scores",
                 """
-                CREATE TABLE pair_scores AS
                 SELECT aid_a, aid_b, CAST(NULL AS DOUBLE) AS p_value,
                        CAST(NULL AS DOUBLE) AS q_value, CAST(NULL AS DOUBLE) AS evidence,
                        TRUE AS significant
@@ -525,10 +522,10 @@ def _coactions(store: Store, config: DetectConfig,
                 """
             )
         task.advance()
-        store.execute(
-            "CREATE TABLE edges AS "
-            + fused_edges_sql("pairs", "coactions", "pair_scores", config.weight,
-                              config.min_weight_used)
+        backend.materialise(
+            "edges",
+            fused_edges_sql("pairs", "coactions", "pair_scores", config.weight,
+                            config.min_weight_used),
         )
         task.advance()
     return counts
@@ -545,20 +542,9 @@ def _clamp_window(est: Any) -> float:
 
 
 def _filter_participation(store: Store, p: int) -> None:
-    """CooRTweet's second participation filter: keep a co-action when one of its accounts has at
-    least ``p`` distinct actions among all co-actions."""
-    store.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE active AS
-        SELECT aid FROM (
-          SELECT aid_a AS aid, trace, key, pid_a AS pid FROM coactions
-          UNION SELECT aid_b, trace, key, pid_b FROM coactions) AS e
-        GROUP BY aid HAVING COUNT(*) >= {int(p)};
-        DELETE FROM coactions
-        WHERE aid_a NOT IN (SELECT aid FROM active) AND aid_b NOT IN (SELECT aid FROM active);
-        DROP TABLE active;
-        """
-    )
+    """CooRTweet's second participation filter (:func:`cibwatch.coaction.participation_sql`):
+    ``coactions`` is replaced by the co-actions it keeps."""
+    DuckDBBackend(store).replace("coactions", participation_sql("coactions", p))
 
 
 def _communities_of(aids: Any, labels: Any, min_size: int) -> list[Any]:

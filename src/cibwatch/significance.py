@@ -57,6 +57,8 @@ import numpy as np
 import pyarrow as pa
 from scipy.special import gammainc
 
+from .engine import dialect
+
 if TYPE_CHECKING:
     from .store import Store
 
@@ -338,7 +340,7 @@ def _attach_units(store: Store, units: str, n_units: int, networks: str, n_tests
     store.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE p_best AS
-        SELECT unit, arg_min(network_id, (p, network_id)) AS network_id,
+        SELECT unit, {dialect.arg_min("network_id", "p", "network_id")} AS network_id,
                LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p
         FROM (SELECT unit, network_id, MIN(p) AS p FROM p_cand GROUP BY unit, network_id)
         GROUP BY unit;

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from ..engine import dialect
 from .baseline import Baseline
 from .clock import AccountRhythms, PostingClock, _weekday_hour, city_offset
 from .creation import GENERATED_HANDLE, CreationBatches
@@ -107,9 +108,9 @@ def _network_facts(store: Store, params: AssessParams) -> dict[str, dict[str, An
           {group_span}),
         span AS (SELECT network_id, min(t0) - {margin} AS t0, max(t1) + {margin} AS t1
                  FROM ev GROUP BY network_id)
-        SELECT m.network_id, m.aid, epoch(p.created_at) AS t
+        SELECT m.network_id, m.aid, {dialect.epoch_s('p.created_at')} AS t
         FROM members m JOIN posts p USING (aid) LEFT JOIN span s USING (network_id)
-        WHERE s.t0 IS NULL OR epoch_us(p.created_at) BETWEEN s.t0 AND s.t1
+        WHERE s.t0 IS NULL OR {dialect.epoch_us('p.created_at')} BETWEEN s.t0 AND s.t1
         ORDER BY m.network_id, t, m.aid
         """
     )

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..engine import dialect
 from .clock import OFFSETS, PostingClock, city_offset, quiet_shares
 from .creation import GENERATED_HANDLE
 
@@ -198,7 +199,7 @@ class Baseline:
         self.generated_ = (int(gen_n) + 1) / d
         self.image_shared_ = (int(img) + 1) / d
         self.bio_shared_ = (int(bio) + 1) / d
-        created = store.arrow("SELECT epoch(created_at) AS t FROM accounts "
+        created = store.arrow(f"SELECT {dialect.epoch_s('created_at')} AS t FROM accounts "
                               "WHERE created_at IS NOT NULL ORDER BY t")
         self.created_ = created.column("t").to_numpy().astype(float)
 

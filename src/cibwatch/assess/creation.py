@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engine import dialect
+
 if TYPE_CHECKING:
     from ..store import Store
 
@@ -53,8 +55,8 @@ class CreationBatches:
 
     def fit(self, store: Store) -> CreationBatches:
         rows = store.fetchall(
-            """
-            SELECT m.network_id, epoch(a.created_at), a.handle
+            f"""
+            SELECT m.network_id, {dialect.epoch_s('a.created_at')}, a.handle
             FROM members m LEFT JOIN accounts a USING (aid)
             ORDER BY m.network_id, m.aid
             """

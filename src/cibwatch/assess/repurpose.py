@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..engine import dialect
+
 if TYPE_CHECKING:
     from ..store import Store
 
@@ -25,6 +27,10 @@ __all__ = ["Repurposing"]
 
 #: A word: three or more letters (RE2, Unicode letter classes; digits and ``_`` excluded).
 _WORD_RE2 = r"[\p{L}\p{Nl}\p{No}]{3,}"
+
+
+#: A post's time in epoch seconds.
+_T = dialect.epoch_s("created_at")
 
 
 @dataclass
@@ -53,18 +59,18 @@ class Repurposing:
             f"""
             CREATE OR REPLACE TEMP TABLE _splits AS
             WITH p AS (
-              SELECT aid, pid, epoch(created_at) AS t,
-                     epoch(created_at) - LAG(epoch(created_at)) OVER
+              SELECT aid, pid, {_T} AS t,
+                     {_T} - LAG({_T}) OVER
                        (PARTITION BY aid ORDER BY created_at, pid) AS gap
               FROM posts SEMI JOIN {aids_table} USING (aid))
-            SELECT aid, arg_max(t, (gap, -pid)) AS split_t, MAX(gap) AS gap
+            SELECT aid, {dialect.arg_max('t', 'gap', '-pid')} AS split_t, MAX(gap) AS gap
             FROM p WHERE gap IS NOT NULL GROUP BY aid HAVING MAX(gap) >= {gap_s}
             """
         )
         rows = store.fetchall(
             f"""
             WITH s AS (
-              SELECT p.aid, epoch(p.created_at) >= s.split_t AS after, p.lang, p.text,
+              SELECT p.aid, {dialect.epoch_s('p.created_at')} >= s.split_t AS after, p.lang, p.text,
                      p.hashtags, ROW_NUMBER() OVER (PARTITION BY p.aid
                                                     ORDER BY p.created_at, p.pid) AS rk
               FROM posts p JOIN _splits s USING (aid)),
@@ -72,7 +78,7 @@ class Repurposing:
                       GROUP BY aid
                       HAVING least(count_if(NOT after), count_if(after)) >= {int(self.min_posts)}),
             lang AS (   -- the side's most frequent language; ties: the first one posted
-              SELECT aid, after, arg_max(lang, (n, -first)) AS lang FROM (
+              SELECT aid, after, {dialect.arg_max('lang', 'n', '-first')} AS lang FROM (
                 SELECT aid, after, lang, count(*) AS n, min(rk) AS first FROM s
                 SEMI JOIN sides USING (aid) WHERE lang IS NOT NULL AND lang <> ''
                 GROUP BY ALL) GROUP BY ALL),

@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..engine import dialect
 from ..errors import OutputError, StoreError
 from ..escape import csv_cell_sql, xml_text
 from ..pipeline import DetectResult
@@ -51,11 +52,8 @@ OUTPUT_FILES = ("networks.csv", "accounts.csv", "bounded_keys.csv", "edges.parqu
 #: The store a run makes in OUT when no --db is given.
 DEFAULT_STORE = "store.duckdb"
 
-_TS = "strftime(make_timestamp({x}), '%Y-%m-%dT%H:%M:%SZ')"
-
-
 def _ts(x: str) -> str:
-    return _TS.format(x=x)
+    return dialect.iso_time_us(x)
 
 
 def _g(x: str) -> str:

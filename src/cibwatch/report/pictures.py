@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..engine import dialect
+
 if TYPE_CHECKING:
     from ..store import Store
 
@@ -56,7 +58,7 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
     for nid, name, offset, assessment, kind in nets:
         rel: dict[str, str] = {}
         times = store.arrow(
-            "SELECT epoch(p.created_at) AS t FROM members m JOIN posts p USING (aid) "
+            f"SELECT {dialect.epoch_s('p.created_at')} AS t FROM members m JOIN posts p USING (aid) "
             "WHERE m.network_id = ? ORDER BY t", [nid]).column("t").to_numpy()
         label = f"{name} ({assessment}{', ' + kind if kind else ''})"
         off = offset if offset is not None else PostingClock(min_posts=1).fit(times).offset_

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ..engine import dialect
 from ..normalize import hashtag_sql
 from .base import TS_SQL, Trace
 
@@ -33,7 +34,8 @@ class HashtagSequence(Trace):
     min_hashtags: int = 2
 
     def actions_sql(self) -> str:
-        tags = f"list_filter(list_transform(hashtags, lambda h: {hashtag_sql('h')}), lambda h: h <> '')"
+        tags = dialect.list_filter(dialect.list_transform("hashtags", "h", hashtag_sql("h")), "h",
+                                   "h <> ''")
         return f"""
             SELECT array_to_string(tags, ' ') AS key, aid, pid, ts, NULL::VARCHAR AS variant
             FROM (SELECT {tags} AS tags, aid, pid, {TS_SQL} AS ts
