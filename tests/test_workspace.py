@@ -360,3 +360,23 @@ def test_graph_from_the_store_without_edges_parquet(world_dir: Path, tmp_path: P
     pairs = {(e["source"], e["target"]) for e in g["edges"]}
     assert pairs <= {(e["source"], e["target"]) for e in full["edges"]} | {
         (e["target"], e["source"]) for e in full["edges"]}
+
+
+def test_graph_from_the_store_reads_its_own_run(world_dir: Path, tmp_path: Path) -> None:
+    """A later run on the store (other settings) does not change an earlier run's graph."""
+    import shutil
+
+    from cibwatch import DetectConfig, Store, detect
+
+    bare = tmp_path / "bare"
+    shutil.copytree(world_dir, bare, ignore=shutil.ignore_patterns("edges.parquet", "world"))
+    src = DetectDirSource([bare])
+    run = src.runs()[0].run_id
+    net = max(src.networks(run).items, key=lambda n: (n.score, n.network_id))
+    before = WorkspaceData(src).graph(src.network(net.network_id, run))["edges"]
+    with Store(bare / "store.duckdb") as store:
+        detect(store, DetectConfig(fdr=1e-6))  # fewer edges: the stage table changes
+        counts = store.fetchall("SELECT run_id, count(*) FROM run_edges GROUP BY 1 ORDER BY 1")
+        assert len(counts) == 2 and counts[0][1] != counts[1][1]
+    after = WorkspaceData(src).graph(src.network(net.network_id, run))["edges"]
+    assert before and after == before

@@ -324,24 +324,28 @@ class WorkspaceData:
                 "edges": edges, "communities": len(order)}
 
     def _store_edges(self, snap: NetworkSnapshot) -> list[dict[str, Any]]:
-        """Without an output directory: the store's ``edges`` between two members (whatever
-        the store calls the network), one row per pair with its traces (no per-trace counts
-        there). Empty when the store has no such table or it is in use."""
+        """Without an output directory: the edges the store kept for the snapshot's run
+        (``run_edges``; a store without runs: its ``edges``) between two members, one row per
+        pair with its traces (no per-trace counts there). Empty when the store has no such
+        table or it is in use."""
         con = self._connect(snap.run_id)
         if con is None:
             return []
         import duckdb
 
         try:
+            kept = bool(con.execute("SELECT 1 FROM information_schema.tables "
+                                    "WHERE table_name = 'run_edges'").fetchall())
             con.register("m", self._members_table(snap.members))
+            source = ("(SELECT * FROM run_edges WHERE run_id = $run)" if kept else "edges")
             got = con.execute(
                 "SELECT ia.platform, ia.account_id, ib.platform, ib.account_id, e.weight,"
-                " e.traces FROM edges e"
+                f" e.traces FROM {source} e"
                 " JOIN account_index ia ON e.aid_a = ia.aid"
                 " JOIN account_index ib ON e.aid_b = ib.aid"
                 " JOIN m ma ON ma.platform = ia.platform AND ma.account_id = ia.account_id"
                 " JOIN m mb ON mb.platform = ib.platform AND mb.account_id = ib.account_id"
-                " ORDER BY 1, 2, 3, 4").fetchall()
+                " ORDER BY 1, 2, 3, 4", {"run": snap.run_id} if kept else {}).fetchall()
         except duckdb.Error:
             return []
         finally:
