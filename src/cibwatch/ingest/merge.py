@@ -24,6 +24,15 @@ _ACC_FIELDS = [c for c in ACCOUNT_COLUMNS if c not in ("platform", "account_id")
 _POST_RECORD = "to_json({" + ", ".join(f"'{c}': d.{c}" for c in POST_COLUMNS) + "})"
 
 
+
+def _long_post_conflict(t: str) -> str:
+    """SQL: the reject message of a long-layout row of post ``t.post_id`` whose field
+    ``t.diff[1]`` differs from the value first read (one message for both the rows already in
+    the store and the rows of this file)."""
+    return (f"'post ' || {t}.post_id || ' was first read from ' || {_where(t)} || ' with another '"
+            f" || {t}.diff[1] || '; a post holds one value of ' || {t}.diff[1]"
+            " || ' (this row is kept here, not loaded)'")
+
 def _merge(store: Store, strict: bool) -> tuple[int, int]:
     """Staged records -> posts, accounts, account_index. Returns (posts, accounts) loaded."""
     # Keys needing care: posts staged more than once, or already in the store.
@@ -152,9 +161,7 @@ def _merge_duplicates(store: Store, strict: bool) -> None:
         SELECT o.source_id, o.source_line,
                CASE WHEN o.long_post THEN o.diff[1] ELSE 'post_id' END,
                CASE WHEN o.long_post THEN
-                 'post ' || o.post_id || ' was first read from ' || {_where('o')}
-                 || ' with another ' || o.diff[1] || '; a post holds one value of '
-                 || o.diff[1] || ' (this row is kept here, not loaded)'
+                 {_long_post_conflict('o')}
                ELSE
                  'duplicate post_id ' || o.post_id || ': already in the store from '
                  || {_where('o')} END, o.record, 'post'
@@ -163,9 +170,7 @@ def _merge_duplicates(store: Store, strict: bool) -> None:
         SELECT d.source_id, d.source_line,
                CASE WHEN d.merge_rows THEN d.diff[1] ELSE 'post_id' END,
                CASE WHEN d.merge_rows THEN
-                 'post ' || d.post_id || ' was first read from ' || {_where('d')}
-                 || ' with another ' || d.diff[1] || '; a post holds one value of '
-                 || d.diff[1] || ' (this row is kept here, not loaded)'
+                 {_long_post_conflict('d')}
                ELSE
                  'duplicate post_id ' || d.post_id || ' (first loaded from ' || {_where('d')}
                  || CASE WHEN len(d.diff) = 0 THEN ', identical record)'

@@ -132,7 +132,7 @@ def _network_aids(store: Store, network_ids: Sequence[str], run_id: str | None
         run, nid = locate_network(store, ref, run_id)
         rows = store.fetchall("SELECT DISTINCT aid FROM run_members WHERE run_id = ? AND "
                               "network_id = ? ORDER BY aid", [run, nid])
-        found.setdefault(nid, sorted({*found.get(nid, []), *(int(r[0]) for r in rows)}))
+        found[nid] = [int(r[0]) for r in rows]  # an id and its label: the same network
     return found
 
 
