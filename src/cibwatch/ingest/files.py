@@ -11,13 +11,14 @@ import pyarrow.parquet as pq
 from ..escape import terminal
 from ..model import (
     ACCOUNT_COLUMNS,
+    INT_FIELDS,
     LIST_FIELDS,
     POST_COLUMNS,
 )
 from ..progress import Reporter
 from ..store import Store
 from .base import Format
-from .convert import Col, Source, quote_ident, sql_str
+from .convert import Col, Expr, Source, quote_ident, sql_str
 from .jsonformat import JsonFormat, distinct_lists_sql
 from .jsonio import JsonRecords, invalid_json_reject, utf8_column
 from .readers import RawBatch, ReaderReject, TabularFile
@@ -60,12 +61,34 @@ def _read_file(
             task.update(completed=n)
         return n
     seen = 0
+    json_schema = _json_schema(mapping, acc_mapping) if tf.container == "jsonl" else None
     with reporter.task(name, total=tf.size) as task:
-        for rb in tf.batches():
+        for rb in tf.batches(json_schema):
             _stage_batch(store, rb, sid, path, f, mapping, acc_mapping, strict, latest)
             seen += rb.records_seen
             task.update(completed=rb.progress)
     return seen
+
+
+def _json_schema(mapping: dict[str, Source], acc_mapping: dict[str, Source] | None
+                 ) -> pa.Schema | None:
+    """The raw columns a layout reads from a JSON Lines file, typed for Arrow's JSON reader
+    (lists of strings for list fields, whole numbers for count fields, text otherwise), or
+    None when a source is an expression (it may read any column, as text)."""
+    types: dict[str, pa.DataType] = {}
+    for m in (mapping, acc_mapping or {}):
+        for fld, src in m.items():
+            if isinstance(src, Expr):
+                return None
+            if not isinstance(src, Col):
+                continue
+            t = (pa.list_(pa.string()) if fld in LIST_FIELDS else
+                 pa.int64() if fld in INT_FIELDS else pa.string())
+            if fld in LIST_FIELDS and src.list_style != "auto":
+                return None
+            if types.setdefault(src.name, t) != t:
+                return None
+    return pa.schema(list(types.items())) if types else None
 
 
 def _stage_batch(store: Store, rb: RawBatch, sid: int, path: str, f: Format,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from typing import IO, Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from ..errors import FormatError, InputError
@@ -374,7 +376,10 @@ class TabularFile:
             raw.close()
 
     # -- batches ------------------------------------------------------------------------------
-    def batches(self) -> Iterator[RawBatch]:
+    def batches(self, json_schema: pa.Schema | None = None) -> Iterator[RawBatch]:
+        """The file's records in batches. ``json_schema`` (JSON Lines only): the columns the
+        caller reads and their types; a batch whose records all fit it is parsed by Arrow in C
+        (:func:`_arrow_jsonl`), the others line by line, with the same result."""
         if self.container == "parquet":
             yield from self._parquet_batches()
         elif self.container == "csv":
@@ -382,7 +387,7 @@ class TabularFile:
         elif self.container == "json":
             yield from self._document_batches()
         else:
-            yield from self._jsonl_batches()
+            yield from self._jsonl_batches(json_schema)
 
     def _parquet_batches(self) -> Iterator[RawBatch]:
         pf = pq.ParquetFile(self.path)
@@ -492,51 +497,67 @@ class TabularFile:
         t = pa.Table.from_arrays([*arrays, pa.array(lines, pa.int64())], names=[*_dedupe(names), "_line"])
         return RawBatch(t, rejects, seen, float(raw.tell()))
 
-    def _jsonl_batches(self) -> Iterator[RawBatch]:
+    def _jsonl_batches(self, json_schema: pa.Schema | None = None) -> Iterator[RawBatch]:
         text, raw = _open_text(self.path)
         gz = damage_of(text.buffer)
         try:
-            rows: list[dict[str, Any]] = []
-            lines: list[int] = []
-            rejects: list[ReaderReject] = []
-            seen = 0
             n = 0
-            for n, line in enumerate(text, start=1):  # noqa: B007 - n is the last line after
-                if not line.strip():
+            while True:
+                chunk = list(itertools.islice(text, self.batch_rows))
+                if not chunk:
+                    break
+                first = n + 1
+                n += len(chunk)
+                fast = None
+                if json_schema is not None and (gz is None or gz.damage is None):
+                    fast = _arrow_jsonl(chunk, first, json_schema)
+                if fast is not None:
+                    yield RawBatch(fast, [], len(chunk), float(raw.tell()))
                     continue
-                seen += 1
-                try:
-                    obj = json_loads(line)
-                except orjson.JSONDecodeError as exc:
-                    msg = f"invalid JSON: {exc}"
-                    if gz is not None and gz.partial_line == n:
-                        msg = f"{gz.damage}; this line is incomplete"
-                    rejects.append(ReaderReject(n, None, msg, _printable(line.rstrip("\r\n"))))
-                    continue
-                if gz is not None and gz.suspect_line is not None and n >= gz.suspect_line:
-                    rejects.append(ReaderReject(n, None, f"{gz.damage}; this record was "
-                                                "decoded just before the damage and is not "
-                                                "trusted", _printable(line.rstrip("\r\n"))))
-                    continue
-                if not isinstance(obj, dict):
-                    rejects.append(
-                        ReaderReject(n, None, f"expected a JSON object, found {type(obj).__name__}",
-                                     _printable(line.rstrip("\r\n")))
-                    )
-                    continue
-                rows.append(obj)
-                lines.append(n)
-                if seen >= self.batch_rows:
+                rows, lines, rejects, seen = self._jsonl_rows(chunk, first, gz)
+                if rows or rejects:
                     yield _json_batch(rows, lines, rejects, seen, raw)
-                    rows, lines, rejects, seen = [], [], [], 0
             if gz is not None and gz.damage and gz.partial_line is None:
-                seen += 1
-                rejects.append(ReaderReject(n + 1, None, gz.damage, ""))
-            if rows or rejects:
-                yield _json_batch(rows, lines, rejects, seen, raw)
+                yield _json_batch([], [], [ReaderReject(n + 1, None, gz.damage, "")], 1, raw)
         finally:
             text.close()
             raw.close()
+
+    @staticmethod
+    def _jsonl_rows(chunk: list[str], first: int, gz: Any
+                    ) -> tuple[list[dict[str, Any]], list[int], list[ReaderReject], int]:
+        """Lines ``first ...`` of a JSON Lines file, one by one: the records, their lines, the
+        lines that are not records, and how many lines were not blank."""
+        rows: list[dict[str, Any]] = []
+        lines: list[int] = []
+        rejects: list[ReaderReject] = []
+        seen = 0
+        for n, line in enumerate(chunk, start=first):
+            if not line.strip():
+                continue
+            seen += 1
+            try:
+                obj = json_loads(line)
+            except orjson.JSONDecodeError as exc:
+                msg = f"invalid JSON: {exc}"
+                if gz is not None and gz.partial_line == n:
+                    msg = f"{gz.damage}; this line is incomplete"
+                rejects.append(ReaderReject(n, None, msg, _printable(line.rstrip("\r\n"))))
+                continue
+            if gz is not None and gz.suspect_line is not None and n >= gz.suspect_line:
+                rejects.append(ReaderReject(n, None, f"{gz.damage}; this record was "
+                                            "decoded just before the damage and is not "
+                                            "trusted", _printable(line.rstrip("\r\n"))))
+                continue
+            if not isinstance(obj, dict):
+                rejects.append(
+                    ReaderReject(n, None, f"expected a JSON object, found {type(obj).__name__}",
+                                 _printable(line.rstrip("\r\n")))
+                )
+                continue
+            rows.append(obj)
+            lines.append(n)
+        return rows, lines, rejects, seen
 
     def _document_batches(self) -> Iterator[RawBatch]:
         """A JSON document: the elements of a top-level array (or the one object) as rows."""
@@ -566,6 +587,39 @@ class TabularFile:
                                 len(chunk_rows) + (len(rejects) if i == 0 else 0), raw=None)
                 b.progress = jb.progress
                 yield b
+
+
+def _arrow_jsonl(chunk: list[str], first: int, schema: pa.Schema) -> pa.Table | None:
+    """Lines ``first ...`` of a JSON Lines file parsed by Arrow's JSON reader (in C, on every
+    core) into the columns of ``schema``, or None when the line-by-line reader is needed for
+    them: a blank line, a line break other than LF or CRLF, bytes that are not UTF-8, a line
+    that is not a JSON object, or a value that does not have its column's type (a number
+    where text is expected, a list holding something else than strings). Then nothing of
+    this batch is taken from Arrow, so that every record either way gives the same row: the
+    strings, lists of strings and whole numbers it holds, fields it does not name as null,
+    the fields outside ``schema`` left out (the caller does not read them)."""
+    data = "".join(chunk)
+    if "\r" in data and data.count("\r") != data.count("\r\n"):
+        return None
+    if any(not line.strip() for line in chunk):
+        return None
+    try:
+        raw = data.encode("utf-8")  # a lone surrogate: bytes that were not UTF-8
+        table = pajson.read_json(
+            io.BytesIO(raw),
+            read_options=pajson.ReadOptions(block_size=max(1 << 20, len(raw) // 8 + 1)),
+            parse_options=pajson.ParseOptions(explicit_schema=schema,
+                                              unexpected_field_behavior="ignore"))
+    except (UnicodeEncodeError, pa.ArrowException):
+        return None
+    if table.num_rows != len(chunk) or table.schema != schema:
+        return None
+    table = table.combine_chunks()
+    for col in table.columns:  # a list holding null: the message quotes the raw list
+        if pa.types.is_list(col.type) and col.num_chunks and col.chunk(0).flatten().null_count:
+            return None
+    return table.append_column(
+        "_line", pa.array(range(first, first + len(chunk)), pa.int64()))
 
 
 def _check_unique(names: list[str], path: Path) -> None:
