@@ -235,8 +235,23 @@ def write_csv(path: Path, size: int, seed: int) -> int:
     return n
 
 
+def write_jsonl(path: Path, size: int, seed: int) -> int:
+    """Canonical posts as JSON Lines (the Parquet generator's posts, one object per line, times
+    in ISO 8601) until about ``size`` bytes; returns the number of posts."""
+    import duckdb
+
+    tmp = path.with_suffix(".tmp.parquet")
+    write_parquet(tmp, max(size // 7, 1), seed)  # JSON Lines are about 7 times larger
+    try:
+        duckdb.sql(f"COPY (SELECT * REPLACE (strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') "
+                   f"AS created_at) FROM '{tmp}') TO '{path}' (FORMAT json)")
+        return int(duckdb.sql(f"SELECT count(*) FROM '{tmp}'").fetchone()[0])  # type: ignore[index]
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 GENERATORS = {"twitter-v2": (write_twitter_v2, "jsonl"), "parquet": (write_parquet, "parquet"),
-              "csv": (write_csv, "csv")}
+              "csv": (write_csv, "csv"), "jsonl": (write_jsonl, "jsonl")}
 
 
 def dataset(fmt: str, size: int, seed: int) -> tuple[Path, int]:
@@ -263,7 +278,7 @@ def run_child(path: Path, fmt: str, memory_limit: str, src: Path = ROOT / "src"
     db = DATA / "bench.duckdb"
     for p in (db, db.with_suffix(".duckdb.wal")):
         p.unlink(missing_ok=True)
-    layout = "canonical" if fmt in ("parquet", "csv") else fmt
+    layout = "canonical" if fmt in ("parquet", "csv", "jsonl") else fmt
     cmd = [sys.executable, "-c", CHILD, str(path), layout, str(db), memory_limit, str(src)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
@@ -283,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="20MB", help="comma-separated file sizes (default 20MB)")
     ap.add_argument("--formats", default="twitter-v2,parquet",
-                    help="comma-separated: twitter-v2, parquet, csv")
+                    help="comma-separated: twitter-v2, parquet, csv, jsonl (canonical JSON "
+                    "Lines)")
     ap.add_argument("--src", action="append", type=Path,
                     help="the src/ directory of the cibwatch to run (repeat it to compare two "
                     "versions on the same run, one after the other for each file) [default: "

@@ -60,6 +60,21 @@ WARMUP_POSTS = 5_000
 GEN_BYTES_PER_POST = 1_000
 GEN_BYTES_BASE = 300_000_000
 
+#: What the two tools read (``--input``): ``parquet``: cibwatch ``posts.parquet``, the toolkit
+#: ``qut.csv`` (the same posts); ``v2``: both read one X/Twitter API v2 export,
+#: ``posts_v2.jsonl`` (``export_v2.py``), as a platform gives it.
+INPUTS = {"parquet": ("posts.parquet", "qut.csv"), "v2": ("posts_v2.jsonl", "posts_v2.jsonl")}
+INPUT = "parquet"
+
+
+def cib_input(d: Path) -> Path:
+    return d / INPUTS[INPUT][0]
+
+
+def qut_input(d: Path) -> Path:
+    return d / INPUTS[INPUT][1]
+
+
 TARGETS = {
     "t1m_time_s": 30.0,
     "t1m_ratio": 20.0,
@@ -368,6 +383,13 @@ def ensure_data(label: str, n_posts: int, seed: int, qut: bool) -> dict[str, Any
     }
     if csv_path.exists():
         info["qut_csv_bytes"] = csv_path.stat().st_size
+    if INPUT == "v2":
+        v2 = d / "posts_v2.jsonl"
+        if stale or missing or not v2.exists():
+            log(f"[{label}] writing {rel(v2)}")
+            subprocess.run([sys.executable, str(BENCH / "export_v2.py"), str(posts)], check=True,
+                           cwd=ROOT)
+        info["posts_v2_bytes"] = v2.stat().st_size
     return info
 
 
@@ -382,7 +404,8 @@ class Qut:
 
     def command(self, step: str, csv_path: Path) -> list[str]:
         if step == "preprocess":
-            return [rel(self.exe), rel(self.db), "preprocess", "--format", "csv", rel(csv_path)]
+            fmt = "twitter_json" if csv_path.suffix == ".jsonl" else "csv"
+            return [rel(self.exe), rel(self.db), "preprocess", "--format", fmt, rel(csv_path)]
         cmd = [rel(self.exe), rel(self.db), "compute", step, "--time_window", str(self.window),
                "--n_cpus", str(self.threads), "--min_edge_weight", "2"]
         if step == "co_similar_tweet":
@@ -456,7 +479,7 @@ class Cib:
 def bench_size(label: str, qut: Qut | None, cib: Cib,
                traces: tuple[str, ...]) -> list[dict[str, Any]]:
     d = DATA / label
-    inputs = [d / "posts.parquet"] + ([d / "qut.csv"] if qut else [])
+    inputs = [cib_input(d)] + ([qut_input(d)] if qut else [])
     prewarm(inputs)
     q_steps = ["preprocess", *QUT_NETWORKS] if qut else []
     # cibwatch: all default traces first (paired with the toolkit's preprocess), then the traces
@@ -471,10 +494,10 @@ def bench_size(label: str, qut: Qut | None, cib: Cib,
         assert qut is not None
         if qut_broken:
             r = {"tool": "qut", "step": step, "status": "skipped",
-                 "cmd": shlex.join(qut.command(step, d / "qut.csv")),
+                 "cmd": shlex.join(qut.command(step, qut_input(d))),
                  "note": "the preprocess did not finish"}
         else:
-            r = qut.run(step, d / "qut.csv")
+            r = qut.run(step, qut_input(d))
             if step == "preprocess" and r["status"] != "ok":
                 qut_broken = True
         report(label, r)
@@ -482,7 +505,7 @@ def bench_size(label: str, qut: Qut | None, cib: Cib,
 
     def do_cib(trace: str | None) -> None:
         step = trace or "all"
-        r = cib.run(d / "posts.parquet", d / "runs" / f"cibwatch-{step}", trace, step)
+        r = cib.run(cib_input(d), d / "runs" / f"cibwatch-{step}", trace, step)
         report(label, r)
         runs.append(r)
 
@@ -984,13 +1007,13 @@ def warm_up(qut: Qut | None, cib: Cib, seed: int) -> None:
     d = DATA / label
     log(f"warm-up on {WARMUP_POSTS:,} posts (untimed)")
     cib.logs = cib.logs / label
-    r = cib.run(d / "posts.parquet", d / "runs" / "cibwatch", None, "warmup")
+    r = cib.run(cib_input(d), d / "runs" / "cibwatch", None, "warmup")
     if r["status"] != "ok":
         sys.exit(f"cibwatch failed on the warm-up set; see {r['log']}")
     if qut is not None:
         warm = Qut(qut.exe, d / "qut.db", qut.threads, qut.window, qut.timeout, cib.logs)
         for step in ("preprocess", *QUT_NETWORKS):
-            r = warm.run(step, d / "qut.csv")
+            r = warm.run(step, qut_input(d))
             if r["status"] != "ok":
                 sys.exit(f"the QUT toolkit failed on the warm-up set; see {r['log']}")
         Path(str(warm.db)).unlink(missing_ok=True)
@@ -1018,10 +1041,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-outputs", action="store_true",
                     help="keep each run's output directory and the QUT database")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/BENCHMARKS.md")
+    ap.add_argument("--input", choices=sorted(INPUTS), default="parquet",
+                    help="parquet (default): cibwatch reads posts.parquet, the toolkit qut.csv; "
+                    "v2: both read the same X API v2 export posts_v2.jsonl (docs/BENCHMARKS.md "
+                    "is then left alone: its tables are the Parquet runs')")
     ap.add_argument("--render", type=Path, metavar="RESULTS_JSON",
                     help="only print the tables and rewrite docs/BENCHMARKS.md from a results "
                     "file")
     args = ap.parse_args(argv)
+    global INPUT
+    INPUT = args.input
+    if INPUT != "parquet":
+        args.no_docs = True
 
     if args.render:
         res = json.loads(args.render.read_text())
@@ -1036,7 +1067,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {lab: parse_size(lab) for lab in labels}
     big = (args.big.strip().lower(), parse_size(args.big)) if args.big else None
     started = dt.datetime.now(dt.UTC)
-    parts = [started.strftime("%Y-%m-%d"), *labels]
+    parts = [started.strftime("%Y-%m-%d"), *labels] + ([INPUT] if INPUT != "parquet" else [])
     parts += ([f"big{big[0]}"] if big else []) + (["ira"] if args.ira else [])
     name = "-".join(parts)
     out_json = RESULTS / f"{name}.json"
@@ -1070,15 +1101,16 @@ def main(argv: list[str] | None = None) -> int:
             "qut_timeout_s": args.qut_timeout,
             "cib_timeout_s": args.cib_timeout,
             "seed": args.seed,
+            "input": INPUT,
             "qut_requirement": None if qut is None else QUT_REQUIREMENT,
             "cibwatch_traces": list(traces),
             "qut_commands": None if qut is None else [
                 shlex.join(Qut(Path("benchmarks/.venv-peers/bin/compute_networks"),
                                Path("benchmarks/data/SIZE/qut.db"), args.threads, window, 0,
-                               logs).command(s, Path("benchmarks/data/SIZE/qut.csv")))
+                               logs).command(s, Path("benchmarks/data/SIZE") / INPUTS[INPUT][1]))
                 for s in ("preprocess", *QUT_NETWORKS)],
             "cibwatch_commands": [
-                cib.command(Path("benchmarks/data/SIZE/posts.parquet"),
+                cib.command(Path("benchmarks/data/SIZE") / INPUTS[INPUT][0],
                             Path("benchmarks/data/SIZE/runs/cibwatch-STEP"), t)
                 for t in (None, "TRACE")],
         },

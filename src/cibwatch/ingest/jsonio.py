@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 
@@ -132,6 +133,17 @@ def _bad_utf8_reject(line: int, text: str) -> ReaderReject:
     return ReaderReject(line, where, "bytes that are not valid UTF-8", _printable(text))
 
 
+def bytes_array(items: list[bytes]) -> pa.Array:
+    """``pa.array(items, pa.binary())``, built from one joined buffer and its offsets: ten
+    times faster for long items (``pa.array`` copies large ``bytes`` slowly)."""
+    data = b"".join(items)
+    offsets = np.zeros(len(items) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, items), np.int64, len(items)), out=offsets[1:])
+    big = pa.Array.from_buffers(pa.large_binary(), len(items),
+                                [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    return big if len(data) >= 1 << 31 else big.cast(pa.binary())
+
+
 def utf8_column(batch: JsonBatch) -> pa.Array:
     """The batch's texts as an Arrow string array.
 
@@ -149,7 +161,7 @@ def utf8_column(batch: JsonBatch) -> pa.Array:
     """
     if not batch.texts or isinstance(batch.texts[0], str):
         return pa.array(batch.texts, pa.string())
-    raw = pa.array(batch.texts, pa.binary())
+    raw = bytes_array(batch.texts)
     try:
         return raw.cast(pa.string())
     except pa.ArrowInvalid:
@@ -166,7 +178,7 @@ def utf8_column(batch: JsonBatch) -> pa.Array:
     batch.texts = [batch.texts[i] for i in keep]
     batch.paths = [batch.paths[i] for i in keep]
     batch.ctx = [batch.ctx[i] for i in keep]
-    return pa.array(batch.texts, pa.binary()).cast(pa.string())
+    return bytes_array(batch.texts).cast(pa.string())
 
 
 def invalid_json_reject(line: int, text: str) -> ReaderReject:

@@ -49,6 +49,11 @@ DEFAULT_BATCH_ROWS = 200_000
 #: Longest CSV record (in characters) over several lines; a quote left open longer is a
 #: broken record, not a field (a post's text, a bio, stays far below it).
 MAX_RECORD_CHARS = 8 << 20
+#: JSON Lines are read in blocks of whole lines of about this many bytes.
+JSONL_BLOCK_BYTES = 32 << 20
+#: Arrow's JSON reader parses a block in parts of this many bytes in parallel (a longer line
+#: makes it fail, and the block is read line by line).
+ARROW_JSON_BLOCK = 4 << 20
 #: Longest raw text kept with a reject.
 MAX_REJECT_CHARS = 64 << 10
 
@@ -498,29 +503,49 @@ class TabularFile:
         return RawBatch(t, rejects, seen, float(raw.tell()))
 
     def _jsonl_batches(self, json_schema: pa.Schema | None = None) -> Iterator[RawBatch]:
-        text, raw = _open_text(self.path)
-        gz = damage_of(text.buffer)
+        """Blocks of whole lines (:data:`JSONL_BLOCK_BYTES`), each read by Arrow when it can
+        be (:func:`_arrow_jsonl`), else line by line (:meth:`_jsonl_rows`), in batches of
+        ``batch_rows`` lines."""
+        stream, raw = open_binary(self.path)
+        gz = damage_of(stream)
         try:
             n = 0
+            carry = b""
+            at_start = True
             while True:
-                chunk = list(itertools.islice(text, self.batch_rows))
-                if not chunk:
-                    break
-                first = n + 1
-                n += len(chunk)
+                block = stream.read(JSONL_BLOCK_BYTES)
+                data = carry + block
+                if block:
+                    cut = data.rfind(b"\n")
+                    if cut < 0:
+                        carry = data
+                        continue
+                    body, carry = data[: cut + 1], data[cut + 1:]
+                else:
+                    body, carry = data, b""
+                if at_start and body.startswith(b"\xef\xbb\xbf"):
+                    body = body[3:]  # a byte-order mark
+                at_start = False
                 fast = None
-                if json_schema is not None and (gz is None or gz.damage is None):
-                    fast = _arrow_jsonl(chunk, first, json_schema)
+                if body and json_schema is not None and (gz is None or gz.damage is None):
+                    fast = _arrow_jsonl(body, n + 1, json_schema)
                 if fast is not None:
-                    yield RawBatch(fast, [], len(chunk), float(raw.tell()))
-                    continue
-                rows, lines, rejects, seen = self._jsonl_rows(chunk, first, gz)
-                if rows or rejects:
-                    yield _json_batch(rows, lines, rejects, seen, raw)
+                    n += fast.num_rows
+                    yield RawBatch(fast, [], fast.num_rows, float(raw.tell()))
+                elif body:
+                    text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8",
+                                            errors="surrogateescape", newline="")
+                    while chunk := list(itertools.islice(text, self.batch_rows)):
+                        rows, lines, rejects, seen = self._jsonl_rows(chunk, n + 1, gz)
+                        n += len(chunk)
+                        if rows or rejects:
+                            yield _json_batch(rows, lines, rejects, seen, raw, self.header)
+                if not block:
+                    break
             if gz is not None and gz.damage and gz.partial_line is None:
                 yield _json_batch([], [], [ReaderReject(n + 1, None, gz.damage, "")], 1, raw)
         finally:
-            text.close()
+            stream.close()
             raw.close()
 
     @staticmethod
@@ -584,42 +609,48 @@ class TabularFile:
             for i in range(0, max(len(rows), 1), self.batch_rows):
                 chunk_rows, chunk_lines = rows[i:i + self.batch_rows], lines[i:i + self.batch_rows]
                 b = _json_batch(chunk_rows, chunk_lines, rejects if i == 0 else [],
-                                len(chunk_rows) + (len(rejects) if i == 0 else 0), raw=None)
+                                len(chunk_rows) + (len(rejects) if i == 0 else 0), raw=None,
+                                header=self.header)
                 b.progress = jb.progress
                 yield b
 
 
-def _arrow_jsonl(chunk: list[str], first: int, schema: pa.Schema) -> pa.Table | None:
-    """Lines ``first ...`` of a JSON Lines file parsed by Arrow's JSON reader (in C, on every
-    core) into the columns of ``schema``, or None when the line-by-line reader is needed for
-    them: a blank line, a line break other than LF or CRLF, bytes that are not UTF-8, a line
-    that is not a JSON object, or a value that does not have its column's type (a number
-    where text is expected, a list holding something else than strings). Then nothing of
-    this batch is taken from Arrow, so that every record either way gives the same row: the
-    strings, lists of strings and whole numbers it holds, fields it does not name as null,
-    the fields outside ``schema`` left out (the caller does not read them)."""
-    data = "".join(chunk)
-    if "\r" in data and data.count("\r") != data.count("\r\n"):
+#: A line of a block that starts so is blank, or may be: Arrow skips blank lines, which
+#: would shift the line numbers.
+_LINE_START_WS = (b" ", b"\t", b"\r", b"\n")
+_WS_AFTER_BREAK = tuple(b"\n" + c for c in _LINE_START_WS)
+
+
+def _arrow_jsonl(body: bytes, first: int, schema: pa.Schema) -> pa.Table | None:
+    """Whole lines ``first ...`` of a JSON Lines file parsed by Arrow's JSON reader (in C, on
+    every core) into the columns of ``schema``, or None when the line-by-line reader is
+    needed for them: a blank line, a line break other than LF or CRLF, bytes that are not
+    UTF-8, a line that is not one JSON object, a value that does not have its column's type
+    (a number where text is expected, a list holding something else than strings), a list
+    holding null (its reject quotes the raw list). Then nothing of the block is taken from
+    Arrow, so that every record either way gives the same row: the strings, lists of strings
+    and whole numbers it holds, the fields it does not name as null, the fields outside
+    ``schema`` left out (the caller does not read them)."""
+    if body.count(b"\r") != body.count(b"\r\n"):
         return None
-    if any(not line.strip() for line in chunk):
-        return None
+    if body[:1] in _LINE_START_WS or any(m in body for m in _WS_AFTER_BREAK):
+        return None  # a blank line, or one that starts with white space
+    k = body.count(b"\n") + (not body.endswith(b"\n"))
     try:
-        raw = data.encode("utf-8")  # a lone surrogate: bytes that were not UTF-8
         table = pajson.read_json(
-            io.BytesIO(raw),
-            read_options=pajson.ReadOptions(block_size=max(1 << 20, len(raw) // 8 + 1)),
+            io.BytesIO(body),
+            read_options=pajson.ReadOptions(block_size=ARROW_JSON_BLOCK),
             parse_options=pajson.ParseOptions(explicit_schema=schema,
                                               unexpected_field_behavior="ignore"))
-    except (UnicodeEncodeError, pa.ArrowException):
+    except pa.ArrowException:
         return None
-    if table.num_rows != len(chunk) or table.schema != schema:
+    if table.num_rows != k or table.schema != schema:
         return None
     table = table.combine_chunks()
-    for col in table.columns:  # a list holding null: the message quotes the raw list
+    for col in table.columns:
         if pa.types.is_list(col.type) and col.num_chunks and col.chunk(0).flatten().null_count:
             return None
-    return table.append_column(
-        "_line", pa.array(range(first, first + len(chunk)), pa.int64()))
+    return table.append_column("_line", pa.array(range(first, first + k), pa.int64()))
 
 
 def _check_unique(names: list[str], path: Path) -> None:
@@ -668,8 +699,11 @@ def _json_batch(
     rejects: list[ReaderReject],
     seen: int,
     raw: IO[bytes] | None,
+    header: list[str] | None = None,
 ) -> RawBatch:
-    keys: dict[str, None] = {}
+    """Records -> text columns: the keys of ``header`` (the file's; absent from every record
+    of the batch, a column of nulls), then any other key of the batch."""
+    keys: dict[str, None] = dict.fromkeys(header or [])
     for r in rows:
         keys.update(dict.fromkeys(r))
     cols = {k: pa.array([_json_scalar(r.get(k)) for r in rows], pa.string()) for k in keys}
