@@ -245,7 +245,7 @@ def write_jsonl(path: Path, size: int, seed: int) -> int:
     try:
         duckdb.sql(f"COPY (SELECT * REPLACE (strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') "
                    f"AS created_at) FROM '{tmp}') TO '{path}' (FORMAT json)")
-        return int(duckdb.sql(f"SELECT count(*) FROM '{tmp}'").fetchone()[0])  # type: ignore[index]
+        return int(duckdb.sql(f"SELECT count(*) FROM '{tmp}'").fetchall()[0][0])
     finally:
         tmp.unlink(missing_ok=True)
 
