@@ -94,3 +94,33 @@ def test_numbers_read_as_the_sql_they_replace(x: float) -> None:
     text = render_reason(ActingTogether(1, x, TRACES, x, 1, x, x)) or ""
     assert f"density {cast})" in text and f"median time apart {cast} s" in text
     assert f"q <= {g}, strongest p = {g})" in text
+
+
+def test_member_reasons() -> None:
+    from cibwatch.summaries import (
+        ActedWithMembers,
+        AttachedToNetwork,
+        JoinedByGroup,
+        MemberFindings,
+        Repurposed,
+        render_member_reasons,
+    )
+
+    acted = ActedWithMembers("N0002", 4, (("reshare", 12), ("url", 3)), 10, 40, 25, 1.5, 0.0001)
+    assert render_reason(acted) == (
+        "acted together with 4 other member(s) of N0002 (reshare=12, url=3 co-actions); 10 of "
+        "its 40 posts (25 %); closest in time: 1.5 s; its strongest link: p = 0.0001")
+    assert render_member_reasons(MemberFindings(1, "n", (acted, Repurposed()))) == (
+        render_reason(acted) + "; repurposed account (see the network)")
+    assert render_reason(AttachedToNetwork("N0001", 1e-05, 0.002)) == (
+        "attached to N0001: its co-actions with the network as a whole are beyond chance "
+        "(p = 1e-05, q = 0.002)")
+    joined = JoinedByGroup("N0001", 9, 9, 6.25, 1.57e-11, 2.24e-09, 3, 0)
+    assert render_reason(joined) == (
+        "joined N0001 by its evidence with the group: 9 of its 9 posts in the network's "
+        "period were on the network's items, against 6.2 % of all posts of the period "
+        "(p = 1.57e-11, q = 2.24e-09); posted on the same item as 3 other member(s)")
+    assert (render_reason(JoinedByGroup("N0001", 9, 9, 6.3, 0.1, 0.2, 3, 2)) or "").endswith(
+        "; acted together with 2 member(s) within the window")
+    no_posts = ActedWithMembers("N0002", 0, None, 0, None, None, None, None)
+    assert render_member_reasons(MemberFindings(2, "n", (no_posts, Repurposed()))) is None

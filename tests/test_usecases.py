@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from cibwatch import DetectConfig, Store, detect, ingest_files
-from cibwatch.api import list_networks, list_runs, locate_network, network_summary, pair_evidence
+from cibwatch.api import (
+    Inputs,
+    list_networks,
+    list_runs,
+    locate_network,
+    network_summary,
+    pair_evidence,
+)
 from cibwatch.errors import ConfigError, NotInStoreError
 
 from .conftest import post, write_posts_csv
@@ -197,3 +204,21 @@ def test_a_missing_store_names_the_store_parameter(tmp_path: Path) -> None:
     assert caught.value.parameters == ("store_path",)
     assert "store_path with a store" in str(caught.value.remedy)
     assert "--db with a store" in str(as_user_error(caught.value).remedy)
+
+
+def test_coaction_evidence_use_case(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cibwatch.api import DetectOptions, DetectRequest, coaction_evidence, run_detection
+    from cibwatch.cli import app
+
+    got = run_detection(DetectRequest(tmp_path / "o", Inputs([_posts_file(tmp_path)]),
+                                      pictures=0, options=DetectOptions(significance=False)))
+    t = coaction_evidence(got.store_path, "twitter:c0m0", "twitter:c0m1", "60s")
+    assert t.num_rows >= 12 and set(t.column("trace").to_pylist()) == {"reshare"}
+    with pytest.raises(ConfigError) as caught:
+        coaction_evidence(got.store_path, "twitter:c0m0", "nobody")
+    assert caught.value.parameter == "account_b" and "(account_b)" in caught.value.message
+    r = CliRunner().invoke(app, ["evidence", "--db", str(got.store_path), "twitter:c0m0",
+                                 "nobody"])
+    assert r.exit_code == 2 and "(ACCOUNT_B)" in r.output and "account_b" not in r.output

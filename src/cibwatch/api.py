@@ -60,7 +60,8 @@ __all__ = ["NetworkSummary", "NetworkRow", "NetworkPage", "NetworkMember", "Netw
            "list_runs", "list_networks", "locate_network", "network_summary", "pair_evidence",
            "Inputs", "DetectOptions", "DetectRequest", "DetectOutcome", "ExpandRequest",
            "ExpandOutcome", "IngestOutcome", "ingest", "run_detection", "run_expansion",
-           "detect_config", "check_numbers", "parse_duration", "store_path_for"]
+           "detect_config", "check_numbers", "parse_duration", "store_path_for",
+           "coaction_evidence"]
 
 
 @dataclass(frozen=True)
@@ -680,3 +681,28 @@ def run_expansion(request: ExpandRequest, reporter: Reporter | None = None, *,
         top = list_networks(store, res.run.run_id, limit=r.top)
     return ExpandOutcome(res, paths, store_path, report, top, tuple(seed_list),
                          tuple(problems))
+
+
+def coaction_evidence(store_path: Path, account_a: str, account_b: str,
+                      window: str | float | None = None) -> pa.Table:
+    """Every co-action of two accounts (``PLATFORM:ACCOUNT_ID``) in the store ``store_path``,
+    in every trace the store's actions were made for, with both posts
+    (:func:`cibwatch.pipeline.pair_evidence`): at ``window`` (a duration or seconds), else at
+    the windows of the store's last detection run."""
+    from .pipeline import config_from
+    from .pipeline import pair_evidence as recompute
+
+    with Store(store_path, create=False) as store:
+        aids = []
+        for name, ref in (("account_a", account_a), ("account_b", account_b)):
+            platform, sep, account_id = ref.partition(":")
+            aid = store.aid_of(platform, account_id) if sep else None
+            if aid is None:
+                raise ParameterError(name, f"no account {ref!r} ({{{name}}}) in {store_path}",
+                                     remedy="writing it as PLATFORM:ACCOUNT_ID, e.g. "
+                                     "twitter:123")
+            aids.append(aid)
+        names = [r[0] for r in store.fetchall("SELECT DISTINCT trace FROM actions ORDER BY 1")]
+        cfg = config_from(None, traces=tuple(names) or None,
+                          window_s=None if window is None else _seconds(window, "window"))
+        return recompute(store, aids[0], aids[1], cfg, windows_from_store=window is None)

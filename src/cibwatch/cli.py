@@ -34,7 +34,7 @@ from .cli_errors import err_console, fail, out_console
 from .errors import ConfigError
 from .escape import csv_cell, terminal
 from .ingest import FORMATS, OBJECT_FIELDS, IngestReport
-from .pipeline import PRESETS, config_from, pair_evidence
+from .pipeline import PRESETS
 from .progress import RichReporter
 from .report.console import networks_table
 from .store import Store
@@ -357,39 +357,29 @@ def evidence(
     output: Annotated[Path | None, typer.Option("--output", help="Write CSV here.")] = None,
 ) -> None:
     """List every co-action of two accounts (all traces run), with both posts."""
-    try:
-        with Store(db, create=False) as store:
-            aids = []
-            for acc in (account_a, account_b):
-                platform, sep, account_id = acc.partition(":")
-                aid = store.aid_of(platform, account_id) if sep else None
-                if aid is None:
-                    raise ConfigError(f"no account {acc!r} in {db}",
-                                      remedy="writing it as PLATFORM:ACCOUNT_ID, e.g. twitter:123")
-                aids.append(aid)
-            names = [r[0] for r in store.fetchall("SELECT DISTINCT trace FROM actions ORDER BY 1")]
-            cfg = config_from(None, traces=tuple(names) or None,
-                              window_s=parse_duration(window) if window else None)
-            t = pair_evidence(store, aids[0], aids[1], cfg, windows_from_store=window is None)
-            if output:
-                import pyarrow as pa
-                import pyarrow.csv as pacsv
+    from .api import coaction_evidence
 
-                for i, name in enumerate(t.column_names):  # text cells: no spreadsheet formula
-                    if pa.types.is_string(t.schema.field(i).type):
-                        t = t.set_column(i, name, pa.array(
-                            [csv_cell(v) for v in t.column(i).to_pylist()], pa.string()))
-                pacsv.write_csv(t, output)
-                err_console.print(f"{t.num_rows} co-action(s) written to {output}")
-                return
-            table = Table(title=f"{t.num_rows} co-action(s)")
-            for c in ("trace", "post_id_a", "created_at_a", "post_id_b", "created_at_b", "dt_s"):
-                table.add_column(c)
-            for r in t.to_pylist():
-                table.add_row(terminal(r["trace"]), terminal(r["post_id_a"]),
-                              str(r["created_at_a"]), terminal(r["post_id_b"]),
-                              str(r["created_at_b"]), f"{r['dt_s']:g}")
-            out_console.print(table)
+    try:
+        t = coaction_evidence(db, account_a, account_b, window)
+        if output:
+            import pyarrow as pa
+            import pyarrow.csv as pacsv
+
+            for i, name in enumerate(t.column_names):  # text cells: no spreadsheet formula
+                if pa.types.is_string(t.schema.field(i).type):
+                    t = t.set_column(i, name, pa.array(
+                        [csv_cell(v) for v in t.column(i).to_pylist()], pa.string()))
+            pacsv.write_csv(t, output)
+            err_console.print(f"{t.num_rows} co-action(s) written to {output}")
+            return
+        table = Table(title=f"{t.num_rows} co-action(s)")
+        for c in ("trace", "post_id_a", "created_at_a", "post_id_b", "created_at_b", "dt_s"):
+            table.add_column(c)
+        for r in t.to_pylist():
+            table.add_row(terminal(r["trace"]), terminal(r["post_id_a"]),
+                          str(r["created_at_a"]), terminal(r["post_id_b"]),
+                          str(r["created_at_b"]), f"{r['dt_s']:g}")
+        out_console.print(table)
     except _USER_ERRORS as exc:
         _fail(exc)
 

@@ -37,6 +37,8 @@ FLAGS: dict[str, str] = {
     "seeds_path": "--seeds",
     "run_id": "--run",
     "network_id": "NETWORK",
+    "account_a": "ACCOUNT_A",
+    "account_b": "ACCOUNT_B",
 }
 
 #: What the command line catches and prints as a message.

@@ -29,9 +29,11 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = ["NetworkFindings", "Reason", "Members", "ActingTogether", "GroupBeyondChance",
-           "OwnItems", "TraceActivity", "TopItem", "network_findings", "network_tables",
-           "group_tables", "assessments_table", "render_reason", "render_reasons",
-           "trace_text", "traces_text", "top_items_text"]
+           "OwnItems", "TraceActivity", "TopItem", "MemberFindings", "JoinedByGroup",
+           "AttachedToNetwork", "ActedWithMembers", "Repurposed", "network_findings",
+           "member_findings", "network_tables", "group_tables", "assessments_table",
+           "render_reason", "render_reasons", "render_member_reasons", "trace_text",
+           "traces_text", "top_items_text"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,68 @@ class NetworkFindings:
         return ";".join(self.platforms)
 
 
+@dataclass(frozen=True)
+class JoinedByGroup(Reason):
+    """A member that joined its network by its evidence with the group: its posts on the
+    network's items in the network's period, against the share of all posts of the period
+    (``share_pct``, %), the test's p and q, the members it shares an item with, and those it
+    acted together with within the window (``degree``)."""
+
+    code: ClassVar[str] = "group_member"
+    label: str
+    group_posts: int | None
+    period_posts: int | None
+    share_pct: float | None
+    p: float | None
+    q: float | None
+    group_degree: int
+    degree: int
+
+
+@dataclass(frozen=True)
+class AttachedToNetwork(Reason):
+    """A member attached to its network: its co-actions with the network as a whole are
+    beyond chance (p, q)."""
+
+    code: ClassVar[str] = "attached"
+    label: str
+    p: float | None
+    q: float | None
+
+
+@dataclass(frozen=True)
+class ActedWithMembers(Reason):
+    """A member linked by pairs: the members it acted together with (``degree``), its
+    co-actions per trace, its posts that were co-actions of all its posts (``share_pct``, %),
+    the closest in time (s) and its strongest link's p-value (None: no test)."""
+
+    code: ClassVar[str] = "acted"
+    label: str
+    degree: int
+    traces: tuple[tuple[str, int], ...] | None
+    n_coacting_posts: int
+    n_posts: int | None
+    share_pct: int | None
+    min_dt_s: float | None
+    best_p: float | None
+
+
+@dataclass(frozen=True)
+class Repurposed(Reason):
+    """The account was repurposed (see the network's reasons)."""
+
+    code: ClassVar[str] = "repurposed"
+
+
+@dataclass(frozen=True)
+class MemberFindings:
+    """One member of a network (its account number ``aid``) and its reasons."""
+
+    aid: int
+    network_id: str
+    reasons: tuple[Reason, ...]
+
+
 # -- rendering: the one place that writes the sentences ----------------------------------------
 
 def _g(x: float | None) -> str | None:
@@ -194,6 +258,35 @@ def render_reason(reason: Reason) -> str | None:
         fams = ", ".join(f"{f} {n}" for f, n in reason.families)
         return (f"{reason.n_items} items are the network's own ({fams}), {reason.n_pairs} "
                 "pairs of members posted on the same one")
+    if isinstance(reason, JoinedByGroup):
+        j = reason
+        if None in (j.group_posts, j.period_posts, j.share_pct, j.p, j.q):
+            return None
+        text = (f"joined {j.label} by its evidence with the group: {j.group_posts} of its "
+                f"{j.period_posts} posts in the network's period were on the network's items, "
+                f"against {j.share_pct:.2g} % of all posts of the period (p = {_g(j.p)}, "
+                f"q = {_g(j.q)}); posted on the same item as {j.group_degree} other member(s)")
+        if j.degree > 0:
+            text += f"; acted together with {j.degree} member(s) within the window"
+        return text
+    if isinstance(reason, AttachedToNetwork):
+        if reason.p is None or reason.q is None:
+            return None
+        return (f"attached to {reason.label}: its co-actions with the network as a whole are "
+                f"beyond chance (p = {_g(reason.p)}, q = {_g(reason.q)})")
+    if isinstance(reason, ActedWithMembers):
+        a = reason
+        if a.traces is None or a.n_posts is None or a.share_pct is None or a.min_dt_s is None:
+            return None
+        per_trace = ", ".join(f"{t}={n}" for t, n in a.traces)
+        text = (f"acted together with {a.degree} other member(s) of {a.label} ({per_trace} "
+                f"co-actions); {a.n_coacting_posts} of its {a.n_posts} posts ({a.share_pct} %);"
+                f" closest in time: {a.min_dt_s!r} s")
+        if a.best_p is not None:
+            text += f"; its strongest link: p = {_g(a.best_p)}"
+        return text
+    if isinstance(reason, Repurposed):
+        return "repurposed account (see the network)"
     raise TypeError(f"no sentence for the reason {type(reason).__name__}")
 
 
@@ -211,6 +304,13 @@ def render_reasons(findings: NetworkFindings) -> str | None:
         sep = "" if i == 0 else ", " if isinstance(reason, ActingTogether) else "; "
         parts.append(sep + text)
     return head + "".join(parts)
+
+
+def render_member_reasons(member: MemberFindings) -> str | None:
+    """The ``reasons`` of ``accounts.csv``: how the member joined, then its flags, joined by
+    semicolons. None when a figure a reason needs is missing."""
+    parts = [render_reason(r) for r in member.reasons]
+    return None if None in parts else "; ".join(p for p in parts if p is not None)
 
 
 # -- the numbers, from the run's stage tables --------------------------------------------------
@@ -437,4 +537,36 @@ def network_findings(store: Store) -> list[NetworkFindings]:
             nid, str(label), int(size), plats, str(assessment), str(kind), score, offset,
             clock, why, int(n_edges), density, int(n_co), median, acts,
             tuple(tops.get(nid, [])), tuple(reasons)))
+    return out
+
+
+def member_findings(store: Store, flags: str) -> list[MemberFindings]:
+    """The :class:`MemberFindings` of every member of the run in the stage tables
+    (:func:`network_tables` must have been run); ``flags`` is the table of account flags
+    (``aid``, ``repurposed``)."""
+    out = []
+    for (aid, nid, label, source, attached, attach_p, attach_q, degree, traces, n_co, n_posts,
+         share, min_dt, best_p, group_posts, period_posts, share_pct, group_p, group_q,
+         group_degree, repurposed) in store.fetchall(
+            f"""
+            SELECT s.aid, s.network_id, s.label, s.source, s.attached, s.attach_p, s.attach_q,
+                   s.degree, s.traces, s.n_coacting_posts, s.n_posts,
+                   CAST(round(100 * s.coaction_share) AS INTEGER), s.min_dt_s, s.best_p,
+                   s.group_posts, s.period_posts, 100 * s.group_pi, s.group_p, s.group_q,
+                   s.group_degree, f.repurposed
+            FROM member_stats s LEFT JOIN {flags} f USING (aid)
+            """):
+        reason: Reason
+        if source == "group":
+            reason = JoinedByGroup(str(label), group_posts, period_posts, share_pct, group_p,
+                                   group_q, int(group_degree), int(degree))
+        elif attached:
+            reason = AttachedToNetwork(str(label), attach_p, attach_q)
+        else:
+            per_trace = None if traces is None else tuple(
+                (t, int(n)) for t, _, n in (x.rpartition("=") for x in str(traces).split(";")))
+            reason = ActedWithMembers(str(label), int(degree), per_trace, int(n_co), n_posts,
+                                      share, min_dt, best_p)
+        reasons = (reason, Repurposed()) if repurposed else (reason,)
+        out.append(MemberFindings(int(aid), str(nid), reasons))
     return out

@@ -43,9 +43,12 @@ from ..escape import csv_cell_sql, xml_text
 from ..pipeline import DetectResult
 from ..store import Store
 from ..summaries import (
+    MemberFindings,
     NetworkFindings,
+    member_findings,
     network_findings,
     network_tables,
+    render_member_reasons,
     render_reasons,
     top_items_text,
     traces_text,
@@ -356,49 +359,29 @@ def _write_all(
             """,
             paths.networks,
         )
-    _copy_csv(
-        store,
-        f"""
-        SELECT s.platform, s.account_id, s.network_id, s.label,{_expansion_cols(expansion)}
-               coalesce(a.assessment, 'coordinated') AS assessment, s.handle, s.display_name,
-               s.attached, coalesce(f.repurposed, FALSE) AS repurposed, s.degree,
-               round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
-               s.coaction_share, s.min_dt_s,
-               {_ts('s.first_ts')} AS first_coaction, {_ts('s.last_ts')} AS last_coaction,
-               s.traces, s.source, s.group_degree, s.group_posts, s.period_posts,
-               {_g('coalesce(s.best_p, s.attach_p, s.group_p)')} AS p_value,
-               {_g('coalesce(s.best_q, s.attach_q, s.group_q)')} AS q_value,
-               CASE WHEN s.source = 'group' THEN
-                 'joined ' || s.label || ' by its evidence with the group: '
-                 || CAST(s.group_posts AS VARCHAR) || ' of its ' || CAST(s.period_posts AS VARCHAR)
-                 || ' posts in the network''s period were on the network''s items, against '
-                 || printf('%.2g', 100 * s.group_pi) || ' % of all posts of the period (p = '
-                 || {_g('s.group_p')} || ', q = ' || {_g('s.group_q')} || '); posted on the same '
-                 || 'item as ' || CAST(s.group_degree AS VARCHAR) || ' other member(s)'
-                 || CASE WHEN s.degree > 0 THEN '; acted together with '
-                    || CAST(s.degree AS VARCHAR) || ' member(s) within the window' ELSE '' END
-               WHEN s.attached THEN
-                 'attached to ' || s.label || ': its co-actions with the network as a '
-                 || 'whole are beyond chance (p = ' || {_g('s.attach_p')} || ', q = '
-                 || {_g('s.attach_q')} || ')'
-               ELSE
-                 'acted together with ' || CAST(s.degree AS VARCHAR) || ' other member(s) of '
-                 || s.label || ' (' || replace(s.traces, ';', ', ') || ' co-actions); '
-                 || CAST(s.n_coacting_posts AS VARCHAR) || ' of its '
-                 || CAST(s.n_posts AS VARCHAR) || ' posts ('
-                 || CAST(round(100 * s.coaction_share) AS INTEGER)
-                 || ' %); closest in time: ' || CAST(s.min_dt_s AS VARCHAR) || ' s'
-                 || coalesce('; its strongest link: p = ' || {_g('s.best_p')}, '')
-               END
-               || CASE WHEN f.repurposed THEN '; repurposed account (see the network)' ELSE ''
-                  END AS reasons, {run_sql} AS run_id
-        FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
-        LEFT JOIN {_flags(store)} f USING (aid)
-        {"LEFT JOIN expansion x USING (aid) ORDER BY x.rank" if expansion is not None
-         else "ORDER BY s.label, s.platform, s.account_id"}
-        """,
-        paths.accounts,
-    )
+    members = _member_text(member_findings(store, _flags(store)))
+    with store.registered("member_text", members):
+        _copy_csv(
+            store,
+            f"""
+            SELECT s.platform, s.account_id, s.network_id, s.label,{_expansion_cols(expansion)}
+                   coalesce(a.assessment, 'coordinated') AS assessment, s.handle, s.display_name,
+                   s.attached, coalesce(f.repurposed, FALSE) AS repurposed, s.degree,
+                   round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
+                   s.coaction_share, s.min_dt_s,
+                   {_ts('s.first_ts')} AS first_coaction, {_ts('s.last_ts')} AS last_coaction,
+                   s.traces, s.source, s.group_degree, s.group_posts, s.period_posts,
+                   {_g('coalesce(s.best_p, s.attach_p, s.group_p)')} AS p_value,
+                   {_g('coalesce(s.best_q, s.attach_q, s.group_q)')} AS q_value,
+                   r.reasons, {run_sql} AS run_id
+            FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
+            LEFT JOIN {_flags(store)} f USING (aid)
+            LEFT JOIN member_text r USING (aid, network_id)
+            {"LEFT JOIN expansion x USING (aid) ORDER BY x.rank" if expansion is not None
+             else "ORDER BY s.label, s.platform, s.account_id"}
+            """,
+            paths.accounts,
+        )
     _copy_csv(
         store,
         f"""
@@ -439,6 +422,15 @@ def _network_text(findings: list[NetworkFindings]) -> pa.Table:
         "traces": pa.array([traces_text(f.traces) for f in findings], pa.string()),
         "top_keys": pa.array([top_items_text(f.top_items) for f in findings], pa.string()),
         "reasons": pa.array([render_reasons(f) for f in findings], pa.string()),
+    })
+
+
+def _member_text(members: list[MemberFindings]) -> pa.Table:
+    """The ``reasons`` of ``accounts.csv`` per member, written from the findings."""
+    return pa.table({
+        "aid": pa.array([m.aid for m in members], pa.int64()),
+        "network_id": pa.array([m.network_id for m in members], pa.string()),
+        "reasons": pa.array([render_member_reasons(m) for m in members], pa.string()),
     })
 
 
