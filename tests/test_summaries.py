@@ -124,3 +124,14 @@ def test_member_reasons() -> None:
         "; acted together with 2 member(s) within the window")
     no_posts = ActedWithMembers("N0002", 0, None, 0, None, None, None, None)
     assert render_member_reasons(MemberFindings(2, "n", (no_posts, Repurposed()))) is None
+
+
+def test_assessment_sentences() -> None:
+    from cibwatch.summaries import assessment_sentences
+
+    text = ("office clock: 92 % of 1642 posts [shift_clock]; bulk created; in one day "
+            "[T0150.008]\nrepeated bios [repeated_bios]")
+    assert assessment_sentences(text) == [
+        "office clock: 92 % of 1642 posts [shift_clock]", "bulk created; in one day [T0150.008]",
+        "repeated bios [repeated_bios]"]
+    assert assessment_sentences("") == [] == assessment_sentences(None)

@@ -20,6 +20,7 @@ the same double (Python's ``repr``, which is DuckDB's ``CAST(x AS VARCHAR)``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,7 +34,7 @@ __all__ = ["NetworkFindings", "Reason", "Members", "ActingTogether", "GroupBeyon
            "AttachedToNetwork", "ActedWithMembers", "Repurposed", "network_findings",
            "member_findings", "network_tables", "group_tables", "assessments_table",
            "render_reason", "render_reasons", "render_member_reasons", "trace_text",
-           "traces_text", "top_items_text"]
+           "traces_text", "top_items_text", "assessment_sentences"]
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,13 @@ def render_member_reasons(member: MemberFindings) -> str | None:
     semicolons. None when a figure a reason needs is missing."""
     parts = [render_reason(r) for r in member.reasons]
     return None if None in parts else "; ".join(p for p in parts if p is not None)
+
+
+def assessment_sentences(text: str | None) -> list[str]:
+    """The assessment's reasons, one sentence each, from their kept text
+    (:meth:`cibwatch.assess.verdict.Verdict.reason_text`: sentences joined by ``; `` after
+    their ``[code]``)."""
+    return [r.strip() for r in re.split(r"(?<=\])\s*;\s*|\n", text or "") if r.strip()]
 
 
 # -- the numbers, from the run's stage tables --------------------------------------------------
