@@ -222,3 +222,19 @@ def test_coaction_evidence_use_case(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["evidence", "--db", str(got.store_path), "twitter:c0m0",
                                  "nobody"])
     assert r.exit_code == 2 and "(ACCOUNT_B)" in r.output and "account_b" not in r.output
+
+
+def test_output_errors_name_out_and_overwrite(tmp_path: Path) -> None:
+    from cibwatch.api import DetectRequest, run_detection
+    from cibwatch.cli_errors import as_user_error
+    from cibwatch.errors import OutputError
+
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "networks.csv").write_text("not ours\n")
+    with pytest.raises(OutputError) as caught:
+        run_detection(DetectRequest(tmp_path / "o", Inputs([_posts_file(tmp_path)])))
+    err = caught.value
+    assert err.parameters == ("out", "overwrite") and err.message.startswith("out ")
+    assert "--" not in err.message + str(err.remedy)
+    shown = as_user_error(err)
+    assert shown.message.startswith("--out ") and "--overwrite removes" in str(shown.remedy)

@@ -1,12 +1,14 @@
 """The command line: a thin Typer layer over the library.
 
-Each command parses its options, calls one library function and prints with Rich. Domain errors
-(:class:`cibwatch.errors.CibwatchError`), and the system's (a full disk, a file that cannot be
-written, a store another program holds), are printed with their remedy, without a traceback,
-and exit with status 2; numeric options are checked (no NaN, no infinity, no negative count)
-before any work is done. Text from the data is printed escaped (:func:`cibwatch.escape.terminal`).
-An unexpected error prints one line asking for a report and exits with status 3
-(``CIBWATCH_DEBUG=1`` shows the traceback).
+Each command parses its options, calls one library function (the workflows are the use cases
+of :mod:`cibwatch.api`: ``ingest``, ``run_detection``, ``run_expansion``, ...) and prints with
+Rich. Domain errors (:class:`cibwatch.errors.CibwatchError`), and the system's (a full disk, a
+file that cannot be written, a store another program holds), are printed with their remedy,
+without a traceback, and exit with status 2 (:mod:`cibwatch.cli_errors`: the library names
+parameters, ``min_size``; the message names the flag, ``--min-size``); numeric options are
+checked (no NaN, no infinity, no negative count) before any work is done. Text from the data
+is printed escaped (:func:`cibwatch.escape.terminal`). An unexpected error prints one line
+asking for a report and exits with status 3 (``CIBWATCH_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations

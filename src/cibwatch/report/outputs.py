@@ -143,7 +143,8 @@ def _store_sources(path: Path) -> list[str] | None:
     except duckdb.Error as exc:
         if "lock" in str(exc).lower():
             raise StoreError(f"the store {path} is in use by another program ({exc})",
-                             remedy="waiting for it to finish, or choosing another --out") from exc
+                             remedy="waiting for it to finish, or choosing another {out}",
+                             parameters=("out",)) from exc
         return None
     try:
         if not con.execute("SELECT count(*) FROM meta WHERE key = 'schema_version'"
@@ -207,15 +208,17 @@ def prepare_out(out: str | Path, *, overwrite: bool = False, fresh_store: bool =
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file, not a directory",
-                          remedy="choosing a directory (a new one is created)")
+        raise OutputError(f"{{out}} {out} is a file, not a directory",
+                          remedy="choosing a directory (a new one is created)",
+                          parameters=("out",))
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".cibwatch-probe-")  # noqa: SIM115
         probe.close()
     except OSError as exc:
-        raise OutputError(f"cannot write to --out {out}: {exc.strerror or exc}",
-                          remedy="choosing a directory you can write to") from exc
+        raise OutputError(f"cannot write to {{out}} {out}: {exc.strerror or exc}",
+                          remedy="choosing a directory you can write to",
+                          parameters=("out",)) from exc
     earlier = _earlier_run(out)
     listed = set(earlier[0]) if earlier else set()
     names = [*OUTPUT_FILES, *(str(p.relative_to(out)) for p in sorted(
@@ -238,18 +241,19 @@ def prepare_out(out: str | Path, *, overwrite: bool = False, fresh_store: bool =
         foreign.append(DEFAULT_STORE)
     if foreign:
         raise OutputError(
-            f"--out {out} holds {', '.join(foreign)}, which a run would write over and no "
+            f"{{out}} {out} holds {', '.join(foreign)}, which a run would write over and no "
             "cibwatch run in it wrote",
-            remedy="choosing another --out (--overwrite removes only the files an earlier run "
-            "listed in its run.json)")
+            remedy="choosing another {out} ({overwrite} removes only the files an earlier run "
+            "listed in its run.json)", parameters=("out", "overwrite"))
     if not overwrite:
         shown = ", ".join([*found[:6], *(["..."] if len(found) > 6 else []),
                            *([DEFAULT_STORE] if old_store else [])])
         raise OutputError(
-            f"--out {out} already holds the results of an earlier run ({shown}); they are "
+            f"{{out}} {out} already holds the results of an earlier run ({shown}); they are "
             "not removed or mixed with new ones",
-            remedy="choosing another --out, or passing --overwrite to replace them (only the "
-            "files that run listed in its run.json, and its store.duckdb, are removed)")
+            remedy="choosing another {out}, or passing {overwrite} to replace them (only the "
+            "files that run listed in its run.json, and its store.duckdb, are removed)",
+            parameters=("out", "overwrite"))
     for n in found:
         (out / n).unlink()
     if old_store:
