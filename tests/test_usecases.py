@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
 from cibwatch import DetectConfig, Store, detect, ingest_files
-from cibwatch.api import list_networks, list_runs, locate_network, network_summary, pair_evidence
+from cibwatch.api import (
+    Inputs,
+    list_networks,
+    list_runs,
+    locate_network,
+    network_summary,
+    pair_evidence,
+)
 from cibwatch.errors import ConfigError, NotInStoreError
 
 from .conftest import post, write_posts_csv
@@ -85,3 +94,147 @@ def test_network_summary_and_pair_evidence(tmp_path: Path) -> None:
             network_summary(store, "N0009")
         with pytest.raises(NotInStoreError, match="run_id"):
             network_summary(store, nid, "0001-00000000")
+
+
+# -- the workflows: ingest, detection, expansion, called without the command line -------------
+
+def _posts_file(tmp_path: Path) -> Path:
+    rows = []
+    for c, size in ((0, 5), (1, 4)):
+        for k in range(12):
+            t = 1_600_000_000 + c * 100_000 + k * 3_000
+            for i in range(size):
+                rows.append(post(f"c{c}k{k}m{i}", f"c{c}m{i}", t + i, reshare_of=f"o{c}-{k}"))
+    for u in range(30):
+        for k in range(3):
+            rows.append(post(f"bg{u}-{k}", f"bg{u}", 1_600_000_000 + u * 977 + k * 50_000,
+                             reshare_of=f"bgitem{u}-{k}"))
+    return write_posts_csv(tmp_path / "p.csv", rows)
+
+
+def _without_run(text: str, run_id: str) -> str:
+    return text.replace(run_id, "RUN")
+
+
+def test_run_detection_writes_what_the_command_line_writes(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cibwatch.api import DetectOptions, DetectRequest, Inputs, run_detection
+    from cibwatch.cli import app
+
+    posts = _posts_file(tmp_path)
+    cli_out = tmp_path / "cli"
+    r = CliRunner().invoke(app, ["detect", str(posts), "--out", str(cli_out),
+                                 "--no-significance", "--min-weight", "3", "--pictures", "0"])
+    assert r.exit_code == 0, r.output
+    got = run_detection(DetectRequest(
+        tmp_path / "api", Inputs([posts]), pictures=0,
+        options=DetectOptions(significance=False, min_weight=3.0)))
+    assert got.result.n_networks == 2 and got.ingest is not None
+    assert got.store_path == tmp_path / "api" / "store.duckdb"
+    assert [n.size for n in got.networks.items] == [5, 4]
+    cli_run = json.loads((cli_out / "run.json").read_text())["run_id"]
+    for name in ("networks.csv", "accounts.csv", "summary.md"):
+        a = _without_run((cli_out / name).read_text(), cli_run)
+        b = _without_run((tmp_path / "api" / name).read_text(), str(got.result.run_id))
+        a = a.replace(str(cli_out), "OUT").replace(str(posts), "IN")
+        b = b.replace(str(tmp_path / "api"), "OUT").replace(str(posts), "IN")
+        assert a == b, name
+    # the same store, no new files: detection again, on what the store holds
+    again = run_detection(DetectRequest(tmp_path / "again", store_path=got.store_path,
+                                        pictures=0, options=DetectOptions(
+                                            significance=False, min_weight=3.0)))
+    assert (again.result.n_networks, again.ingest) == (2, None)
+    assert [x.run_id for x in list_runs(Store(got.store_path, read_only=True))] == [
+        str(got.result.run_id), str(again.result.run_id)]
+
+
+def test_ingest_and_expansion_use_cases(tmp_path: Path) -> None:
+    from cibwatch.api import DetectOptions, ExpandRequest, ingest, run_expansion
+
+    db = tmp_path / "s.duckdb"
+    res = ingest(db, [_posts_file(tmp_path)])
+    assert (res.n_posts, res.rejects_path, res.report.files[0].rows_loaded) == (
+        198, None, 198)
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("platform,account_id\ntwitter,c0m0\ntwitter,c0m1\n", encoding="utf-8")
+    x = run_expansion(ExpandRequest(tmp_path / "x", seeds=seeds, store_path=db, pictures=0,
+                                    options=DetectOptions(fdr=0.05)))
+    assert len(x.seeds) == 2 and x.seed_problems == ()
+    assert x.paths.accounts.is_file() and x.networks.items[0].label == "E0001"
+    assert {m.account_id for m in network_summary(Store(db, read_only=True), "E0001").members
+            } >= {"c0m0", "c0m1"}
+
+
+@pytest.mark.parametrize(("options", "parameter", "flags"), [
+    ({"min_size": 0}, "min_size", ["--min-size", "0"]),
+    ({"window": "a minute"}, "window", ["--window", "a minute"]),
+    ({"trace_windows": ["url"]}, "trace_windows", ["--trace-window", "url"]),
+    ({"fdr": 1.5}, "fdr", ["--fdr", "1.5"]),
+])
+def test_errors_name_the_parameter_and_the_command_line_the_flag(
+        tmp_path: Path, options: dict[str, object], parameter: str, flags: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from cibwatch.api import DetectOptions, DetectRequest, run_detection
+    from cibwatch.cli import app
+
+    posts = _posts_file(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        run_detection(DetectRequest(tmp_path / "o", options=DetectOptions(**options)))
+    err = caught.value
+    assert err.parameter == parameter and parameter in err.message
+    assert "--" not in err.message + (err.remedy or "")
+    assert not (tmp_path / "o").exists()  # checked before any work
+    r = CliRunner().invoke(app, ["detect", str(posts), "--out", str(tmp_path / "c"), *flags])
+    assert r.exit_code == 2
+    flag = flags[0]
+    assert flag in r.output and not re.search(rf"(?<![-\w]){parameter}\b", r.output)
+    shown = " ".join(r.output.split())
+    assert " ".join(err.naming(lambda p: flag).message.split()) in shown
+
+
+def test_a_missing_store_names_the_store_parameter(tmp_path: Path) -> None:
+    from cibwatch.api import DetectRequest, run_detection
+    from cibwatch.cli_errors import as_user_error
+    from cibwatch.errors import StoreError
+
+    with pytest.raises(StoreError) as caught:
+        run_detection(DetectRequest(tmp_path / "o"))
+    assert caught.value.parameters == ("store_path",)
+    assert "store_path with a store" in str(caught.value.remedy)
+    assert "--db with a store" in str(as_user_error(caught.value).remedy)
+
+
+def test_coaction_evidence_use_case(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cibwatch.api import DetectOptions, DetectRequest, coaction_evidence, run_detection
+    from cibwatch.cli import app
+
+    got = run_detection(DetectRequest(tmp_path / "o", Inputs([_posts_file(tmp_path)]),
+                                      pictures=0, options=DetectOptions(significance=False)))
+    t = coaction_evidence(got.store_path, "twitter:c0m0", "twitter:c0m1", "60s")
+    assert t.num_rows >= 12 and set(t.column("trace").to_pylist()) == {"reshare"}
+    with pytest.raises(ConfigError) as caught:
+        coaction_evidence(got.store_path, "twitter:c0m0", "nobody")
+    assert caught.value.parameter == "account_b" and "(account_b)" in caught.value.message
+    r = CliRunner().invoke(app, ["evidence", "--db", str(got.store_path), "twitter:c0m0",
+                                 "nobody"])
+    assert r.exit_code == 2 and "(ACCOUNT_B)" in r.output and "account_b" not in r.output
+
+
+def test_output_errors_name_out_and_overwrite(tmp_path: Path) -> None:
+    from cibwatch.api import DetectRequest, run_detection
+    from cibwatch.cli_errors import as_user_error
+    from cibwatch.errors import OutputError
+
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "networks.csv").write_text("not ours\n")
+    with pytest.raises(OutputError) as caught:
+        run_detection(DetectRequest(tmp_path / "o", Inputs([_posts_file(tmp_path)])))
+    err = caught.value
+    assert err.parameters == ("out", "overwrite") and err.message.startswith("out ")
+    assert "--" not in err.message + str(err.remedy)
+    shown = as_user_error(err)
+    assert shown.message.startswith("--out ") and "--overwrite removes" in str(shown.remedy)

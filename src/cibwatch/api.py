@@ -10,26 +10,58 @@ of a store's runs, in one place (no SQL against the store in ``cli.py`` or ``dem
 * :func:`pair_evidence`: what two of its members did together (the kept examples).
 
 Everything is read from the kept results (``run_*``), so it works on any finished run, on a
-store opened read-only. Bad arguments raise :class:`~cibwatch.errors.ConfigError` naming the
-parameter (``run_id``, ``network_id``, ``limit``, ...); the command line and the case API map
-them to their own terms.
+store opened read-only.
+
+And the workflows that make runs, which the command line (``cibwatch ingest``, ``detect``,
+``expand``) and the demo only call:
+
+* :func:`ingest`: load files into a store (:class:`IngestOutcome`);
+* :func:`run_detection`: a :class:`DetectRequest` (output directory, store, input files,
+  :class:`DetectOptions`) -> the store chosen, inputs ingested, detection run, the output
+  directory written (:class:`DetectOutcome`);
+* :func:`run_expansion`: the same from seeds (:class:`ExpandRequest`, :class:`ExpandOutcome`);
+* :func:`detect_config`: the :class:`~cibwatch.pipeline.DetectConfig` of :class:`DetectOptions`
+  (plain values: ``window="60s"`` or ``60``, ``traces="url,reshare"``, ...).
+
+Bad arguments raise :class:`~cibwatch.errors.ConfigError` (and the store and output checks
+:class:`~cibwatch.errors.StoreError`, :class:`~cibwatch.errors.OutputError`) naming the
+*parameter* (``run_id``, ``network_id``, ``limit``, ``min_size``, ``window``, ``out``, ...:
+:attr:`~cibwatch.errors.CibwatchError.parameters`); the command line and the case API map them
+to their own terms (:mod:`cibwatch.cli_errors`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from .engine import dialect
-from .errors import ConfigError, NotInStoreError
+from .errors import ConfigError, NotInStoreError, ParameterError, StoreError
 from .runs import list_runs
 from .store import Store
 
+if TYPE_CHECKING:
+    from .expand import ExpandResult
+    from .ingest import IngestReport
+    from .pipeline import DetectConfig, DetectResult
+    from .progress import Reporter
+    from .report.outputs import OutputPaths
+    from .seeds import Seed
+
 __all__ = ["NetworkSummary", "NetworkRow", "NetworkPage", "NetworkMember", "NetworkDetail",
            "PairRows",
-           "list_runs", "list_networks", "locate_network", "network_summary", "pair_evidence"]
+           "list_runs", "list_networks", "locate_network", "network_summary", "pair_evidence",
+           "Inputs", "DetectOptions", "DetectRequest", "DetectOutcome", "ExpandRequest",
+           "ExpandOutcome", "IngestOutcome", "ingest", "run_detection", "run_expansion",
+           "detect_config", "check_numbers", "parse_duration", "store_path_for",
+           "coaction_evidence"]
 
 
 @dataclass(frozen=True)
@@ -317,3 +349,360 @@ def pair_evidence(store: Store, network_id: str, a: tuple[str, str], b: tuple[st
         {"post_id_a": post_ids.get(int(e["pid_a"])), "post_id_b": post_ids.get(int(e["pid_b"])),
          "key": e["key"], "dt_s": round(float(e["dt_s"]), 6)} for e in ev))
         for trace, win, n, ev in rows]
+
+
+# -- the workflows that make runs: ingest, detection, expansion --------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$")
+_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(text: str, parameter: str = "window") -> float:
+    """'60s', '10', '5m', '1.5h', '250ms' -> seconds; a :class:`ParameterError` naming
+    ``parameter`` when it cannot be read."""
+    m = _DURATION.match(text)
+    value = float(m.group(1)) * _UNITS[m.group(2)] if m else math.nan
+    if not math.isfinite(value):
+        raise ParameterError(parameter, f"{{{parameter}}}: cannot read the duration {text!r}",
+                             remedy="writing it like 60s, 10, 5m, 1h or 250ms")
+    return value
+
+
+#: The range of each numeric parameter (checked before any work is done).
+_RANGES: dict[str, dict[str, Any]] = {
+    "min_weight": {}, "fdr": {"strictly": True, "most": 1.0},
+    "resolution": {"strictly": True}, "crowd_accounts": {"least": 2},
+    "min_participation": {"least": 1}, "min_size": {"least": 1},
+    "max_neighbours": {}, "seed": {"most": 2.0**63}, "pictures": {},
+    "threads": {"least": 1}, "max_hops": {}, "scale": {"strictly": True},
+    "min_accounts": {"least": 1}, "top": {},
+}
+
+
+def check_numbers(**values: Any) -> None:
+    """Each numeric parameter given (``min_size=3``, ...) must be a finite number in its range
+    (:data:`_RANGES`); a :class:`ParameterError` naming the first that is not."""
+    for name, value in values.items():
+        if (name not in _RANGES or value is None or not isinstance(value, int | float)
+                or isinstance(value, bool)):
+            continue
+        least, strictly = float(_RANGES[name].get("least", 0.0)), bool(
+            _RANGES[name].get("strictly", False))
+        most = _RANGES[name].get("most")
+        v = float(value)
+        ok = math.isfinite(v) and (v > least if strictly else v >= least)
+        if ok and most is not None:
+            ok = v < most
+        if not ok:
+            bound = (f"{'above' if strictly else 'at least'} {least:g}"
+                     + (f" and below {most:g}" if most is not None else ""))
+            raise ParameterError(
+                name, f"{{{name}}} {v:g} cannot be used: it must be a number {bound}",
+                remedy=f"giving {{{name}}} a value {bound}")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Files to load before a run: posts (``files``) and accounts (``accounts``), read as
+    ``fmt`` (``auto``: recognised by header; see :data:`cibwatch.ingest.FORMATS`)."""
+
+    files: Sequence[Path] = ()
+    accounts: Sequence[Path] = ()
+    fmt: str = "auto"
+    platform: str | None = None
+    strict: bool = False
+    object_as: str = "reshare"
+
+    @property
+    def paths(self) -> list[Path]:
+        return [Path(p) for p in (*self.files, *self.accounts)]
+
+
+@dataclass(frozen=True)
+class DetectOptions:
+    """The parameters of detection, as plain values; ``None`` is the default (of the
+    ``preset`` when one is given). ``traces``: names, or comma-separated; ``window``: seconds,
+    a duration (``"60s"``, ``"5m"``) or ``"auto"``; ``trace_windows``: ``{trace: [duration,
+    ...]}`` or ``["TRACE=DURATION[,DURATION...]", ...]``; ``max_neighbours`` 0: no bound."""
+
+    preset: str | None = None
+    traces: str | Sequence[str] | None = None
+    window: str | float | None = None
+    trace_windows: Mapping[str, Sequence[str | float]] | Sequence[str] | None = None
+    significance: bool | None = None
+    fdr: float | None = None
+    crowd_accounts: int | None = None
+    attach: bool | None = None
+    weight: str | None = None
+    min_weight: float | None = None
+    min_participation: int | None = None
+    min_size: int | None = None
+    max_neighbours: int | None = None
+    self_loops: bool | None = None
+    resolution: float | None = None
+    seed: int | None = None
+    group_evidence: bool | None = None
+    assess: bool | None = None
+
+
+def _seconds(value: str | float, parameter: str) -> float:
+    if isinstance(value, str):
+        return parse_duration(value, parameter)
+    if not math.isfinite(float(value)) or float(value) < 0:
+        raise ParameterError(parameter, f"{{{parameter}}} {value!r} cannot be used: it must "
+                             "be a duration of 0 s or more", remedy="giving e.g. 60 (seconds)")
+    return float(value)
+
+
+def detect_config(options: DetectOptions) -> DetectConfig:
+    """The detection config of ``options`` (see :class:`DetectOptions`)."""
+    from .pipeline import config_from
+
+    o = options
+    numbers = {f.name: getattr(o, f.name) for f in dataclasses.fields(o)}
+    check_numbers(**numbers)
+    windows: dict[str, tuple[float, ...]] = {}
+    if isinstance(o.trace_windows, Mapping):
+        for name, durs in o.trace_windows.items():
+            windows[str(name).strip()] = tuple(_seconds(d, "trace_windows") for d in durs)
+    else:
+        for tw in o.trace_windows or []:
+            name, sep, text = tw.partition("=")
+            if not sep:
+                raise ParameterError("trace_windows", f"cannot read {{trace_windows}} {tw!r}",
+                                     remedy="writing it as TRACE=DURATION, e.g. text_near=1h")
+            windows[name.strip()] = tuple(parse_duration(d, "trace_windows")
+                                          for d in text.split(","))
+    auto = isinstance(o.window, str) and o.window.strip().lower() == "auto"
+    traces = ([t.strip() for t in o.traces.split(",")] if isinstance(o.traces, str)
+              else [str(t).strip() for t in o.traces] if o.traces is not None else None)
+    cfg = config_from(
+        o.preset,
+        traces=tuple(t for t in traces if t) or None if traces is not None else None,
+        window_s=_seconds(o.window, "window") if o.window is not None and not auto else None,
+        auto_window=auto or None,
+        trace_windows=windows or None,
+        max_neighbours=None if o.max_neighbours == 0 else o.max_neighbours,
+        significance=o.significance, fdr=o.fdr, crowd_accounts=o.crowd_accounts,
+        attach=o.attach, weight=o.weight, min_weight=o.min_weight,
+        min_participation=o.min_participation, min_size=o.min_size,
+        self_loops=o.self_loops, resolution=o.resolution, seed=o.seed,
+        group_evidence=o.group_evidence, assess=o.assess,
+    )
+    if o.max_neighbours == 0:  # 0: no bound
+        cfg = dataclasses.replace(cfg, max_neighbours=None)
+    return cfg
+
+
+def store_path_for(store_path: Path | None, out: Path, inputs: Sequence[Path],
+                   overwrite: bool) -> Path:
+    """The store of a run writing to ``out``: ``store_path``, else ``out/store.duckdb`` (a new
+    one when ``inputs`` are given). ``out`` is checked first
+    (:func:`cibwatch.report.outputs.prepare_out`): an earlier run's files in it, its store
+    included, are never deleted or mixed with the new ones without ``overwrite``; the store of
+    an unfinished run of the same inputs is gone on with (a rerun resumes)."""
+    from .report.outputs import DEFAULT_STORE, prepare_out
+
+    path = store_path or Path(out) / DEFAULT_STORE
+    fresh = store_path is None and bool(inputs)
+    prepare_out(out, overwrite=overwrite, fresh_store=fresh,
+                keep=None if fresh else path, inputs=list(inputs))
+    if store_path is None and not fresh and not path.exists():
+        raise StoreError(f"no input files, and no store {path} to detect on",
+                         remedy="passing input files, or {store_path} with a store made by "
+                         "'cibwatch ingest'", parameters=("store_path",))
+    return path
+
+
+def _load(store: Store, inputs: Inputs, reporter: Reporter | None,
+          on_ingest: Callable[[IngestReport], None] | None) -> tuple[list[str], IngestReport | None]:
+    """Ingest the run's input files (if any); their names, and the ingest's report."""
+    from .ingest import ingest_files, settle_accounts
+
+    paths = inputs.paths
+    if not paths:
+        settle_accounts(store)  # an ingest interrupted before it numbered its accounts
+        return [], None
+    report = ingest_files(store, paths, inputs.fmt, platform=inputs.platform,
+                          strict=inputs.strict, object_as=inputs.object_as, reporter=reporter)
+    if on_ingest is not None:
+        on_ingest(report)
+    return [str(p) for p in paths], report
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What :func:`ingest` loaded: the report per file, where the rejected records were
+    written (None: none), and what the store holds now."""
+
+    report: IngestReport
+    store_path: Path
+    rejects_path: Path | None
+    n_posts: int
+    n_accounts: int
+
+
+def ingest(store_path: Path, files: Sequence[Path], *, fmt: str = "auto",
+           platform: str | None = None, strict: bool = False, object_as: str = "reshare",
+           rejects: Path | None = None, reporter: Reporter | None = None) -> IngestOutcome:
+    """Load ``files`` into the store ``store_path`` (made when missing), each file's layout
+    recognised (``fmt="auto"``) or as ``fmt``; rejected records are written to ``rejects``
+    (default: ``STORE.rejects.csv`` beside the store)."""
+    from .ingest import ingest_files
+
+    with Store(store_path) as store:
+        report = ingest_files(store, list(files), fmt, platform=platform, strict=strict,
+                              object_as=object_as, reporter=reporter)
+        path = None
+        if store.scalar("SELECT count(*) FROM rejects"):
+            path = rejects or Path(store_path).with_suffix(".rejects.csv")
+            store.export_rejects(path)
+        return IngestOutcome(report, Path(store_path), path, store.count_posts(),
+                             store.count_accounts())
+
+
+@dataclass(frozen=True)
+class DetectRequest:
+    """A detection run: read ``inputs`` into the store (``store_path``, default
+    ``out/store.duckdb``), detect with ``options``, write the output directory ``out``
+    (``pictures`` of the largest networks; ``graphml``). ``overwrite``: replace an earlier
+    run's results in ``out`` (:func:`store_path_for`). ``top``: networks listed in the
+    outcome."""
+
+    out: Path
+    inputs: Inputs = field(default_factory=Inputs)
+    store_path: Path | None = None
+    options: DetectOptions = field(default_factory=DetectOptions)
+    pictures: int = 10
+    graphml: bool = False
+    overwrite: bool = False
+    threads: int | None = None
+    top: int = 15
+
+
+@dataclass(frozen=True)
+class DetectOutcome:
+    """What a run found and wrote: the result, the files, the store, the ingest's report (None
+    without input files) and the run's largest networks (:func:`list_networks`)."""
+
+    result: DetectResult
+    paths: OutputPaths
+    store_path: Path
+    ingest: IngestReport | None
+    networks: NetworkPage
+
+
+def run_detection(request: DetectRequest, reporter: Reporter | None = None, *,
+                  on_ingest: Callable[[IngestReport], None] | None = None) -> DetectOutcome:
+    """Run detection as ``request`` asks (see :class:`DetectRequest`); ``on_ingest`` is shown
+    the ingest's report before detection starts. A store given with no new files reuses an
+    earlier run's co-action tables made with the same settings on the same data."""
+    from .pipeline import detect
+    from .report.outputs import write_outputs
+
+    r = request
+    check_numbers(pictures=r.pictures, threads=r.threads, top=r.top)
+    cfg = detect_config(r.options)
+    store_path = store_path_for(r.store_path, r.out, r.inputs.paths, r.overwrite)
+    with Store(store_path, threads=r.threads) as store:
+        names, report = _load(store, r.inputs, reporter, on_ingest)
+        result = detect(store, cfg, reporter, reuse=r.store_path is not None and not names)
+        paths = write_outputs(store, result, r.out, graphml=r.graphml, inputs=names,
+                              pictures=r.pictures)
+        top = list_networks(store, result.run_id, limit=r.top)
+    return DetectOutcome(result, paths, store_path, report, top)
+
+
+@dataclass(frozen=True)
+class ExpandRequest:
+    """An expansion run from the seeds file ``seeds`` (or the seeds ``seed_list``): as
+    :class:`DetectRequest`, with at most ``max_hops`` rounds; of ``options`` the co-action
+    settings are used (traces, windows, fdr, crowd_accounts, max_neighbours, group_evidence,
+    assess)."""
+
+    out: Path
+    seeds: Path | None = None
+    seed_list: Sequence[Seed] | None = None
+    inputs: Inputs = field(default_factory=Inputs)
+    store_path: Path | None = None
+    options: DetectOptions = field(default_factory=DetectOptions)
+    max_hops: int = 5
+    pictures: int = 1
+    graphml: bool = False
+    overwrite: bool = False
+    threads: int | None = None
+    top: int = 15
+
+
+@dataclass(frozen=True)
+class ExpandOutcome:
+    """What an expansion found and wrote; ``seeds`` are the seeds read, ``seed_problems`` the
+    seed rows that could not be read."""
+
+    expansion: ExpandResult
+    paths: OutputPaths
+    store_path: Path
+    ingest: IngestReport | None
+    networks: NetworkPage
+    seeds: tuple[Seed, ...]
+    seed_problems: tuple[str, ...]
+
+
+#: The parameters of :class:`DetectOptions` an expansion uses.
+_EXPAND_OPTIONS = ("traces", "window", "trace_windows", "fdr", "crowd_accounts",
+                   "max_neighbours", "group_evidence", "assess")
+
+
+def run_expansion(request: ExpandRequest, reporter: Reporter | None = None, *,
+                  on_ingest: Callable[[IngestReport], None] | None = None) -> ExpandOutcome:
+    """Grow a network from seeds as ``request`` asks (see :class:`ExpandRequest`)."""
+    from .expand import ExpandConfig, expand, read_seeds
+    from .report.outputs import write_outputs
+
+    r = request
+    check_numbers(pictures=r.pictures, threads=r.threads, max_hops=r.max_hops, top=r.top)
+    o = r.options
+    cfg = detect_config(DetectOptions(**{k: getattr(o, k) for k in _EXPAND_OPTIONS}))
+    problems: list[str] = []
+    if r.seed_list is not None:
+        seed_list = list(r.seed_list)
+    elif r.seeds is not None:
+        seed_list, problems = read_seeds(r.seeds)
+    else:
+        raise ParameterError("seeds", "no seeds to expand from",
+                             remedy="giving {seeds}: a CSV of seed accounts or indicators")
+    store_path = store_path_for(r.store_path, r.out, r.inputs.paths, r.overwrite)
+    with Store(store_path, threads=r.threads) as store:
+        names, report = _load(store, r.inputs, reporter, on_ingest)
+        res = expand(store, seed_list, ExpandConfig(detect=cfg, max_hops=r.max_hops),
+                     reporter, problems)
+        paths = write_outputs(store, res.run, r.out, graphml=r.graphml, inputs=names,
+                              pictures=r.pictures, expansion=res.as_dict())
+        top = list_networks(store, res.run.run_id, limit=r.top)
+    return ExpandOutcome(res, paths, store_path, report, top, tuple(seed_list),
+                         tuple(problems))
+
+
+def coaction_evidence(store_path: Path, account_a: str, account_b: str,
+                      window: str | float | None = None) -> pa.Table:
+    """Every co-action of two accounts (``PLATFORM:ACCOUNT_ID``) in the store ``store_path``,
+    in every trace the store's actions were made for, with both posts
+    (:func:`cibwatch.pipeline.pair_evidence`): at ``window`` (a duration or seconds), else at
+    the windows of the store's last detection run."""
+    from .pipeline import config_from
+    from .pipeline import pair_evidence as recompute
+
+    with Store(store_path, create=False) as store:
+        aids = []
+        for name, ref in (("account_a", account_a), ("account_b", account_b)):
+            platform, sep, account_id = ref.partition(":")
+            aid = store.aid_of(platform, account_id) if sep else None
+            if aid is None:
+                raise ParameterError(name, f"no account {ref!r} ({{{name}}}) in {store_path}",
+                                     remedy="writing it as PLATFORM:ACCOUNT_ID, e.g. "
+                                     "twitter:123")
+            aids.append(aid)
+        names = [r[0] for r in store.fetchall("SELECT DISTINCT trace FROM actions ORDER BY 1")]
+        cfg = config_from(None, traces=tuple(names) or None,
+                          window_s=None if window is None else _seconds(window, "window"))
+        return recompute(store, aids[0], aids[1], cfg, windows_from_store=window is None)

@@ -1,37 +1,44 @@
 """The command line: a thin Typer layer over the library.
 
-Each command parses its options, calls one library function and prints with Rich. Domain errors
-(:class:`cibwatch.errors.CibwatchError`), and the system's (a full disk, a file that cannot be
-written, a store another program holds), are printed with their remedy, without a traceback,
-and exit with status 2; numeric options are checked (no NaN, no infinity, no negative count)
-before any work is done. Text from the data is printed escaped (:func:`cibwatch.escape.terminal`).
-An unexpected error prints one line asking for a report and exits with status 3
-(``CIBWATCH_DEBUG=1`` shows the traceback).
+Each command parses its options, calls one library function (the workflows are the use cases
+of :mod:`cibwatch.api`: ``ingest``, ``run_detection``, ``run_expansion``, ...) and prints with
+Rich. Domain errors (:class:`cibwatch.errors.CibwatchError`), and the system's (a full disk, a
+file that cannot be written, a store another program holds), are printed with their remedy,
+without a traceback, and exit with status 2 (:mod:`cibwatch.cli_errors`: the library names
+parameters, ``min_size``; the message names the flag, ``--min-size``); numeric options are
+checked (no NaN, no infinity, no negative count) before any work is done. Text from the data
+is printed escaped (:func:`cibwatch.escape.terminal`). An unexpected error prints one line
+asking for a report and exits with status 3 (``CIBWATCH_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import errno
-import math
 import os
-import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import duckdb
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .api import (
+    DetectOptions,
+    DetectRequest,
+    ExpandRequest,
+    Inputs,
+    check_numbers,
+)
+from .api import parse_duration as _parse_duration
 from .cli_cases import CaseDbOpt, FromOpt, ToOpt
-from .errors import CibwatchError, ConfigError, OutputError, StoreError
+from .cli_errors import USER_ERRORS as _USER_ERRORS
+from .cli_errors import err_console, fail, out_console
+from .errors import ConfigError
 from .escape import csv_cell, terminal
-from .ingest import FORMATS, OBJECT_FIELDS, IngestReport, ingest_files
-from .pipeline import PRESETS, DetectConfig, config_from, detect, pair_evidence
+from .ingest import FORMATS, OBJECT_FIELDS, IngestReport
+from .pipeline import PRESETS
 from .progress import RichReporter
+from .report.console import networks_table
 from .store import Store
 from .traces import DEFAULT_TRACES, TRACES
 
@@ -54,85 +61,17 @@ report_app = typer.Typer(help="Disclose: threat reports per network, periodic re
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-out_console = Console()
-err_console = Console(stderr=True)
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$")
-_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def parse_duration(text: str) -> float:
-    """'60s', '10', '5m', '1.5h', '250ms' -> seconds."""
-    m = _DURATION.match(text)
-    value = float(m.group(1)) * _UNITS[m.group(2)] if m else math.nan
-    if not math.isfinite(value):
-        raise ConfigError(f"cannot read the duration {text!r}",
-                          remedy="writing it like 60s, 10, 5m, 1h or 250ms")
-    return value
-
-
-def _as_user_error(exc: BaseException) -> CibwatchError:
-    """An error of the system (disk, permissions, DuckDB) as a message with a remedy."""
-    if isinstance(exc, CibwatchError):
-        return exc
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        if exc.errno == errno.ENOSPC:
-            return OutputError(f"no space left on the device{where}: nothing was left half "
-                               "written", remedy="freeing disk space and running again")
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return OutputError(f"not allowed to write{where}: {exc.strerror}",
-                               remedy="choosing a place you can write to")
-        return OutputError(f"{exc.strerror or text}{where}", remedy="checking the path")
-    if "No space left on device" in text:
-        return StoreError(f"no space left on the device of the store: {text}",
-                          remedy="freeing disk space (or using a --db on another disk) and "
-                          "running again")
-    return StoreError(f"the store could not be read or written: {text}",
-                      remedy="checking the store file and the disk (and reporting this message "
-                      "if both look right)")
+    """'60s', '10', '5m', '1.5h', '250ms' -> seconds (:func:`cibwatch.api.parse_duration`)."""
+    return _parse_duration(text, "window")
 
 
 def _fail(exc: BaseException) -> None:
-    err = _as_user_error(exc)
-    err_console.print(f"[bold red]error:[/] {terminal(err.message)}", highlight=False)
-    if err.remedy:
-        err_console.print(f"  You can fix this by {terminal(err.remedy)}", highlight=False)
-    raise typer.Exit(2)
-
-
-#: What the command line catches and prints as a message (see the module docstring).
-_USER_ERRORS = (CibwatchError, OSError, duckdb.Error)
-
-
-def _check_number(option: str, value: float | None, *, least: float = 0.0,
-                  strictly: bool = False, most: float | None = None) -> None:
-    """A numeric option must be a finite number in its range (checked before any work)."""
-    if value is None:
-        return
-    ok = math.isfinite(value) and (value > least if strictly else value >= least)
-    if ok and most is not None:
-        ok = value < most
-    if not ok:
-        bound = (f"{'above' if strictly else 'at least'} {least:g}"
-                 + (f" and below {most:g}" if most is not None else ""))
-        raise ConfigError(f"{option} {value:g} cannot be used: it must be a number {bound}",
-                          remedy=f"giving {option} a value {bound}")
-
-
-def _check_detect_numbers(options: dict[str, Any]) -> None:
-    rules: dict[str, dict[str, Any]] = {
-        "min_weight": {}, "fdr": {"strictly": True, "most": 1.0},
-        "resolution": {"strictly": True}, "crowd_accounts": {"least": 2},
-        "min_participation": {"least": 1}, "min_size": {"least": 1},
-        "max_neighbours": {}, "seed": {"most": 2.0**63}, "pictures": {},
-        "threads": {"least": 1}, "max_hops": {}, "scale": {"strictly": True},
-        "min_accounts": {"least": 1},
-    }
-    for name, value in options.items():
-        if name in rules and isinstance(value, int | float) and not isinstance(value, bool):
-            _check_number("--" + name.replace("_", "-"), float(value), **rules[name])
+    """Print the error with its remedy, parameters named by their flags, and exit with status 2
+    (:func:`cibwatch.cli_errors.fail`)."""
+    fail(exc)
 
 
 def _print_ingest(report: IngestReport) -> None:
@@ -227,19 +166,16 @@ def ingest(
         "--rejects", help="Where to write rejected records (default: next to the store).")] = None,
 ) -> None:
     """Load posts and accounts into the store, recognising each file's layout."""
+    from .api import ingest as run
+
     try:
-        with Store(db) as store:
-            report = ingest_files(store, files, fmt, platform=platform, strict=strict,
-                                  object_as=object_as, reporter=RichReporter(err_console))
-            _print_ingest(report)
-            n_rej = store.scalar("SELECT count(*) FROM rejects")
-            if n_rej:
-                path = rejects or db.with_suffix(".rejects.csv")
-                store.export_rejects(path)
-                err_console.print(f"{report.rejected:,} record(s) rejected; details in {path}")
-            err_console.print(
-                f"store {db}: {store.count_posts():,} posts, {store.count_accounts():,} accounts"
-            )
+        res = run(db, files, fmt=fmt, platform=platform, strict=strict, object_as=object_as,
+                  rejects=rejects, reporter=RichReporter(err_console))
+        _print_ingest(res.report)
+        if res.rejects_path is not None:
+            err_console.print(f"{res.report.rejected:,} record(s) rejected; details in "
+                              f"{res.rejects_path}")
+        err_console.print(f"store {db}: {res.n_posts:,} posts, {res.n_accounts:,} accounts")
     except _USER_ERRORS as exc:
         _fail(exc)
 
@@ -297,34 +233,30 @@ def detect_cmd(
     """Detect coordinated account networks, assess them and write their evidence to OUT.
 
     OUT must not hold an earlier run's results unless --overwrite is given."""
-    try:
-        _check_detect_numbers(dict(pictures=pictures, threads=threads))
-        cfg = _config(preset, traces, window, trace_window, significance=significance, fdr=fdr,
-                      crowd_accounts=crowd_accounts, attach=attach, assess=assess,
-                      group_evidence=group_evidence, weight=weight, min_weight=min_weight,
-                      min_participation=min_participation, min_size=min_size,
-                      max_neighbours=max_neighbours, self_loops=self_loops,
-                      resolution=resolution, seed=seed)
-        store_path = _store_path(db, out, [*(files or []), *(accounts or [])], overwrite)
-        reporter = RichReporter(err_console)
-        with Store(store_path, threads=threads) as store:
-            inputs = _ingest_inputs(store, files, accounts, fmt, platform, strict, object_as,
-                                    reporter)
-            # a store given with --db and no new files: an earlier run's co-action tables
-            # are reused when they were made with the same settings on the same data
-            result = detect(store, cfg, reporter, reuse=db is not None and not inputs)
-            from .report.outputs import write_outputs
+    from .api import run_detection
 
-            paths = write_outputs(store, result, out, graphml=graphml, inputs=inputs,
-                                  pictures=pictures)
-            _print_networks(store, result.run_id)
-            err_console.print(
-                f"\n[bold]{result.n_networks} network(s)[/], {result.n_members} accounts, from "
-                f"{result.n_posts:,} posts. Results in [bold]{paths.out}[/]: summary.md, "
-                "networks.csv, accounts.csv, edges.parquet" + (
-                    ", rejects.csv" if paths.rejects else "") + f"; store {store_path}, "
-                f"run {result.run_id} ('cibwatch runs --db {store_path}' lists every run)"
-            )
+    try:
+        req = DetectRequest(
+            out=out, store_path=db, pictures=pictures, graphml=graphml, overwrite=overwrite,
+            threads=threads,
+            inputs=Inputs(files or [], accounts or [], fmt, platform, strict, object_as),
+            options=DetectOptions(
+                preset=preset, traces=traces, window=window, trace_windows=trace_window,
+                significance=significance, fdr=fdr, crowd_accounts=crowd_accounts,
+                attach=attach, weight=weight, min_weight=min_weight,
+                min_participation=min_participation, min_size=min_size,
+                max_neighbours=max_neighbours, self_loops=self_loops, resolution=resolution,
+                seed=seed, group_evidence=group_evidence, assess=assess))
+        res = run_detection(req, RichReporter(err_console), on_ingest=_print_ingest)
+        result = res.result
+        out_console.print(networks_table(res.networks))
+        err_console.print(
+            f"\n[bold]{result.n_networks} network(s)[/], {result.n_members} accounts, from "
+            f"{result.n_posts:,} posts. Results in [bold]{res.paths.out}[/]: summary.md, "
+            "networks.csv, accounts.csv, edges.parquet" + (
+                ", rejects.csv" if res.paths.rejects else "") + f"; store {res.store_path}, "
+            f"run {result.run_id} ('cibwatch runs --db {res.store_path}' lists every run)"
+        )
     except _USER_ERRORS as exc:
         _fail(exc)
 
@@ -367,110 +299,34 @@ def expand_cmd(
     """Grow a network from seed accounts or indicators, hop by hop, with evidence; write it to
     OUT as detect does (accounts.csv adds rank, confidence, hop, proximity, seed). OUT must not
     hold an earlier run's results unless --overwrite is given."""
-    from .expand import ExpandConfig, expand, read_seeds
+    from .api import run_expansion
 
     try:
-        _check_detect_numbers(dict(pictures=pictures, threads=threads, max_hops=max_hops))
-        cfg = _config(None, traces, window, trace_window, fdr=fdr,
-                      crowd_accounts=crowd_accounts, assess=assess,
-                      group_evidence=group_evidence, max_neighbours=max_neighbours)
-        seed_list, problems = read_seeds(seeds)
-        for msg in problems:
+        req = ExpandRequest(
+            out=out, seeds=seeds, store_path=db, max_hops=max_hops, pictures=pictures,
+            graphml=graphml, overwrite=overwrite, threads=threads,
+            inputs=Inputs(files or [], accounts or [], fmt, platform, strict, object_as),
+            options=DetectOptions(
+                traces=traces, window=window, trace_windows=trace_window, fdr=fdr,
+                crowd_accounts=crowd_accounts, max_neighbours=max_neighbours,
+                group_evidence=group_evidence, assess=assess))
+        res = run_expansion(req, RichReporter(err_console), on_ingest=_print_ingest)
+        x = res.expansion
+        for msg in res.seed_problems:
             err_console.print(f"[yellow]seed skipped[/]: {terminal(msg)}")
-        store_path = _store_path(db, out, [*(files or []), *(accounts or [])], overwrite)
-        reporter = RichReporter(err_console)
-        with Store(store_path, threads=threads) as store:
-            inputs = _ingest_inputs(store, files, accounts, fmt, platform, strict, object_as,
-                                    reporter)
-            res = expand(store, seed_list, ExpandConfig(detect=cfg, max_hops=max_hops),
-                         reporter, problems)
-            from .report.outputs import write_outputs
-
-            paths = write_outputs(store, res.run, out, graphml=graphml, inputs=inputs,
-                                  pictures=pictures, expansion=res.as_dict())
-            _print_networks(store, res.run.run_id)
-            for s in res.unresolved:
-                err_console.print(f"[yellow]seed not found[/] in the store: "
-                                  f"{terminal(seeds)}:{s.line} {terminal(s.type)} "
-                                  f"{terminal(repr(s.value))}")
-            hops = ", ".join(f"hop {k}: {v}" for k, v in sorted(res.per_hop.items()))
-            err_console.print(
-                f"\n[bold]{len(res.resolved)} seed account(s)[/] from {len(seed_list)} seed(s); "
-                f"{sum(res.per_hop.values())} accounts in the network ({hops}). Results in "
-                f"[bold]{paths.out}[/]: accounts.csv (ranked), summary.md, networks.csv, "
-                f"edges.parquet; store {store_path}, run {res.run.run_id}")
+        out_console.print(networks_table(res.networks))
+        for s in x.unresolved:
+            err_console.print(f"[yellow]seed not found[/] in the store: "
+                              f"{terminal(seeds)}:{s.line} {terminal(s.type)} "
+                              f"{terminal(repr(s.value))}")
+        hops = ", ".join(f"hop {k}: {v}" for k, v in sorted(x.per_hop.items()))
+        err_console.print(
+            f"\n[bold]{len(x.resolved)} seed account(s)[/] from {len(res.seeds)} seed(s); "
+            f"{sum(x.per_hop.values())} accounts in the network ({hops}). Results in "
+            f"[bold]{res.paths.out}[/]: accounts.csv (ranked), summary.md, networks.csv, "
+            f"edges.parquet; store {res.store_path}, run {x.run.run_id}")
     except _USER_ERRORS as exc:
         _fail(exc)
-
-
-def _config(preset: str | None, traces: str | None, window: str | None,
-            trace_window: list[str] | None, **options: Any) -> DetectConfig:
-    """A detection config from the command line's options (None: the default)."""
-    _check_detect_numbers(options)
-    windows: dict[str, tuple[float, ...]] = {}
-    for tw in trace_window or []:
-        name, sep, durs = tw.partition("=")
-        if not sep:
-            raise ConfigError(f"cannot read --trace-window {tw!r}",
-                              remedy="writing it as TRACE=DURATION, e.g. text_near=1h")
-        windows[name.strip()] = tuple(parse_duration(d) for d in durs.split(","))
-    auto = window is not None and window.strip().lower() == "auto"
-    max_neighbours = options.pop("max_neighbours", None)
-    cfg = config_from(
-        preset,
-        traces=tuple(t.strip() for t in traces.split(",") if t.strip()) if traces else None,
-        window_s=parse_duration(window) if window and not auto else None,
-        auto_window=auto or None,
-        trace_windows=windows or None,
-        max_neighbours=(None if max_neighbours == 0 else max_neighbours),
-        **options,
-    )
-    if max_neighbours == 0:  # 0 on the command line: no bound
-        cfg = dataclasses.replace(cfg, max_neighbours=None)
-    return cfg
-
-
-def _store_path(db: Path | None, out: Path, inputs: list[Path], overwrite: bool) -> Path:
-    """``--db``, else ``OUT/store.duckdb`` (a new one when input files are given). OUT is
-    checked first (:func:`cibwatch.report.outputs.prepare_out`): an earlier run's files in it,
-    its store included, are never deleted or mixed with the new ones without ``--overwrite``;
-    the store of an unfinished run of the same inputs is gone on with (a rerun resumes)."""
-    from .report.outputs import DEFAULT_STORE, prepare_out
-
-    store_path = db or out / DEFAULT_STORE
-    fresh = db is None and bool(inputs)
-    prepare_out(out, overwrite=overwrite, fresh_store=fresh,
-                keep=None if fresh else store_path, inputs=inputs)
-    if db is None and not fresh and not store_path.exists():
-        raise StoreError(f"no input files, and no store {store_path} to detect on",
-                         remedy="passing input files, or --db with a store made by "
-                         "'cibwatch ingest'")
-    return store_path
-
-
-def _ingest_inputs(store: Store, files: list[Path] | None, accounts: list[Path] | None,
-                   fmt: str, platform: str | None, strict: bool, object_as: str,
-                   reporter: RichReporter) -> list[str]:
-    """Ingest the command's input files (if any) and print the report; returns their names."""
-    inputs = [str(f) for f in (files or [])] + [str(a) for a in (accounts or [])]
-    if not (files or accounts):
-        from .ingest import settle_accounts
-
-        settle_accounts(store)  # an ingest interrupted before it numbered its accounts
-    if files or accounts:
-        report = ingest_files(store, [*(files or []), *(accounts or [])], fmt,
-                              platform=platform, strict=strict, object_as=object_as,
-                              reporter=reporter)
-        _print_ingest(report)
-    return inputs
-
-
-def _print_networks(store: Store, run_id: str | None, limit: int = 15) -> None:
-    """The run's largest networks, as a table on stdout."""
-    from .api import list_networks
-    from .report.console import networks_table
-
-    out_console.print(networks_table(list_networks(store, run_id, limit=limit)))
 
 
 @app.command("runs")
@@ -503,39 +359,29 @@ def evidence(
     output: Annotated[Path | None, typer.Option("--output", help="Write CSV here.")] = None,
 ) -> None:
     """List every co-action of two accounts (all traces run), with both posts."""
-    try:
-        with Store(db, create=False) as store:
-            aids = []
-            for acc in (account_a, account_b):
-                platform, sep, account_id = acc.partition(":")
-                aid = store.aid_of(platform, account_id) if sep else None
-                if aid is None:
-                    raise ConfigError(f"no account {acc!r} in {db}",
-                                      remedy="writing it as PLATFORM:ACCOUNT_ID, e.g. twitter:123")
-                aids.append(aid)
-            names = [r[0] for r in store.fetchall("SELECT DISTINCT trace FROM actions ORDER BY 1")]
-            cfg = config_from(None, traces=tuple(names) or None,
-                              window_s=parse_duration(window) if window else None)
-            t = pair_evidence(store, aids[0], aids[1], cfg, windows_from_store=window is None)
-            if output:
-                import pyarrow as pa
-                import pyarrow.csv as pacsv
+    from .api import coaction_evidence
 
-                for i, name in enumerate(t.column_names):  # text cells: no spreadsheet formula
-                    if pa.types.is_string(t.schema.field(i).type):
-                        t = t.set_column(i, name, pa.array(
-                            [csv_cell(v) for v in t.column(i).to_pylist()], pa.string()))
-                pacsv.write_csv(t, output)
-                err_console.print(f"{t.num_rows} co-action(s) written to {output}")
-                return
-            table = Table(title=f"{t.num_rows} co-action(s)")
-            for c in ("trace", "post_id_a", "created_at_a", "post_id_b", "created_at_b", "dt_s"):
-                table.add_column(c)
-            for r in t.to_pylist():
-                table.add_row(terminal(r["trace"]), terminal(r["post_id_a"]),
-                              str(r["created_at_a"]), terminal(r["post_id_b"]),
-                              str(r["created_at_b"]), f"{r['dt_s']:g}")
-            out_console.print(table)
+    try:
+        t = coaction_evidence(db, account_a, account_b, window)
+        if output:
+            import pyarrow as pa
+            import pyarrow.csv as pacsv
+
+            for i, name in enumerate(t.column_names):  # text cells: no spreadsheet formula
+                if pa.types.is_string(t.schema.field(i).type):
+                    t = t.set_column(i, name, pa.array(
+                        [csv_cell(v) for v in t.column(i).to_pylist()], pa.string()))
+            pacsv.write_csv(t, output)
+            err_console.print(f"{t.num_rows} co-action(s) written to {output}")
+            return
+        table = Table(title=f"{t.num_rows} co-action(s)")
+        for c in ("trace", "post_id_a", "created_at_a", "post_id_b", "created_at_b", "dt_s"):
+            table.add_column(c)
+        for r in t.to_pylist():
+            table.add_row(terminal(r["trace"]), terminal(r["post_id_a"]),
+                          str(r["created_at_a"]), terminal(r["post_id_b"]),
+                          str(r["created_at_b"]), f"{r['dt_s']:g}")
+        out_console.print(table)
     except _USER_ERRORS as exc:
         _fail(exc)
 
@@ -575,7 +421,7 @@ def export_stix(
     from .intel.stix_export import network_bundle, write_bundle
 
     try:
-        _check_detect_numbers(dict(min_accounts=min_accounts))
+        check_numbers(min_accounts=min_accounts)
         with Store(db, create=False) as store:
             bundle = network_bundle(store, network, tlp=tlp, min_accounts=min_accounts)
             path = write_bundle(bundle, out or Path(f"{network}.stix.json"))
@@ -740,7 +586,7 @@ def simulate(
     from .simulate import simulate_scenario
 
     try:
-        _check_detect_numbers(dict(scale=scale, seed=seed))
+        check_numbers(scale=scale, seed=seed)
         if scenario is not None and (config is not None or seed != 0 or scale != 1.0):
             raise ConfigError("--scenario draws the whole world from its number",
                               remedy="leaving out --seed, --scale and --config")

@@ -44,7 +44,7 @@ DEFAULT_STORE = Path("cibwatch.duckdb")
 
 
 def _fail(exc: Exception) -> None:
-    from .cli import _fail as fail
+    from .cli_errors import fail
     from .errors import CibwatchError
 
     if isinstance(exc, CibwatchError):

@@ -46,11 +46,10 @@ def _fresh_store(out: Path) -> Path:
 
 
 def run_demo(out: Path, err: Console, console: Console) -> None:
+    from .api import DetectRequest, Inputs, run_detection
     from .evaluate import evaluate, write_evaluation
-    from .ingest import ingest_files
-    from .pipeline import detect
     from .progress import RichReporter
-    from .report.outputs import write_outputs
+    from .report.console import networks_table
     from .simulate import simulate
     from .store import Store
 
@@ -58,28 +57,25 @@ def run_demo(out: Path, err: Console, console: Console) -> None:
     if not files:
         raise InputError(f"no demo data in {DEMO_DIR / 'data'}",
                          remedy="running from a clone of the repository")
-    from .api import list_networks
-    from .report.console import networks_table
-
     out = Path(out)
     reporter = RichReporter(err)
     real = out / "real"
-    with Store(_fresh_store(real)) as store:
-        ingest_files(store, files, reporter=reporter)
-        result = detect(store, reporter=reporter)
-        write_outputs(store, result, real, graphml=True, inputs=[str(f) for f in files])
-        console.print(networks_table(list_networks(store, result.run_id, limit=15)))
+    res = run_detection(DetectRequest(real, Inputs(files), store_path=_fresh_store(real),
+                                      graphml=True, overwrite=True), reporter)
+    result = res.result
+    console.print(networks_table(res.networks))
+    with Store(res.store_path) as store:
         real_report = _threat_demo(store, result.run_id, real / "threat", None)
 
     sim = out / "simulated"
     world = sim / "world"
     with reporter.task(f"Simulating a world (seed {DEMO_SEED}, scale {DEMO_SCALE})"):
         simulate(world, seed=DEMO_SEED, scale=DEMO_SCALE)
-    with Store(_fresh_store(sim)) as store:
-        inputs = [world / "posts.parquet", world / "accounts.parquet"]
-        ingest_files(store, inputs, reporter=reporter)
-        sim_result = detect(store, reporter=reporter)
-        write_outputs(store, sim_result, sim, inputs=[str(f) for f in inputs])
+    inputs = [world / "posts.parquet", world / "accounts.parquet"]
+    sim_res = run_detection(DetectRequest(sim, Inputs(inputs), store_path=_fresh_store(sim),
+                                          overwrite=True), reporter)
+    sim_result = sim_res.result
+    with Store(sim_res.store_path) as store:
         sim_report = _threat_demo(store, sim_result.run_id, sim / "threat", "inauthentic")
         release = _release_demo(store, sim_result.run_id, sim / "release", out / "release.key")
     rep = evaluate(world / "truth.csv", sim)
@@ -254,10 +250,8 @@ def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:
     out: ``cibwatch expand`` on the simulated world's store, and its STIX bundle."""
     import csv
 
-    from .api import network_summary
-    from .expand import expand, read_seeds
+    from .api import ExpandRequest, network_summary, run_expansion
     from .intel.stix_export import network_bundle, write_bundle
-    from .report.outputs import write_outputs
     from .store import Store
 
     with open(world / "truth.csv", newline="", encoding="utf-8") as fh:
@@ -268,13 +262,12 @@ def _expand_demo(sim: Path, world: Path, reporter: Reporter) -> str:
     seeds_csv = out / "seeds.csv"
     seeds_csv.write_text("platform,account_id\n" + "".join(
         f"{p},{a}\n" for p, a in [k for k in op if k[0] == "twitter"][:4]), encoding="utf-8")
-    seeds, problems = read_seeds(seeds_csv)
-    with Store(sim / "store.duckdb") as store:
-        res = expand(store, seeds, reporter=reporter, problems=problems)
-        write_outputs(store, res.run, out, expansion=res.as_dict(), pictures=1)
+    res = run_expansion(ExpandRequest(out, seeds=seeds_csv, store_path=sim / "store.duckdb",
+                                      overwrite=True), reporter)
+    with Store(res.store_path) as store:
         write_bundle(network_bundle(store, "E0001"), out / "E0001.stix.json")
         found = {(m.platform, m.account_id)
-                 for m in network_summary(store, "E0001", res.run.run_id).members}
+                 for m in network_summary(store, "E0001", res.expansion.run.run_id).members}
     hit = found & set(op)
     return (f"from 4 seed accounts, {len(found)} found ({len(hit)} of the operation's "
             f"{len(op)} accounts, precision {len(hit) / max(len(found), 1):.2f}); "

@@ -2,9 +2,17 @@
 
 Every error a user can cause carries a ``remedy``: the CLI prints the message and the remedy,
 never a traceback (datasette's habit). Library callers catch :class:`CibwatchError`.
+
+**Parameters, not flags.** An error about a parameter of a library call names the parameter
+(``min_size``, ``window``) and lists it in ``parameters``; its message and remedy are written
+with ``{min_size}`` where the name goes. The command line restates it with its flags
+(:meth:`CibwatchError.naming`, :mod:`cibwatch.cli_errors`): ``--min-size``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Self
 
 __all__ = [
     "CibwatchError",
@@ -12,6 +20,7 @@ __all__ = [
     "BadRecordError",
     "FormatError",
     "ConfigError",
+    "ParameterError",
     "NotInStoreError",
     "StoreError",
     "OutputError",
@@ -21,10 +30,36 @@ __all__ = [
 class CibwatchError(Exception):
     """Base class: something the user can fix, with the fix in ``remedy``."""
 
-    def __init__(self, message: str, remedy: str | None = None) -> None:
+    def __init__(self, message: str, remedy: str | None = None, *,
+                 parameters: Sequence[str] = ()) -> None:
+        self.parameters = tuple(parameters)
+        self.template = (message, remedy)
+        message, remedy = self._filled(lambda p: p)
         super().__init__(message)
         self.message = message
         self.remedy = remedy
+
+    @property
+    def parameter(self) -> str | None:
+        """The parameter the error is about (the first it names), if any."""
+        return self.parameters[0] if self.parameters else None
+
+    def _filled(self, name: Callable[[str], str]) -> tuple[str, str | None]:
+        message, remedy = self.template
+        for p in self.parameters:
+            message = message.replace("{" + p + "}", name(p))
+            remedy = None if remedy is None else remedy.replace("{" + p + "}", name(p))
+        return message, remedy
+
+    def naming(self, name: Callable[[str], str]) -> Self:
+        """The same error with each parameter it names called ``name(parameter)`` (the command
+        line's flag: ``min_size`` -> ``--min-size``)."""
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.message, other.remedy = self._filled(name)
+        other.args = (other.message,)
+        other.__traceback__ = self.__traceback__
+        return other
 
     def __str__(self) -> str:
         if self.remedy:
@@ -63,6 +98,14 @@ class FormatError(InputError):
 
 class ConfigError(CibwatchError):
     """A parameter has a value that cannot work (bad duration, unknown trace, ...)."""
+
+
+class ParameterError(ConfigError):
+    """A parameter of a library call has a value that cannot work; the message names it
+    (``parameter``, e.g. ``min_size``), written with ``{min_size}`` where the name goes."""
+
+    def __init__(self, parameter: str, message: str, remedy: str | None = None) -> None:
+        super().__init__(message, remedy, parameters=(parameter,))
 
 
 class NotInStoreError(ConfigError):

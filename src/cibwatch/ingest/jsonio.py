@@ -41,7 +41,7 @@ import pyarrow as pa
 
 from ..errors import FormatError
 from .compressed import damage_of, open_binary
-from .readers import ReaderReject, _printable
+from .rawreject import ReaderReject, _printable
 
 __all__ = ["JsonBatch", "JsonRecords", "DocPath", "document_keys", "first_json_line",
            "invalid_json_reject", "utf8_column"]

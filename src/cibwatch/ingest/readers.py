@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from ..errors import FormatError, InputError
 from .compressed import damage_of, open_binary
+from .rawreject import ReaderReject, _printable
 
 __all__ = ["RawBatch", "ReaderReject", "TabularFile", "open_tabular", "json_loads",
            "csv_records", "MAX_RECORD_CHARS"]
@@ -54,20 +55,8 @@ JSONL_BLOCK_BYTES = 32 << 20
 #: Arrow's JSON reader parses a block in parts of this many bytes in parallel (a longer line
 #: makes it fail, and the block is read line by line).
 ARROW_JSON_BLOCK = 4 << 20
-#: Longest raw text kept with a reject.
-MAX_REJECT_CHARS = 64 << 10
 
 csv.field_size_limit(1 << 30)
-
-
-@dataclass(frozen=True)
-class ReaderReject:
-    """A record the reader could not turn into fields."""
-
-    line: int
-    field: str | None
-    error: str
-    record: str
 
 
 @dataclass
@@ -98,12 +87,6 @@ def _bad_utf8_field(values: list[str], names: list[str]) -> str | None:
             except UnicodeEncodeError:
                 return name
     return None
-
-
-def _printable(values: list[str] | str) -> str:
-    s = ",".join(values) if isinstance(values, list) else values
-    s = s.encode("utf-8", errors="replace").decode("utf-8")
-    return s if len(s) <= MAX_REJECT_CHARS else s[:MAX_REJECT_CHARS] + " [... cut]"
 
 
 def _big(v: Any) -> bool:

@@ -42,7 +42,18 @@ from ..errors import OutputError, StoreError
 from ..escape import csv_cell_sql, xml_text
 from ..pipeline import DetectResult
 from ..store import Store
-from ..traces import TRACES
+from ..summaries import (
+    MemberFindings,
+    NetworkFindings,
+    member_findings,
+    network_findings,
+    network_tables,
+    render_member_reasons,
+    render_reasons,
+    top_items_text,
+    traces_text,
+)
+from ..summaries import assessments_table as assessments_sql
 
 __all__ = ["write_outputs", "OutputPaths", "assessments_sql", "prepare_out", "OUTPUT_FILES"]
 
@@ -89,25 +100,6 @@ def _copy_csv(store: Store, sql: str, path: Path) -> None:
         store.execute("SET preserve_insertion_order = false")
 
 
-def _group_tables(store: Store) -> tuple[str, str, str]:
-    """The group-evidence tables of the run, or empty stand-ins (a run without them)."""
-    links = ("group_links" if store.table_exists("group_links") else
-             "(SELECT CAST(NULL AS VARCHAR) AS network_id, 0 AS aid_a, 0 AS aid_b, "
-             "CAST(NULL AS VARCHAR) AS fam, 0 AS n_items, CAST(NULL AS BIGINT) AS first_ts, "
-             "CAST(NULL AS BIGINT) AS last_ts, CAST(NULL AS DOUBLE) AS mean_dt_s, "
-             "CAST(NULL AS STRUCT(pid_a BIGINT, pid_b BIGINT, \"key\" VARCHAR, dt_s DOUBLE)[]) "
-             "AS evidence WHERE FALSE)")
-    items = ("network_items" if store.table_exists("network_items") else
-             "(SELECT CAST(NULL AS VARCHAR) AS network_id, CAST(NULL AS VARCHAR) AS fam, "
-             "CAST(NULL AS VARCHAR) AS item, 0 AS m, 0 AS k, CAST(NULL AS BIGINT) AS first_ts, "
-             "CAST(NULL AS BIGINT) AS last_ts WHERE FALSE)")
-    evidence = ("network_evidence" if store.table_exists("network_evidence") else
-                "(SELECT network_id, 'pairs' AS found_by, CAST(NULL AS DOUBLE) AS group_t, "
-                "CAST(NULL AS DOUBLE) AS group_mean, CAST(NULL AS DOUBLE) AS group_p, "
-                "CAST(NULL AS DOUBLE) AS group_q FROM networks)")
-    return links, items, evidence
-
-
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -151,7 +143,8 @@ def _store_sources(path: Path) -> list[str] | None:
     except duckdb.Error as exc:
         if "lock" in str(exc).lower():
             raise StoreError(f"the store {path} is in use by another program ({exc})",
-                             remedy="waiting for it to finish, or choosing another --out") from exc
+                             remedy="waiting for it to finish, or choosing another {out}",
+                             parameters=("out",)) from exc
         return None
     try:
         if not con.execute("SELECT count(*) FROM meta WHERE key = 'schema_version'"
@@ -215,15 +208,17 @@ def prepare_out(out: str | Path, *, overwrite: bool = False, fresh_store: bool =
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file, not a directory",
-                          remedy="choosing a directory (a new one is created)")
+        raise OutputError(f"{{out}} {out} is a file, not a directory",
+                          remedy="choosing a directory (a new one is created)",
+                          parameters=("out",))
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".cibwatch-probe-")  # noqa: SIM115
         probe.close()
     except OSError as exc:
-        raise OutputError(f"cannot write to --out {out}: {exc.strerror or exc}",
-                          remedy="choosing a directory you can write to") from exc
+        raise OutputError(f"cannot write to {{out}} {out}: {exc.strerror or exc}",
+                          remedy="choosing a directory you can write to",
+                          parameters=("out",)) from exc
     earlier = _earlier_run(out)
     listed = set(earlier[0]) if earlier else set()
     names = [*OUTPUT_FILES, *(str(p.relative_to(out)) for p in sorted(
@@ -246,18 +241,19 @@ def prepare_out(out: str | Path, *, overwrite: bool = False, fresh_store: bool =
         foreign.append(DEFAULT_STORE)
     if foreign:
         raise OutputError(
-            f"--out {out} holds {', '.join(foreign)}, which a run would write over and no "
+            f"{{out}} {out} holds {', '.join(foreign)}, which a run would write over and no "
             "cibwatch run in it wrote",
-            remedy="choosing another --out (--overwrite removes only the files an earlier run "
-            "listed in its run.json)")
+            remedy="choosing another {out} ({overwrite} removes only the files an earlier run "
+            "listed in its run.json)", parameters=("out", "overwrite"))
     if not overwrite:
         shown = ", ".join([*found[:6], *(["..."] if len(found) > 6 else []),
                            *([DEFAULT_STORE] if old_store else [])])
         raise OutputError(
-            f"--out {out} already holds the results of an earlier run ({shown}); they are "
+            f"{{out}} {out} already holds the results of an earlier run ({shown}); they are "
             "not removed or mixed with new ones",
-            remedy="choosing another --out, or passing --overwrite to replace them (only the "
-            "files that run listed in its run.json, and its store.duckdb, are removed)")
+            remedy="choosing another {out}, or passing {overwrite} to replace them (only the "
+            "files that run listed in its run.json, and its store.duckdb, are removed)",
+            parameters=("out", "overwrite"))
     for n in found:
         (out / n).unlink()
     if old_store:
@@ -265,152 +261,6 @@ def prepare_out(out: str | Path, *, overwrite: bool = False, fresh_store: bool =
             if p.exists():
                 p.unlink()
     return out
-
-
-def _network_tables(store: Store) -> None:
-    """Temp tables of per-network and per-member statistics (internal evidence only)."""
-    trace_order = {n: i for i, n in enumerate(TRACES)}
-    order_case = " ".join(f"WHEN '{n}' THEN {i}" for n, i in trace_order.items())
-    links, items, evidence = _group_tables(store)
-    member_cols = {r[0] for r in store.fetchall(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'members'")}
-    has_source = "source" in member_cols
-    label = "m.label" if "label" in member_cols else "m.network_id"
-    member_group = ("m.source, m.group_posts, m.period_posts, m.group_pi, m.group_p, m.group_q"
-                    if has_source else
-                    "CASE WHEN m.attached THEN 'attached' ELSE 'pairs' END AS source, "
-                    "NULL AS group_posts, NULL AS period_posts, NULL AS group_pi, "
-                    "NULL AS group_p, NULL AS group_q")
-    store.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE net_edges AS
-        SELECT ma.network_id, e.* FROM edges e
-        JOIN members ma ON ma.aid = e.aid_a JOIN members mb ON mb.aid = e.aid_b
-        WHERE ma.network_id = mb.network_id AND e.aid_a <> e.aid_b;
-
-        CREATE OR REPLACE TEMP TABLE net_co AS
-        SELECT n.network_id, c.trace, c.key, c.aid_a, c.pid_a, c.ts_a, c.aid_b, c.pid_b,
-               c.ts_b, c.dt, MIN(c.win) AS win
-        FROM coactions c JOIN net_edges n ON n.aid_a = c.aid_a AND n.aid_b = c.aid_b
-        GROUP BY ALL;
-
-        CREATE OR REPLACE TEMP TABLE net_trace AS
-        SELECT network_id, trace, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
-               CASE trace {order_case} ELSE 99 END AS t_order
-        FROM net_co GROUP BY network_id, trace;
-
-        CREATE OR REPLACE TEMP TABLE net_keys AS
-        SELECT network_id, trace, key, n_accounts,
-               ROW_NUMBER() OVER (PARTITION BY network_id
-                                  ORDER BY n_accounts DESC, n_co DESC, trace, key) AS r
-        FROM (SELECT network_id, trace, key, COUNT(DISTINCT aid) AS n_accounts,
-                     COUNT(*) AS n_co
-              FROM (SELECT network_id, trace, key, aid_a AS aid FROM net_co
-                    UNION ALL SELECT network_id, trace, key, aid_b FROM net_co) u
-              GROUP BY network_id, trace, key
-              UNION ALL
-              SELECT network_id, 'items:' || fam, item, m, 0 FROM {items}) k;
-
-        CREATE OR REPLACE TEMP TABLE net_stats AS
-        WITH m AS (
-          SELECT m.network_id, min({label}) AS label, COUNT(*) AS size,
-                 string_agg(DISTINCT ai.platform, ';' ORDER BY ai.platform) AS platforms
-          FROM members m JOIN account_index ai USING (aid) GROUP BY m.network_id),
-        e AS (
-          SELECT network_id, COUNT(*) AS n_edges, SUM(weight) AS internal_weight,
-                 MIN(p_value) AS min_p, MAX(q_value) AS max_q, SUM(evidence) AS evidence_sum
-          FROM net_edges GROUP BY network_id),
-        touching AS (
-          SELECT network_id, SUM(weight) AS total_weight FROM (
-            SELECT DISTINCT m.network_id, x.aid_a, x.aid_b, x.weight FROM edges x
-            JOIN members m ON m.aid = x.aid_a OR m.aid = x.aid_b
-            WHERE x.aid_a <> x.aid_b) t GROUP BY network_id),
-        c AS (
-          SELECT network_id, COUNT(*) AS n_coactions,
-                 COUNT(DISTINCT (trace, key)) AS n_keys,
-                 median(dt) / 1e6 AS median_dt_s,
-                 MIN(LEAST(ts_a, ts_b)) AS first_ts, MAX(GREATEST(ts_a, ts_b)) AS last_ts
-          FROM net_co GROUP BY network_id),
-        t AS (
-          SELECT network_id,
-                 string_agg(trace || '=' || CAST(n_coactions AS VARCHAR), ';'
-                            ORDER BY t_order) AS traces,
-                 string_agg(trace || ' ' || CAST(n_coactions AS VARCHAR) || ' co-actions on '
-                            || CAST(n_keys AS VARCHAR) || ' items', ', '
-                            ORDER BY t_order) AS trace_text
-          FROM net_trace GROUP BY network_id),
-        k AS (
-          SELECT network_id,
-                 string_agg(trace || ': ' || left(replace(key, chr(10), ' '), 80)
-                            || ' (' || CAST(n_accounts AS VARCHAR) || ' accounts)', ' | '
-                            ORDER BY r) AS top_keys
-          FROM net_keys WHERE r <= 3 GROUP BY network_id),
-        gi AS (
-          SELECT network_id, SUM(n) AS n_items, MIN(first_ts) AS first_ts,
-                 MAX(last_ts) AS last_ts,
-                 string_agg(fam || ' ' || CAST(n AS VARCHAR), ', ' ORDER BY fam) AS item_text
-          FROM (SELECT network_id, fam, COUNT(*) AS n, MIN(first_ts) AS first_ts,
-                       MAX(last_ts) AS last_ts FROM {items} GROUP BY 1, 2) x
-          GROUP BY network_id),
-        gl AS (
-          SELECT network_id, COUNT(DISTINCT (aid_a, aid_b)) AS n_links FROM {links}
-          GROUP BY network_id)
-        SELECT m.network_id, m.label, 'coordinated' AS assessment, m.size, m.platforms,
-               coalesce(e.n_edges, 0) AS n_edges,
-               round(2.0 * coalesce(e.n_edges, 0) / (m.size * (m.size - 1)), 4) AS density,
-               e.min_p, e.max_q, e.evidence_sum,
-               round(e.internal_weight / e.n_edges, 4) AS mean_edge_weight,
-               round(e.internal_weight / touching.total_weight, 4) AS cohesion,
-               coalesce(c.n_coactions, 0) AS n_coactions, coalesce(c.n_keys, 0) AS n_keys,
-               round(c.median_dt_s, 3) AS median_dt_s,
-               coalesce(LEAST(c.first_ts, gi.first_ts), c.first_ts, gi.first_ts) AS first_ts,
-               coalesce(GREATEST(c.last_ts, gi.last_ts), c.last_ts, gi.last_ts) AS last_ts,
-               t.traces, t.trace_text, k.top_keys,
-               ev.found_by, ev.group_t, ev.group_mean, ev.group_p, ev.group_q,
-               coalesce(gi.n_items, 0) AS n_items, gi.item_text,
-               coalesce(gl.n_links, 0) AS n_group_links
-        FROM m LEFT JOIN e USING (network_id) LEFT JOIN touching USING (network_id)
-        LEFT JOIN c USING (network_id) LEFT JOIN t USING (network_id)
-        LEFT JOIN k USING (network_id) LEFT JOIN {evidence} ev USING (network_id)
-        LEFT JOIN gi USING (network_id) LEFT JOIN gl USING (network_id);
-
-        CREATE OR REPLACE TEMP TABLE member_stats AS
-        WITH ends AS (
-          SELECT network_id, aid_a AS aid, aid_b AS partner, pid_a AS pid, trace, dt,
-                 LEAST(ts_a, ts_b) AS ts FROM net_co
-          UNION ALL
-          SELECT network_id, aid_b, aid_a, pid_b, trace, dt, LEAST(ts_a, ts_b) FROM net_co),
-        per AS (
-          SELECT aid, COUNT(DISTINCT partner) AS degree, COUNT(DISTINCT pid) AS n_coacting_posts,
-                 MIN(dt) / 1e6 AS min_dt_s, MIN(ts) AS first_ts, MAX(ts) AS last_ts
-          FROM ends GROUP BY aid),
-        tr AS (
-          SELECT aid, string_agg(trace || '=' || CAST(n AS VARCHAR), ';' ORDER BY t_order) AS traces
-          FROM (SELECT aid, trace, COUNT(*) AS n,
-                       CASE trace {order_case} ELSE 99 END AS t_order
-                FROM ends GROUP BY aid, trace) x GROUP BY aid),
-        s AS (
-          SELECT aid, SUM(weight) AS strength, MIN(q_value) AS best_q, MIN(p_value) AS best_p
-          FROM (SELECT aid_a AS aid, weight, q_value, p_value FROM net_edges UNION ALL
-                SELECT aid_b, weight, q_value, p_value FROM net_edges) y GROUP BY aid),
-        gd AS (
-          SELECT aid, COUNT(DISTINCT partner) AS group_degree FROM (
-            SELECT aid_a AS aid, aid_b AS partner FROM {links}
-            UNION ALL SELECT aid_b, aid_a FROM {links}) z GROUP BY aid),
-        np AS (SELECT aid, COUNT(*) AS n_posts FROM posts GROUP BY aid)
-        SELECT m.aid, m.network_id, {label} AS label, m.attached, m.attach_p, m.attach_q,
-               ai.platform, ai.account_id, a.handle, a.display_name,
-               coalesce(per.degree, 0) AS degree, s.strength, np.n_posts,
-               coalesce(per.n_coacting_posts, 0) AS n_coacting_posts,
-               round(coalesce(per.n_coacting_posts, 0) / np.n_posts, 4) AS coaction_share,
-               round(per.min_dt_s, 3) AS min_dt_s, per.first_ts, per.last_ts, tr.traces,
-               s.best_p, s.best_q, {member_group}, coalesce(gd.group_degree, 0) AS group_degree
-        FROM members m JOIN account_index ai USING (aid)
-        LEFT JOIN accounts a USING (aid)
-        LEFT JOIN per USING (aid) LEFT JOIN tr USING (aid) LEFT JOIN s USING (aid)
-        LEFT JOIN gd USING (aid) LEFT JOIN np USING (aid);
-        """
-    )
 
 
 def write_outputs(
@@ -476,7 +326,8 @@ def _write_all(
     final: Path,
 ) -> OutputPaths:
     """The files of a run, written to ``out`` (the staging directory of ``final``)."""
-    _network_tables(store)
+    network_tables(store)
+    findings = network_findings(store)
     run_sql = _literal(result.run_id)
     paths = OutputPaths(
         out=out,
@@ -490,93 +341,51 @@ def _write_all(
         graphml=(out / "network.graphml") if graphml else None,
         pictures={},
     )
-    _copy_csv(
-        store,
-        f"""
-        SELECT n.network_id, n.label, coalesce(a.assessment, 'coordinated') AS assessment,
-               coalesce(a.kind, 'coordination') AS kind, coalesce(a.score, 0.0) AS score,
-               n.size, n.platforms, a.strengths, a.utc_offset, a.clock, a.disarm,
-               n.n_edges, n.density,
-               n.mean_edge_weight, n.cohesion, n.n_coactions, n.n_keys, n.median_dt_s,
-               {_g('n.min_p')} AS p_value, {_g('n.max_q')} AS q_value,
-               round(n.evidence_sum, 1) AS evidence,
-               {_ts('n.first_ts')} AS first_coaction, {_ts('n.last_ts')} AS last_coaction,
-               n.traces, n.top_keys, n.found_by,
-               round(n.group_t, 1) AS group_excess, round(n.group_mean, 1) AS group_expected,
-               {_g('n.group_p')} AS group_p_value, {_g('n.group_q')} AS group_q_value,
-               n.n_items, n.n_group_links,
-               coalesce(nullif(a.reasons, '') || '. Coordination: ', 'Coordination: ')
-               || CAST(n.size AS VARCHAR) || ' accounts (' || n.platforms || ')'
-               || CASE WHEN n.n_edges > 0 THEN
-                    ', ' || CAST(n.n_edges AS VARCHAR) || ' linked pairs (density '
-                    || CAST(n.density AS VARCHAR) || '), acting together within the window: '
-                    || n.trace_text || '; median time apart '
-                    || CAST(n.median_dt_s AS VARCHAR) || ' s; '
-                    || CAST(round(100 * n.cohesion) AS INTEGER)
-                    || ' % of their links stay inside the network'
-                    || coalesce('; every link is beyond chance (q <= ' || {_g('n.max_q')}
-                                || ', strongest p = ' || {_g('n.min_p')} || ')', '')
-                  ELSE '' END
-               || CASE WHEN n.group_p IS NOT NULL THEN
-                    '; as a group, on items held out from the search, its accounts posted '
-                    || CAST(round(n.group_t) AS BIGINT) || ' times on items another member '
-                    || 'posted on, against ' || CAST(round(n.group_mean, 1) AS VARCHAR)
-                    || ' expected by chance (p = ' || {_g('n.group_p')} || ', q = '
-                    || {_g('n.group_q')} || ')'
-                  ELSE '' END
-               || CASE WHEN n.n_items > 0 THEN
-                    '; ' || CAST(n.n_items AS VARCHAR) || ' items are the network''s own ('
-                    || n.item_text || '), ' || CAST(n.n_group_links AS VARCHAR)
-                    || ' pairs of members posted on the same one'
-                  ELSE '' END AS reasons, {run_sql} AS run_id
-        FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
-        ORDER BY n.label
-        """,
-        paths.networks,
-    )
-    _copy_csv(
-        store,
-        f"""
-        SELECT s.platform, s.account_id, s.network_id, s.label,{_expansion_cols(expansion)}
-               coalesce(a.assessment, 'coordinated') AS assessment, s.handle, s.display_name,
-               s.attached, coalesce(f.repurposed, FALSE) AS repurposed, s.degree,
-               round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
-               s.coaction_share, s.min_dt_s,
-               {_ts('s.first_ts')} AS first_coaction, {_ts('s.last_ts')} AS last_coaction,
-               s.traces, s.source, s.group_degree, s.group_posts, s.period_posts,
-               {_g('coalesce(s.best_p, s.attach_p, s.group_p)')} AS p_value,
-               {_g('coalesce(s.best_q, s.attach_q, s.group_q)')} AS q_value,
-               CASE WHEN s.source = 'group' THEN
-                 'joined ' || s.label || ' by its evidence with the group: '
-                 || CAST(s.group_posts AS VARCHAR) || ' of its ' || CAST(s.period_posts AS VARCHAR)
-                 || ' posts in the network''s period were on the network''s items, against '
-                 || printf('%.2g', 100 * s.group_pi) || ' % of all posts of the period (p = '
-                 || {_g('s.group_p')} || ', q = ' || {_g('s.group_q')} || '); posted on the same '
-                 || 'item as ' || CAST(s.group_degree AS VARCHAR) || ' other member(s)'
-                 || CASE WHEN s.degree > 0 THEN '; acted together with '
-                    || CAST(s.degree AS VARCHAR) || ' member(s) within the window' ELSE '' END
-               WHEN s.attached THEN
-                 'attached to ' || s.label || ': its co-actions with the network as a '
-                 || 'whole are beyond chance (p = ' || {_g('s.attach_p')} || ', q = '
-                 || {_g('s.attach_q')} || ')'
-               ELSE
-                 'acted together with ' || CAST(s.degree AS VARCHAR) || ' other member(s) of '
-                 || s.label || ' (' || replace(s.traces, ';', ', ') || ' co-actions); '
-                 || CAST(s.n_coacting_posts AS VARCHAR) || ' of its '
-                 || CAST(s.n_posts AS VARCHAR) || ' posts ('
-                 || CAST(round(100 * s.coaction_share) AS INTEGER)
-                 || ' %); closest in time: ' || CAST(s.min_dt_s AS VARCHAR) || ' s'
-                 || coalesce('; its strongest link: p = ' || {_g('s.best_p')}, '')
-               END
-               || CASE WHEN f.repurposed THEN '; repurposed account (see the network)' ELSE ''
-                  END AS reasons, {run_sql} AS run_id
-        FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
-        LEFT JOIN {_flags(store)} f USING (aid)
-        {"LEFT JOIN expansion x USING (aid) ORDER BY x.rank" if expansion is not None
-         else "ORDER BY s.label, s.platform, s.account_id"}
-        """,
-        paths.accounts,
-    )
+    with store.registered("net_text", _network_text(findings)):
+        _copy_csv(
+            store,
+            f"""
+            SELECT n.network_id, n.label, coalesce(a.assessment, 'coordinated') AS assessment,
+                   coalesce(a.kind, 'coordination') AS kind, coalesce(a.score, 0.0) AS score,
+                   n.size, n.platforms, a.strengths, a.utc_offset, a.clock, a.disarm,
+                   n.n_edges, n.density,
+                   n.mean_edge_weight, n.cohesion, n.n_coactions, n.n_keys, n.median_dt_s,
+                   {_g('n.min_p')} AS p_value, {_g('n.max_q')} AS q_value,
+                   round(n.evidence_sum, 1) AS evidence,
+                   {_ts('n.first_ts')} AS first_coaction, {_ts('n.last_ts')} AS last_coaction,
+                   t.traces, t.top_keys, n.found_by,
+                   round(n.group_t, 1) AS group_excess, round(n.group_mean, 1) AS group_expected,
+                   {_g('n.group_p')} AS group_p_value, {_g('n.group_q')} AS group_q_value,
+                   n.n_items, n.n_group_links, t.reasons, {run_sql} AS run_id
+            FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
+            LEFT JOIN net_text t USING (network_id)
+            ORDER BY n.label
+            """,
+            paths.networks,
+        )
+    members = _member_text(member_findings(store, _flags(store)))
+    with store.registered("member_text", members):
+        _copy_csv(
+            store,
+            f"""
+            SELECT s.platform, s.account_id, s.network_id, s.label,{_expansion_cols(expansion)}
+                   coalesce(a.assessment, 'coordinated') AS assessment, s.handle, s.display_name,
+                   s.attached, coalesce(f.repurposed, FALSE) AS repurposed, s.degree,
+                   round(s.strength, 4) AS strength, s.n_posts, s.n_coacting_posts,
+                   s.coaction_share, s.min_dt_s,
+                   {_ts('s.first_ts')} AS first_coaction, {_ts('s.last_ts')} AS last_coaction,
+                   s.traces, s.source, s.group_degree, s.group_posts, s.period_posts,
+                   {_g('coalesce(s.best_p, s.attach_p, s.group_p)')} AS p_value,
+                   {_g('coalesce(s.best_q, s.attach_q, s.group_q)')} AS q_value,
+                   r.reasons, {run_sql} AS run_id
+            FROM member_stats s LEFT JOIN {assessments_sql(store)} a USING (network_id)
+            LEFT JOIN {_flags(store)} f USING (aid)
+            LEFT JOIN member_text r USING (aid, network_id)
+            {"LEFT JOIN expansion x USING (aid) ORDER BY x.rank" if expansion is not None
+             else "ORDER BY s.label, s.platform, s.account_id"}
+            """,
+            paths.accounts,
+        )
     _copy_csv(
         store,
         f"""
@@ -601,12 +410,32 @@ def _write_all(
         run["expansion"] = expansion
     from .summary import write_summary
 
-    write_summary(store, result, run, paths)
+    write_summary(store, result, run, paths, findings)
     run["outputs"] = sorted([*_written(out), "run.json"])
     if store.path is not None and store.path.parent.resolve() == final.resolve():
         run["store"] = store.path.name
     paths.run.write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
     return paths
+
+
+def _network_text(findings: list[NetworkFindings]) -> pa.Table:
+    """The text columns of ``networks.csv`` per network: ``traces``, ``top_keys`` and the
+    ``reasons`` sentence, written from the findings (:mod:`cibwatch.summaries`)."""
+    return pa.table({
+        "network_id": pa.array([f.network_id for f in findings], pa.string()),
+        "traces": pa.array([traces_text(f.traces) for f in findings], pa.string()),
+        "top_keys": pa.array([top_items_text(f.top_items) for f in findings], pa.string()),
+        "reasons": pa.array([render_reasons(f) for f in findings], pa.string()),
+    })
+
+
+def _member_text(members: list[MemberFindings]) -> pa.Table:
+    """The ``reasons`` of ``accounts.csv`` per member, written from the findings."""
+    return pa.table({
+        "aid": pa.array([m.aid for m in members], pa.int64()),
+        "network_id": pa.array([m.network_id for m in members], pa.string()),
+        "reasons": pa.array([render_member_reasons(m) for m in members], pa.string()),
+    })
 
 
 def _expansion_cols(expansion: dict[str, Any] | None) -> str:
@@ -698,16 +527,6 @@ def _write_edges(store: Store, path: Path, run: str) -> None:
                  ("platform_b", "ascending"), ("account_id_b", "ascending"),
                  ("trace", "ascending"), ("window_s", "ascending")])
     pq.write_table(t.combine_chunks(), path, compression="zstd")
-
-
-def assessments_sql(store: Store) -> str:
-    if store.table_exists("assessments"):
-        return "assessments"
-    return ("(SELECT CAST(NULL AS VARCHAR) AS network_id, NULL AS assessment, NULL AS kind, "
-            "CAST(NULL AS DOUBLE) AS score, CAST(NULL AS VARCHAR) AS strengths, "
-            "CAST(NULL AS DOUBLE) AS utc_offset, "
-            "CAST(NULL AS VARCHAR) AS clock, CAST(NULL AS VARCHAR) AS disarm, "
-            "CAST(NULL AS VARCHAR) AS reasons WHERE FALSE)")
 
 
 def _flags(store: Store) -> str:

@@ -46,7 +46,7 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
     :mod:`cibwatch.report.outputs` must be made); returns network id -> {kind: relative path}.
     The files are named by the network's display label (``N0001_clock.png``)."""
     from ..assess.clock import PostingClock
-    from .outputs import assessments_sql
+    from ..summaries import assessments_table as assessments_sql
 
     folder = out / "networks"
     folder.mkdir(parents=True, exist_ok=True)

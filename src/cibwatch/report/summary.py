@@ -15,6 +15,7 @@ from ..traces import TRACES
 if TYPE_CHECKING:
     from ..pipeline import DetectResult
     from ..store import Store
+    from ..summaries import NetworkFindings
     from .outputs import OutputPaths
 
 __all__ = ["write_summary"]
@@ -46,7 +47,12 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
-                  paths: OutputPaths) -> None:
+                  paths: OutputPaths, findings: list[NetworkFindings] | None = None) -> None:
+    """Write ``summary.md`` of the run in the stage tables; its networks are ``findings``
+    (default: :func:`cibwatch.summaries.network_findings`), formatted here, not computed."""
+    from ..summaries import network_findings, top_items_text, trace_text, traces_text
+
+    nets = network_findings(store) if findings is None else findings
     cfg = result.config
     lines: list[str] = ["# cibwatch: detection summary", ""]
     if cfg.significance:
@@ -119,18 +125,6 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
     lines.append(_table(["trace", "accounts that ...", "window", "actions", "co-actions",
                          "account pairs", "bounded keys"], rows))
     lines += ["", f"Account pairs kept after fusion and filters: {result.n_edges:,}."]
-    from .outputs import assessments_sql
-
-    nets = store.fetchall(
-        f"""
-        SELECT n.network_id, n.size, n.platforms, n.n_edges, n.density, n.n_coactions,
-               n.median_dt_s, n.traces, n.top_keys,
-               coalesce(a.assessment, 'coordinated'), coalesce(a.kind, 'coordination'),
-               coalesce(a.score, 0.0), a.utc_offset, a.clock, a.reasons, n.label
-        FROM net_stats n LEFT JOIN {assessments_sql(store)} a USING (network_id)
-        ORDER BY n.label
-        """
-    )
     lines += ["", "## Networks", ""]
     if not nets:
         lines.append("No network passed the filters.")
@@ -138,27 +132,31 @@ def write_summary(store: Store, result: DetectResult, run: dict[str, Any],
         lines.append(
             _table(["network", "id", "assessment", "kind", "score", "accounts", "platforms",
                     "linked pairs", "co-actions", "median time apart (s)", "clock", "traces"],
-                   [[r[15], r[0], r[9], r[10], r[11], r[1], r[2], r[3], r[5], r[6],
-                     "" if r[12] is None else f"UTC{r[12]:+g}", r[7]] for r in nets[:50]])
+                   [[n.label, n.network_id, n.assessment, n.kind, n.score, n.size,
+                     n.platforms_text, n.n_edges, n.n_coactions, n.median_dt_s,
+                     "" if n.utc_offset is None else f"UTC{n.utc_offset:+g}",
+                     traces_text(n.traces)] for n in nets[:50]])
         )
         if len(nets) > 50:
             lines.append(f"\n... and {len(nets) - 50} more in `networks.csv`.")
-    for r in nets[:DETAILED_NETWORKS]:
-        nid = r[0]
-        lines += ["", f"### {r[15]}: {r[1]} accounts, {r[9]}"
-                  + (f" ({r[10].replace('_', ' ')}, score {r[11]:g})" if cfg.assess else ""), "",
-                  f"Network id `{nid}` (the same in every run that finds these members).", ""]
-        if r[14]:
-            lines += ["Why: " + _md(r[14]) + ".", ""]
-        if r[13]:
-            lines += [f"Posting clock: {_md(r[13])}.", ""]
+    for n in nets[:DETAILED_NETWORKS]:
+        nid = n.network_id
+        lines += ["", f"### {n.label}: {n.size} accounts, {n.assessment}"
+                  + (f" ({n.kind.replace('_', ' ')}, score {n.score:g})" if cfg.assess else ""),
+                  "", f"Network id `{nid}` (the same in every run that finds these members).",
+                  ""]
+        if n.assessment_reasons:
+            lines += ["Why: " + _md(n.assessment_reasons) + ".", ""]
+        if n.clock:
+            lines += [f"Posting clock: {_md(n.clock)}.", ""]
         pics = paths.pictures.get(nid, {})
         if pics:
             lines += [" ".join(f"![{k}]({v})" for k, v in pics.items()), ""]
-        reason = store.scalar("SELECT trace_text FROM net_stats WHERE network_id = ?", [nid])
-        lines.append(f"Acting together: {_md(reason)}. Median time apart {r[6]} s.")
-        if r[8]:
-            lines += ["", "Most shared items: " + _md(r[8])]
+        lines.append(f"Acting together: {_md(trace_text(n.traces))}. Median time apart "
+                     f"{n.median_dt_s} s.")
+        top = top_items_text(n.top_items)
+        if top:
+            lines += ["", "Most shared items: " + _md(top)]
         members = store.fetchall(
             """
             SELECT platform || ':' || account_id || coalesce(' (@' || handle || ')', ''),

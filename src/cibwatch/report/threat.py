@@ -298,6 +298,7 @@ def threat_entry(store: Store, network_id: str, run_id: str | None = None,
     from ..assess.verdict import disarm_techniques
     from ..intel.platforms import profile_url
     from ..intel.refang import defang
+    from ..summaries import assessment_sentences
 
     detail = network_summary(store, network_id, run_id)
     row = detail.row
@@ -389,7 +390,7 @@ def threat_entry(store: Store, network_id: str, run_id: str | None = None,
     for tid in ids:
         name, tactic = techniques_db.get(tid, (tid, ""))
         techniques.append((tid, name, _phase(tid, tactic)))
-    reasons = [r.strip() for r in re.split(r"(?<=\])\s*;\s*|\n", detail.reasons) if r.strip()]
+    reasons = assessment_sentences(detail.reasons)
     kind = str(store.scalar("SELECT kind FROM runs WHERE run_id = ?", [run]) or "detect")
     detection = str(evidence.get("detection") or (
         f"Internal: found by cibwatch {kind} run {run}, from the co-actions of its accounts "
