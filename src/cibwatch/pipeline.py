@@ -3,8 +3,10 @@ graph -> networks.
 
 Every arrow is a table in the store (``actions``, ``coactions``, ``pairs``, ``pair_scores``,
 ``edges``, ``members``, ``networks``, ``bounded_keys``), so a run can be inspected, re-run or
-replaced stage by stage. :class:`DetectConfig` holds every parameter; :data:`PRESETS`
-reproduce the peers' semantics.
+replaced stage by stage. Their columns are declared in :mod:`cibwatch.engine.tables` and
+every stage table is written through the backend (:class:`cibwatch.engine.DuckDBBackend`),
+which checks it against its declaration. :class:`DetectConfig` holds every parameter;
+:data:`PRESETS` reproduce the peers' semantics.
 """
 
 from __future__ import annotations

@@ -138,6 +138,10 @@ def estimate_window_sql(actions: str, q: float = 0.1, p: float = 0.5) -> str:
 BATCH_ROWS = 1_000_000
 
 
+#: SQL types of the key columns of a p-value table (:func:`_poisson_table`) with no rows.
+_KEY_TYPES = {"aid_a": "INTEGER", "aid_b": "INTEGER", "win": "DOUBLE", "network_id": "VARCHAR"}
+
+
 def _poisson_table(store: Store, select: str, out: str, keys: tuple[str, ...]) -> None:
     """``out(keys..., p)``: the Poisson upper tail P(X >= x) for the rows ``(keys..., x, lam)``
     of ``select``, computed batch by batch (memory does not grow with the number of rows)."""
@@ -154,9 +158,8 @@ def _poisson_table(store: Store, select: str, out: str, keys: tuple[str, ...]) -
                 first = False
             else:
                 store.execute(f"INSERT INTO {out} SELECT * FROM p_batch")
-    if first:  # nothing co-acted
-        defs = ", ".join(f"CAST(NULL AS {'VARCHAR' if k == 'network_id' else 'BIGINT'}) AS {k}"
-                         for k in keys)
+    if first:  # nothing co-acted: the key columns typed as when rows are there
+        defs = ", ".join(f"CAST(NULL AS {_KEY_TYPES.get(k, 'BIGINT')}) AS {k}" for k in keys)
         store.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {defs}, "
                       "CAST(NULL AS DOUBLE) AS p WHERE FALSE")
 

@@ -19,7 +19,12 @@ Tables (each arrow of the pipeline is a table, so any stage can be inspected or 
                    ``run_edges``, ...), with ``run_id`` and stable network ids
 ``lineage``        each network's overlap with the networks of earlier runs
 
-Runs, stable network ids and lineage: :mod:`cibwatch.runs` and docs/ARCHITECTURE.md.
+Runs, stable network ids and lineage: :mod:`cibwatch.runs` and docs/ARCHITECTURE.md. The
+columns of the stage tables are declared in :mod:`cibwatch.engine.tables` (the pipeline writes
+them through :mod:`cibwatch.engine.backend`); the tables above that are not stage tables are
+made here (and written by ingest, whose ``UPDATE``s of ``posts`` and ``accounts`` are the
+deliberate exception to "no table changed in place"). ``meta.schema_version`` is checked on
+every open (:data:`SCHEMA_VERSION`, :data:`MIGRATIONS`).
 
 DuckDB is the embedded default (MIT, in-process, columnar, parallel); nothing needs a server.
 """
