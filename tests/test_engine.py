@@ -29,6 +29,7 @@ from cibwatch.engine.tables import (
     result_schema,
 )
 from cibwatch.expand import expand, read_seeds
+from cibwatch.pipeline import RUN_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "demo"
@@ -204,6 +205,7 @@ def test_every_declared_stage_table_has_its_declared_schema(
     declared columns: the finished form of a result table (``label``, ``run_id``); so does
     every one an expansion leaves."""
     _, after_detect, after_expand = demo_run
+    assert set(STAGE_TABLES) - {"communities"} <= set(RUN_TABLES)  # a new run drops them all
     expand_only = {"expansion", "communities"}
     assert set(after_detect) == set(STAGE_TABLES) - expand_only
     assert "expansion" in after_expand and "communities" not in after_expand

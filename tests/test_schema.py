@@ -107,3 +107,17 @@ def test_an_older_store_is_migrated_when_opened_for_writing(tmp_path: Path) -> N
         assert [(r.kind, r.status) for r in runs] == [("expand", "finished")]
         assert store.scalar("SELECT count(*) FROM run_members") == 1
         assert store.migrate() == []  # done once
+
+
+def test_stage_tables_without_their_declared_columns_are_made_again(tmp_path: Path) -> None:
+    """An expansion reuses the co-action tables of the same settings on the same data, but not
+    when they lack a declared column (here ``pairs.expected``, as an earlier cibwatch wrote
+    it without the test): they are made again, and the expansion finds what it found before."""
+    from cibwatch.expand import Seed, expand
+
+    path = _release_store(tmp_path)
+    with Store(path) as store:
+        store.execute("ALTER TABLE pairs DROP COLUMN expected")
+        res = expand(store, [Seed("account", "c0m0", "twitter", "account_id", 2)])
+        assert "expected" in [c for (c, *_) in store.fetchall("DESCRIBE pairs")]
+        assert _networks(store, str(res.run.run_id)) == _networks(store, "0002-02cbcd65")

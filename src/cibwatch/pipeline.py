@@ -29,7 +29,7 @@ from .coaction import (
     self_loop_pairs_sql,
 )
 from .engine import DuckDBBackend
-from .engine.tables import select_list
+from .engine.tables import StageSchemaError, check_schema, select_list
 from .errors import ConfigError
 from .groups import GroupParams
 from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
@@ -304,18 +304,36 @@ def _stage_key(store: Store, config: DetectConfig) -> str:
     return json.dumps(d, sort_keys=True, default=str)
 
 
+#: The tables of the co-action stage that a later run may reuse.
+_COACTION_TABLES = ("actions", "coactions", "bounded_keys", "activity", "windows", "pairs",
+                    "pair_scores", "edges")
+
+
+def _as_declared(store: Store, names: tuple[str, ...]) -> bool:
+    """Whether each of the tables ``names`` that exists has its declared columns."""
+    for name in names:
+        if store.table_exists(name):
+            try:
+                check_schema(name, store.arrow(f"SELECT * FROM {name} LIMIT 0").schema)
+            except StageSchemaError:
+                return False
+    return True
+
+
 def coaction_stage(store: Store, config: DetectConfig | None = None,
                    reporter: Reporter | None = None,
                    reuse: bool = False) -> dict[str, dict[str, Any]]:
     """Actions, co-actions, pairs, their significance and the fused edges of ``store``: the
     tables every network is built from. With ``reuse``, tables a previous run made with the
-    same co-action settings on the same content are kept (``run_stage`` records which).
+    same co-action settings on the same content are kept (``run_stage`` records which), when
+    they have their declared columns (tables of an earlier cibwatch are made again).
     Returns the per-trace counts."""
     config = config or DetectConfig()
     reporter = reporter or SilentReporter()
     store.require_posts()
     key = _stage_key(store, config)
-    if reuse and store.table_exists("run_stage") and store.table_exists("edges"):
+    if reuse and store.table_exists("run_stage") and store.table_exists("edges") \
+            and _as_declared(store, _COACTION_TABLES):
         row = store.fetchall("SELECT stage_key, counts FROM run_stage")
         if row and row[0][0] == key:
             counts: dict[str, dict[str, Any]] = json.loads(row[0][1])
