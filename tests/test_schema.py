@@ -121,3 +121,13 @@ def test_stage_tables_without_their_declared_columns_are_made_again(tmp_path: Pa
         res = expand(store, [Seed("account", "c0m0", "twitter", "account_id", 2)])
         assert "expected" in [c for (c, *_) in store.fetchall("DESCRIBE pairs")]
         assert _networks(store, str(res.run.run_id)) == _networks(store, "0002-02cbcd65")
+
+
+def test_the_case_api_says_why_a_newer_store_cannot_be_read(tmp_path: Path) -> None:
+    from cibwatch.cases.errors import Unavailable
+    from cibwatch.cases.source import StoreSource
+
+    path = _with_version(tmp_path, "999")
+    with pytest.raises(Unavailable) as err:
+        StoreSource(path)
+    assert "999" in err.value.message and "upgrad" in str(err.value.remedy)

@@ -42,7 +42,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .errors import StoreError
+from .errors import StoreError, StoreVersionError
 from .escape import csv_cell_sql
 from .model import ACCOUNT_COLUMNS, POST_COLUMNS, field_type
 
@@ -212,16 +212,17 @@ class Store:
 
     def _check_version(self, version: str | None) -> None:
         """A store written by a newer cibwatch (or with a version this one cannot read) is a
-        :class:`StoreError`."""
+        :class:`~cibwatch.errors.StoreVersionError` (a :class:`StoreError`)."""
         if version is None:
             return
         where = "memory" if self.path is None else str(self.path)
         if not version.isdigit():
-            raise StoreError(f"the store {where} has the schema version {version!r}, which this "
-                             f"cibwatch (schema version {SCHEMA_VERSION}) cannot read",
-                             remedy="opening it with the cibwatch that wrote it")
+            raise StoreVersionError(
+                f"the store {where} has the schema version {version!r}, which this cibwatch "
+                f"(schema version {SCHEMA_VERSION}) cannot read",
+                remedy="opening it with the cibwatch that wrote it")
         if int(version) > int(SCHEMA_VERSION):
-            raise StoreError(
+            raise StoreVersionError(
                 f"the store {where} was written by a newer cibwatch: its schema version is "
                 f"{version}, this cibwatch reads versions up to {SCHEMA_VERSION}",
                 remedy="upgrading cibwatch (pip install --upgrade cibwatch), or opening the "
@@ -245,14 +246,15 @@ class Store:
         self._check_version(version)
         while version is not None and int(version) < int(SCHEMA_VERSION):
             if self.read_only:
-                raise StoreError(f"the store {self.path} has the schema version {version} "
-                                 f"(this cibwatch: {SCHEMA_VERSION})",
-                                 remedy="opening it once for writing (e.g. with detect), "
-                                        "which brings it up to date")
+                raise StoreVersionError(f"the store {self.path} has the schema version "
+                                        f"{version} (this cibwatch: {SCHEMA_VERSION})",
+                                        remedy="opening it once for writing (e.g. with "
+                                        "detect), which brings it up to date")
             step = MIGRATIONS.get(version)
             if step is None:
-                raise StoreError(f"no migration of a store from schema version {version}",
-                                 remedy="opening it with the cibwatch that wrote it")
+                raise StoreVersionError(
+                    f"no migration of a store from schema version {version}",
+                    remedy="opening it with the cibwatch that wrote it")
             step(self)
             done.append(version)
             version = str(int(version) + 1)
