@@ -21,7 +21,15 @@ from sqlglot import exp
 
 from cibwatch import DetectConfig, Store, detect, ingest_files
 from cibwatch.engine import DuckDBBackend, dialect
+from cibwatch.engine.tables import (
+    RESULT_FORM,
+    STAGE_TABLES,
+    StageSchemaError,
+    create_sql,
+    result_schema,
+)
 from cibwatch.expand import expand, read_seeds
+from cibwatch.pipeline import RUN_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "demo"
@@ -52,21 +60,38 @@ def _record(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+def _schemas(store: Store) -> dict[str, pa.Schema]:
+    """The Arrow schema of every declared stage table in the store."""
+    return {t: store.arrow(f"SELECT * FROM {t} LIMIT 0").schema for t in STAGE_TABLES
+            if store.table_exists(t)}
+
+
 @pytest.fixture(scope="module")
-def statements(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
-    """The SELECT-bearing statements of a detect and an expand run on the demo data, each
-    with the text it was run in (a script may hold several)."""
+def demo_run(tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[list[str], dict[str, pa.Schema], dict[str, pa.Schema]]:
+    """Every SQL text of a detect and an expand run on the demo data, and the schemas of the
+    stage tables after each."""
     mp = pytest.MonkeyPatch()
     store = Store(tmp_path_factory.mktemp("engine") / "demo.duckdb", threads=2)
     try:
         ingest_files(store, sorted(p for p in (DEMO / "data").glob("*") if p.is_file()))
         seen = _record(store, mp)
         detect(store, DetectConfig(self_loops=True, min_participation=2))
+        after_detect = _schemas(store)
         seeds, problems = read_seeds(DEMO / "seeds" / "ira_four.csv")
         expand(store, seeds, problems=problems)
+        after_expand = _schemas(store)
     finally:
         mp.undo()
         store.close()
+    return seen, after_detect, after_expand
+
+
+@pytest.fixture(scope="module")
+def statements(demo_run: tuple[list[str], Any, Any]) -> list[tuple[str, str]]:
+    """The SELECT-bearing statements of a detect and an expand run on the demo data, each
+    with the text it was run in (a script may hold several)."""
+    seen = demo_run[0]
     out: list[tuple[str, str]] = []
     for text in dict.fromkeys(seen):  # each text once, in order
         for tree in sqlglot.parse(text, read="duckdb"):  # a parse error fails here
@@ -91,9 +116,9 @@ def test_the_run_exercised_the_rewritten_statements(
 def test_every_stage_select_transpiles_to_spark(statements: list[tuple[str, str]]) -> None:
     """Each statement transpiles without error. The ones Spark cannot take as they are
     (sqlglot's UnsupportedError) must each use a form the dialect module writes: nothing
-    engine-specific outside the dialect. Printed (``-s``): how many statements use each of
-    the dialect's DuckDB forms, and those that use ``* EXCLUDE`` (sqlglot writes ``* EXCEPT``,
-    which Databricks takes and Apache Spark does not; not in the dialect yet)."""
+    engine-specific outside the dialect. None uses DuckDB's ``* EXCLUDE`` (sqlglot writes
+    ``* EXCEPT``, which Databricks takes and Apache Spark does not): the columns are listed.
+    Printed (``-s``): how many statements use each of the dialect's DuckDB forms."""
     unexplained: list[str] = []
     using: dict[str, int] = {}
     unsupported = 0
@@ -112,8 +137,12 @@ def test_every_stage_select_transpiles_to_spark(statements: list[tuple[str, str]
             if not _needs(text):
                 unexplained.append(sql)
     print(f"\n{len(statements)} stage statements; {unsupported} unsupported by sqlglot as they "
-          f"are; using the dialect's forms: {using}; using * EXCLUDE: {exclude}")
+          f"are; using the dialect's forms: {using}")
     assert not unexplained, "\n\n".join(s[:400] for s in unexplained)
+    assert exclude == 0
+    assert not any(re.search(r"\*\s+EXCEPT\b", sqlglot.transpile(sql, read="duckdb",
+                                                                 write="spark")[0], re.I)
+                   for _, sql in statements)
 
 
 @pytest.mark.parametrize("fn, args", [
@@ -159,3 +188,61 @@ def test_backend_materialise_replace_arrow_register(backend: DuckDBBackend) -> N
         assert backend.arrow(f"SELECT sum(y) AS s FROM {name}").column("s")[0].as_py() == 3
     assert backend.record and backend.record[0].startswith("CREATE TABLE t AS")
     assert not backend.store.table_exists("t__next")
+
+
+def _same(have: pa.Schema, want: pa.Schema) -> bool:
+    """Same column names in the same order, and the same types (DuckDB names list items
+    ``l``: item names left out)."""
+    norm = [(f.name, str(f.type).replace("<l: ", "<").replace("<item: ", "<"))
+            for f in have]
+    return norm == [(f.name, str(f.type).replace("<item: ", "<")) for f in want]
+
+
+def test_every_declared_stage_table_has_its_declared_schema(
+        demo_run: tuple[list[str], dict[str, pa.Schema], dict[str, pa.Schema]]) -> None:
+    """After a detect every declared stage table exists (but the expansion's own:
+    ``expansion``, and ``communities``, which expand drops when it ends) with exactly its
+    declared columns: the finished form of a result table (``label``, ``run_id``); so does
+    every one an expansion leaves."""
+    _, after_detect, after_expand = demo_run
+    assert set(STAGE_TABLES) - {"communities"} <= set(RUN_TABLES)  # a new run drops them all
+    expand_only = {"expansion", "communities"}
+    assert set(after_detect) == set(STAGE_TABLES) - expand_only
+    assert "expansion" in after_expand and "communities" not in after_expand
+    for schemas in (after_detect, after_expand):
+        for name, have in schemas.items():
+            want = result_schema(name) if name in RESULT_FORM else STAGE_TABLES[name]
+            assert _same(have, want), (name, have, want)
+
+
+def test_a_select_that_does_not_match_the_declaration_is_refused(
+        backend: DuckDBBackend) -> None:
+    with pytest.raises(StageSchemaError, match=r"'windows'.*column 'win' is int32 where "
+                       r"double is declared"):
+        backend.materialise("windows", "SELECT 'url' AS trace, 60 AS win, TRUE AS estimated")
+    assert not backend.store.table_exists("windows")  # nothing left behind
+    with pytest.raises(StageSchemaError, match=r"'pair_scores'.*'significant' is missing"):
+        backend.materialise("pair_scores", "SELECT 1::INTEGER AS aid_a, 2::INTEGER AS aid_b, "
+                            "0.1 AS p_value, 0.1 AS q_value, 1.0 AS evidence")
+    backend.create("windows")
+    backend.append("windows", "SELECT 'url', 60, TRUE")
+    with pytest.raises(StageSchemaError, match=r"'windows'.*column 2 is 'window'"):
+        backend.replace("windows", "SELECT trace, win AS window, estimated FROM windows")
+    assert backend.arrow("windows").column_names == ["trace", "win", "estimated"]  # kept
+    assert not backend.store.table_exists("windows__next")
+    backend.replace("windows", "SELECT trace, win * 2 AS win, estimated FROM windows")
+    assert backend.arrow("windows").column("win").to_pylist() == [120.0]
+
+
+def test_empty_declared_tables_are_made_from_the_declaration(backend: DuckDBBackend) -> None:
+    for name, schema in STAGE_TABLES.items():
+        backend.create(name)
+        assert _same(backend.arrow(name).schema, schema), name
+    assert create_sql("windows") == ("CREATE TABLE windows (trace VARCHAR, win DOUBLE, "
+                                     "estimated BOOLEAN)")
+    backend.write_arrow("account_flags", pa.table({"aid": pa.array([3], pa.int32()),
+                                                   "repurposed": [True]}))
+    assert backend.arrow("account_flags").to_pylist() == [{"aid": 3, "repurposed": True}]
+    with pytest.raises(StageSchemaError, match="'account_flags'"):
+        backend.write_arrow("account_flags", pa.table({"aid": pa.array([3], pa.int64()),
+                                                       "repurposed": [True]}))

@@ -22,6 +22,7 @@ __all__ = [
     "ConfigError",
     "ParameterError",
     "NotInStoreError",
+    "StoreVersionError",
     "StoreError",
     "OutputError",
 ]
@@ -115,6 +116,11 @@ class NotInStoreError(ConfigError):
 
 class StoreError(CibwatchError):
     """The investigation store is missing, locked or holds nothing to work on."""
+
+
+class StoreVersionError(StoreError):
+    """The store's schema version is one this cibwatch cannot open (a newer cibwatch wrote
+    it), or an older one that a read-only open cannot migrate."""
 
 
 class OutputError(CibwatchError):

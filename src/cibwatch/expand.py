@@ -53,14 +53,15 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from .engine import dialect
+from .engine import DuckDBBackend, dialect
+from .engine.tables import select_list
 from .network import leiden_membership
 from .normalize import canonical_url_sql, hashtag_sql, normalize_text_sql, url_host_sql
-from .pipeline import MEMBERS_DDL, DetectConfig, DetectResult, coaction_stage, run_result
+from .pipeline import NETWORKS_SQL, DetectConfig, DetectResult, coaction_stage, run_result
 from .progress import Reporter, SilentReporter
 from .runs import finish_run, recorded_run
 from .seeds import SEED_TYPES, Seed, read_seeds
-from .significance import attach_communities, attach_round
+from .significance import add_members, attach_communities, attach_round
 from .store import Store
 
 __all__ = ["Seed", "ExpandConfig", "ExpandResult", "read_seeds", "resolve_seeds", "expand",
@@ -133,8 +134,9 @@ def resolve_seeds(store: Store, seeds: list[Seed]) -> tuple[list[dict[str, Any]]
             f"""
             CREATE OR REPLACE TEMP TABLE seed_match AS
             WITH s AS (SELECT * FROM seed_rows),
-            su AS (SELECT * FROM ({canonical_url_sql("(SELECT * FROM s WHERE type = 'url')",
-                                                     "value")})),
+            su AS (SELECT * FROM ({canonical_url_sql(
+                "(SELECT * FROM s WHERE type = 'url')", "value",
+                keep=("line", "type", "value", "platform", "by"))})),
             acc AS (
               SELECT s.line, ai.aid, 'account ' || ai.platform || ':' || ai.account_id AS how
               FROM s JOIN account_index ai
@@ -143,7 +145,7 @@ def resolve_seeds(store: Store, seeds: list[Seed]) -> tuple[list[dict[str, Any]]
               WHERE s.type = 'account' AND (
                 (s.by IN ('account_id', 'any') AND ai.account_id = s.value)
                 OR (s.by IN ('handle', 'any') AND lower(a.handle) = lower(s.value)))),
-            pu AS (SELECT * FROM ({canonical_url_sql(urls)})),
+            pu AS (SELECT * FROM ({canonical_url_sql(urls, keep=("aid", "pid", "u"))})),
             url AS (
               SELECT su.line, pu.aid, 'posted ' || su.canonical AS how
               FROM su JOIN pu ON pu.canonical = su.canonical),
@@ -211,17 +213,13 @@ def _expand(store: Store, seeds: list[Seed], config: ExpandConfig, reporter: Rep
     for t in ("members", "networks", "assessments", "account_flags", "expansion",
               "network_evidence", "group_links", "network_items"):
         store.execute(f"DROP TABLE IF EXISTS {t}")
+    backend = DuckDBBackend(store)
     with store.registered("seed_accounts", seed_table):
-        store.execute(
-            f"""
-            {MEMBERS_DDL};
-            INSERT INTO members (aid, network_id, attached, attach_round, source)
-            SELECT aid, '{NETWORK_ID}', FALSE, 0, 'seed' FROM seed_accounts;
-            CREATE TEMP TABLE seed_how AS SELECT * FROM seed_accounts;
-            """
-        )
-    store.execute("CREATE TABLE networks AS SELECT network_id, COUNT(*) AS size FROM members "
-                  "GROUP BY network_id")
+        backend.materialise("members", "SELECT " + select_list("members", {
+            "aid": "aid", "network_id": f"'{NETWORK_ID}'", "attached": "FALSE",
+            "attach_round": "0", "source": "'seed'"}) + " FROM seed_accounts")
+        store.execute("CREATE TEMP TABLE seed_how AS SELECT * FROM seed_accounts")
+    backend.materialise("networks", NETWORKS_SQL)
     per_hop = {0: len(resolved)}
     n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows") or 1)
     if resolved and dcfg.significance:
@@ -284,16 +282,11 @@ def _group_hop(store: Store, config: DetectConfig, fdr: float, seeds: list[int])
                      "d": pa.array([ev[a]["d"] for a in new], pa.int64()),
                      "pi": pa.array([ev[a]["pi"] for a in new], pa.float64())})
     with store.registered("group_new", rows):
-        store.execute(
-            f"""
-            INSERT INTO members (aid, network_id, attached, attach_p, attach_q, attach_round,
-                                 source, group_posts, period_posts, group_pi, group_p, group_q)
-            SELECT aid, '{NETWORK_ID}', TRUE, p, q, 1, 'group', y, d, pi, p, q FROM group_new
-            ORDER BY aid;
-            CREATE OR REPLACE TABLE networks AS
-            SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;
-            """
-        )
+        add_members(store, "SELECT " + select_list("members", {
+            "aid": "aid", "network_id": f"'{NETWORK_ID}'", "attached": "TRUE",
+            "attach_p": "p", "attach_q": "q", "attach_round": "1", "source": "'group'",
+            "group_posts": "y", "period_posts": "d", "group_pi": "pi", "group_p": "p",
+            "group_q": "q"}) + " FROM group_new ORDER BY aid")
     return len(new)
 
 
@@ -317,16 +310,11 @@ def _hop(store: Store, n_windows: int, fdr: float, hop: int) -> int:
     n = attach_round(store, n_windows, fdr, hop)
     n += int(store.scalar("SELECT count(*) FROM pair_new "
                           "WHERE aid NOT IN (SELECT aid FROM members)"))
-    store.execute(
-        f"""
-        INSERT INTO members (aid, network_id, attached, attach_p, attach_q, attach_round, source)
-        SELECT aid, '{NETWORK_ID}', TRUE, p, q, {int(hop)}, 'pairs' FROM pair_new
-        WHERE aid NOT IN (SELECT aid FROM members) ORDER BY aid;
-        CREATE OR REPLACE TABLE networks AS
-        SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;
-        DROP TABLE pair_new;
-        """
-    )
+    add_members(store, "SELECT " + select_list("members", {
+        "aid": "aid", "network_id": f"'{NETWORK_ID}'", "attached": "TRUE", "attach_p": "p",
+        "attach_q": "q", "attach_round": str(int(hop)), "source": "'pairs'"})
+        + " FROM pair_new WHERE aid NOT IN (SELECT aid FROM members) ORDER BY aid")
+    store.execute("DROP TABLE pair_new")
     return n + attach_communities(store, "communities", NETWORK_ID, n_windows, fdr, hop)
 
 
@@ -340,9 +328,9 @@ def _communities(store: Store, config: DetectConfig) -> None:
     aids, labels = leiden_membership(edges, resolution=config.resolution, seed=config.seed)
     t = pa.table({"aid": pa.array(aids, pa.int32()), "cid": pa.array(labels, pa.int64())})
     with store.registered("community_rows", t):
-        store.execute(
+        DuckDBBackend(store).replace(
+            "communities",
             f"""
-            CREATE OR REPLACE TABLE communities AS
             SELECT aid, cid FROM community_rows WHERE cid IN (
               SELECT cid FROM community_rows GROUP BY cid
               HAVING count(*) >= {int(config.min_size)})
@@ -368,9 +356,9 @@ def _expansion_table(store: Store, damping: float = 0.85) -> None:
          ("proximity", pa.float64()), ("seed", pa.string()), ("p", pa.float64()),
          ("line", pa.int64())]))
     with store.registered("expansion_rows", table):
-        store.execute(
+        DuckDBBackend(store).materialise(
+            "expansion",
             """
-            CREATE TABLE expansion AS
             SELECT e.aid, e.hop,
                    ROW_NUMBER() OVER (ORDER BY e.hop, e.line NULLS LAST, e.p, ai.platform,
                                       ai.account_id) AS rank,

@@ -103,7 +103,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
-from .engine import dialect
+from .engine import DuckDBBackend, dialect
+from .engine.tables import STAGE_TABLES
 from .errors import ConfigError
 from .network import leiden_membership
 from .normalize import url_host_sql
@@ -265,8 +266,13 @@ def build_items(store: Store, params: GroupParams | None = None) -> int:
         SELECT DISTINCT t.fam, t.item, t.aid, t.pid, t.ts, ai.platform,
                coalesce(lower(p.lang), '') AS lang
         FROM ({union}) AS t JOIN account_index ai USING (aid) JOIN posts p ON p.pid = t.pid
-        WHERE t.item IS NOT NULL AND t.item <> '';
-        CREATE OR REPLACE TABLE item_sizes AS
+        WHERE t.item IS NOT NULL AND t.item <> ''
+        """
+    )
+    backend = DuckDBBackend(store)
+    backend.replace(
+        "item_sizes",
+        f"""
         WITH s AS (
           SELECT fam, item, {dialect.arg_max("platform", "n", "platform")} AS platform,
                  COUNT(DISTINCT aid) AS k
@@ -281,13 +287,17 @@ def build_items(store: Store, params: GroupParams | None = None) -> int:
                {"l.lang" if "lang" in params.strata else "''"} AS stratum, s.k,
                CAST({dialect.hex_prefix_int("s.fam || chr(31) || s.item", 8)} % 2 AS INTEGER)
                AS fold
-        FROM s JOIN l USING (fam, item);
-        CREATE OR REPLACE TABLE items AS
-        SELECT i.fam, i.item, i.aid, i.pid, i.ts, s.stratum
-        FROM _items i JOIN item_sizes s USING (fam, item);
-        DROP TABLE _items;
+        FROM s JOIN l USING (fam, item)
         """
     )
+    backend.replace(
+        "items",
+        """
+        SELECT i.fam, i.item, i.aid, i.pid, i.ts, s.stratum
+        FROM _items i JOIN item_sizes s USING (fam, item)
+        """
+    )
+    store.execute("DROP TABLE _items")
     return int(store.scalar("SELECT count(*) FROM items"))
 
 
@@ -486,21 +496,20 @@ def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
     for f, qv in zip(found, q, strict=True):
         f["q"] = float(qv)
     cols = ("t", "mean", "var", "x", "x_mean", "p_excess", "p_exclusive", "p", "q")
-    store.execute("CREATE OR REPLACE TABLE group_tests (fold INTEGER, gid BIGINT, size INTEGER, "
-                  + ", ".join(f"{c} DOUBLE" for c in cols) + ", passed BOOLEAN)")
-    if found:
-        tests = pa.Table.from_pylist(
-            [{"fold": f["fold"], "gid": f["gid"], "size": len(f["aids"]),
-              **{c: float(f[c]) for c in cols}, "passed": f["q"] <= fdr} for f in found])
-        with store.registered("gt_rows", tests):
-            store.execute(f"INSERT INTO group_tests SELECT fold, gid, size, {', '.join(cols)}, "
-                          "passed FROM gt_rows ORDER BY fold, gid")
+    backend = DuckDBBackend(store)
+    tests = pa.Table.from_pylist(
+        [{"fold": f["fold"], "gid": f["gid"], "size": len(f["aids"]),
+          **{c: float(f[c]) for c in cols}, "passed": f["q"] <= fdr} for f in found],
+        schema=STAGE_TABLES["group_tests"])
+    with store.registered("gt_rows", tests):
+        backend.replace("group_tests", f"SELECT fold, gid, size, {', '.join(cols)}, "
+                        "passed FROM gt_rows ORDER BY fold, gid")
     cands = (pa.concat_tables(cand_tables) if cand_tables else
              pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64()),
                        "fold": pa.array([], pa.int32())}))
     with store.registered("gc_rows", cands):
-        store.execute("CREATE OR REPLACE TABLE group_candidates AS "
-                      "SELECT fold, gid, aid FROM gc_rows ORDER BY fold, gid, aid")
+        backend.replace("group_candidates",
+                        "SELECT fold, gid, aid FROM gc_rows ORDER BY fold, gid, aid")
     passed = [f for f in found if f["q"] <= fdr]
     passed.sort(key=lambda f: (f["p"], -len(f["aids"]), f["fold"], f["gid"]))
     return passed
@@ -682,6 +691,7 @@ def group_links(store: Store, params: GroupParams) -> int:
     found by group evidence: each weak, together beyond chance. Returns the number of rows."""
     m = int(params.max_partners)
     fams = _fam_list(params)
+    backend = DuckDBBackend(store)
     nets = [r[0] for r in store.fetchall("SELECT DISTINCT network_id FROM members ORDER BY 1")]
     groups = [store.arrow("SELECT aid FROM members WHERE network_id = ? ORDER BY aid", [n])
               .column("aid").to_numpy().astype(np.int64) for n in nets]
@@ -689,9 +699,9 @@ def group_links(store: Store, params: GroupParams) -> int:
     names = pa.table({"gid": pa.array(range(len(nets)), pa.int64()),
                       "network_id": pa.array(nets, pa.string())})
     with store.registered("nown", own), store.registered("nnames", names):
-        store.execute(
+        backend.replace(
+            "network_items",
             """
-            CREATE OR REPLACE TABLE network_items AS
             SELECT n.network_id, o.fam, o.item, o.m, o.k, MIN(i.ts) AS first_ts,
                    MAX(i.ts) AS last_ts
             FROM nown o JOIN nnames n USING (gid)
@@ -701,9 +711,9 @@ def group_links(store: Store, params: GroupParams) -> int:
             GROUP BY n.network_id, o.fam, o.item, o.m, o.k
             ORDER BY 1, 2, 3
             """)
-    store.execute(
+    backend.replace(
+        "group_links",
         f"""
-        CREATE OR REPLACE TABLE group_links AS
         WITH inc AS (
           SELECT fam, item, aid, MIN(pid) AS pid, MIN(ts) AS ts FROM items
           WHERE fam IN ({fams}) GROUP BY fam, item, aid),

@@ -7,6 +7,10 @@ it except as evidence references.
 Actions are the narrow waist of the pipeline: every trace turns posts into rows
 ``(trace, key, aid, pid, ts, variant)`` and everything downstream (the window join, pair
 statistics, fusion, evidence) is shared.
+
+The Arrow schemas of the stage tables (``actions``, ``coactions``, ``pairs``, ...,
+``members``, ``networks``, ``assessments``) are declared in :mod:`cibwatch.engine.tables`
+(``STAGE_TABLES``), next to the writer that checks them.
 """
 
 from __future__ import annotations

@@ -54,9 +54,11 @@ def normalize_text_sql(col: str) -> str:
     return s
 
 
-def canonical_url_sql(relation: str, col: str = "u") -> str:
-    """SQL: every row of ``relation`` plus ``canonical``, the canonical form of its URL column
-    ``col`` (NULL when blank); see the module docstring.
+def canonical_url_sql(relation: str, col: str = "u", keep: tuple[str, ...] | None = None) -> str:
+    """SQL: every row of ``relation`` with its columns ``keep`` (default: ``col`` alone) plus
+    ``canonical``, the canonical form of its URL column ``col`` (NULL when blank); see the
+    module docstring. The columns are named (no ``* EXCLUDE``) so that the SELECT is plain SQL
+    on every engine.
 
     A relational helper rather than an expression so that the URL is parsed by one regular
     expression once per row, whatever the engine's common-subexpression rules.
@@ -68,8 +70,9 @@ def canonical_url_sql(relation: str, col: str = "u") -> str:
             f"p <> '' AND NOT regexp_matches(lower(split_part(p, '=', 1)), '{_TRACKING_RE}')")
         + ")"
     )
+    cols = "".join(f'"{c}", ' for c in (keep or (col,)))
     return rf"""
-        SELECT * EXCLUDE (parts, q, host, path),
+        SELECT {cols}
                CASE WHEN host = '' AND path = '' THEN NULL ELSE host || path || q END AS canonical
         FROM (
           SELECT *,

@@ -3,8 +3,10 @@ graph -> networks.
 
 Every arrow is a table in the store (``actions``, ``coactions``, ``pairs``, ``pair_scores``,
 ``edges``, ``members``, ``networks``, ``bounded_keys``), so a run can be inspected, re-run or
-replaced stage by stage. :class:`DetectConfig` holds every parameter; :data:`PRESETS`
-reproduce the peers' semantics.
+replaced stage by stage. Their columns are declared in :mod:`cibwatch.engine.tables` and
+every stage table is written through the backend (:class:`cibwatch.engine.DuckDBBackend`),
+which checks it against its declaration. :class:`DetectConfig` holds every parameter;
+:data:`PRESETS` reproduce the peers' semantics.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .coaction import (
     self_loop_pairs_sql,
 )
 from .engine import DuckDBBackend
+from .engine.tables import StageSchemaError, check_schema, select_list
 from .errors import ConfigError
 from .groups import GroupParams
 from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
@@ -43,7 +46,7 @@ from .store import Store
 from .traces import DEFAULT_TRACES, TRACES, Trace, make_traces
 
 __all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "coaction_stage", "run_result",
-           "RUN_TABLES", "pair_evidence", "MEMBERS_DDL",
+           "RUN_TABLES", "pair_evidence", "NETWORKS_SQL",
            "config_from", "DEFAULT_TRACES", "DEFAULT_TRACE_WINDOWS"]
 
 #: Tables a run (re)creates.
@@ -55,13 +58,8 @@ RUN_TABLES = (
     "network_items",
 )
 
-#: The ``members`` table: who is in which network, and by which evidence.
-MEMBERS_DDL = """
-    CREATE TABLE members (aid INTEGER, network_id VARCHAR, attached BOOLEAN, attach_p DOUBLE,
-                          attach_q DOUBLE, attach_round INTEGER, source VARCHAR,
-                          group_posts BIGINT, period_posts BIGINT, group_pi DOUBLE,
-                          group_p DOUBLE, group_q DOUBLE)
-"""
+#: ``networks`` from ``members``: every writer of ``members`` makes ``networks`` by it.
+NETWORKS_SQL = "SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id"
 
 #: Least crowd size when it is derived from the data (``crowd_accounts=None``).
 CROWD_MIN = 50
@@ -306,25 +304,44 @@ def _stage_key(store: Store, config: DetectConfig) -> str:
     return json.dumps(d, sort_keys=True, default=str)
 
 
+#: The tables of the co-action stage that a later run may reuse.
+_COACTION_TABLES = ("actions", "coactions", "bounded_keys", "activity", "windows", "pairs",
+                    "pair_scores", "edges")
+
+
+def _as_declared(store: Store, names: tuple[str, ...]) -> bool:
+    """Whether each of the tables ``names`` that exists has its declared columns."""
+    for name in names:
+        if store.table_exists(name):
+            try:
+                check_schema(name, store.arrow(f"SELECT * FROM {name} LIMIT 0").schema)
+            except StageSchemaError:
+                return False
+    return True
+
+
 def coaction_stage(store: Store, config: DetectConfig | None = None,
                    reporter: Reporter | None = None,
                    reuse: bool = False) -> dict[str, dict[str, Any]]:
     """Actions, co-actions, pairs, their significance and the fused edges of ``store``: the
     tables every network is built from. With ``reuse``, tables a previous run made with the
-    same co-action settings on the same content are kept (``run_stage`` records which).
+    same co-action settings on the same content are kept (``run_stage`` records which), when
+    they have their declared columns (tables of an earlier cibwatch are made again).
     Returns the per-trace counts."""
     config = config or DetectConfig()
     reporter = reporter or SilentReporter()
     store.require_posts()
     key = _stage_key(store, config)
-    if reuse and store.table_exists("run_stage") and store.table_exists("edges"):
+    if reuse and store.table_exists("run_stage") and store.table_exists("edges") \
+            and _as_declared(store, _COACTION_TABLES):
         row = store.fetchall("SELECT stage_key, counts FROM run_stage")
         if row and row[0][0] == key:
             counts: dict[str, dict[str, Any]] = json.loads(row[0][1])
             return counts
     counts = _coactions(store, config, reporter)
-    store.execute("CREATE OR REPLACE TABLE run_stage (stage_key VARCHAR, counts VARCHAR)")
-    store.execute("INSERT INTO run_stage VALUES (?, ?)", [key, json.dumps(counts)])
+    DuckDBBackend(store).write_arrow("run_stage", pa.table(
+        {"stage_key": pa.array([key], pa.string()),
+         "counts": pa.array([json.dumps(counts)], pa.string())}))
     return counts
 
 
@@ -408,38 +425,21 @@ def run_result(store: Store, config: DetectConfig, counts: dict[str, dict[str, A
 def _coactions(store: Store, config: DetectConfig,
                reporter: Reporter) -> dict[str, dict[str, Any]]:
     _drop_run_tables(store)
-    store.execute(
-        """
-        CREATE TABLE actions (trace VARCHAR, key VARCHAR, aid INTEGER, pid BIGINT, ts BIGINT,
-                              variant VARCHAR);
-        CREATE TABLE coactions (trace VARCHAR, win DOUBLE, key VARCHAR, aid_a INTEGER,
-                                pid_a BIGINT, ts_a BIGINT, aid_b INTEGER, pid_b BIGINT,
-                                ts_b BIGINT, dt BIGINT, crowd BOOLEAN);
-        CREATE TABLE bounded_keys (trace VARCHAR, win DOUBLE, key VARCHAR, n_actions BIGINT,
-                                   n_accounts BIGINT, n_bounded_actions BIGINT,
-                                   first_ts BIGINT, last_ts BIGINT);
-        CREATE TABLE activity (trace VARCHAR, win DOUBLE, aid INTEGER, n BIGINT, c BIGINT,
-                               stratum VARCHAR);
-        CREATE TABLE windows (trace VARCHAR, win DOUBLE, estimated BOOLEAN);
-        """
-    )
+    backend = DuckDBBackend(store)
+    for name in ("actions", "coactions", "bounded_keys", "activity", "windows"):
+        backend.create(name)
     counts: dict[str, dict[str, Any]] = {}
     with reporter.task("Extracting actions", total=len(config.traces)) as task:
         for trace in config.traces:
             trace.prepare(store, reporter)
-            store.execute(
-                f"INSERT INTO actions SELECT '{trace.name}', key, aid, pid, ts, variant "
-                f"FROM ({trace.actions_sql()}) AS t"
-            )
+            backend.append("actions", f"SELECT '{trace.name}', key, aid, pid, ts, variant "
+                           f"FROM ({trace.actions_sql()}) AS t")
             task.advance()
     source = "actions"
     if config.min_participation > 1:
-        store.execute(
-            f"""
-            CREATE TABLE participants AS
-            SELECT aid FROM actions GROUP BY aid HAVING COUNT(*) >= {config.min_participation}
-            """
-        )
+        backend.materialise(
+            "participants",
+            f"SELECT aid FROM actions GROUP BY aid HAVING COUNT(*) >= {config.min_participation}")
         source = "(SELECT * FROM actions SEMI JOIN participants USING (aid))"
     crowd_used = config.crowd_accounts or max(CROWD_MIN, math.ceil(
         config.crowd_share * int(store.scalar(f"SELECT count(DISTINCT aid) FROM {source}"))))
@@ -465,22 +465,20 @@ def _coactions(store: Store, config: DetectConfig,
                 # windows only serve the test, which leaves crowd keys out: so do they (on
                 # popular keys a long window is what costs the most).
                 joined = acts if i == 0 or not crowd else non_crowd
+                backend.append("windows", f"SELECT '{trace.name}', {w}, {estimated}")
                 store.execute(
-                    f"""
-                    INSERT INTO windows VALUES ('{trace.name}', {w}, {estimated});
-                    CREATE OR REPLACE TEMP TABLE ranked AS
-                    {ranked_actions_sql(joined, spec, neighbours=config.significance)};
-                    INSERT INTO coactions SELECT '{trace.name}', {w}, c.*, ck.key IS NOT NULL
-                      FROM ({coaction_sql('ranked', spec)}) c
-                      LEFT JOIN crowd_keys ck ON ck.key = c.key;
-                    INSERT INTO bounded_keys SELECT '{trace.name}', {w}, *
-                      FROM ({bounded_keys_sql('ranked', spec)});
-                    INSERT INTO activity SELECT '{trace.name}', {w}, *
-                      FROM ({account_activity_sql(acts, 'ranked', not trace.cross_platform,
-                                                  'crowd_keys')});
-                    DROP TABLE ranked;
-                    """
-                )
+                    "CREATE OR REPLACE TEMP TABLE ranked AS "
+                    + ranked_actions_sql(joined, spec, neighbours=config.significance))
+                backend.append("coactions",
+                               f"SELECT '{trace.name}', {w}, c.*, ck.key IS NOT NULL "
+                               f"FROM ({coaction_sql('ranked', spec)}) c "
+                               "LEFT JOIN crowd_keys ck ON ck.key = c.key")
+                backend.append("bounded_keys", f"SELECT '{trace.name}', {w}, * "
+                               f"FROM ({bounded_keys_sql('ranked', spec)})")
+                backend.append("activity", f"SELECT '{trace.name}', {w}, * FROM ("
+                               + account_activity_sql(acts, 'ranked', not trace.cross_platform,
+                                                      'crowd_keys') + ")")
+                store.execute("DROP TABLE ranked")
             counts[trace.name] = {
                 "windows_s": list(windows),
                 "crowd_accounts": crowd,
@@ -496,12 +494,13 @@ def _coactions(store: Store, config: DetectConfig,
             task.advance()
     if config.min_participation > 1:
         _filter_participation(store, config.min_participation)
-    backend = DuckDBBackend(store)
     with reporter.task("Pairs, significance and edges", total=3) as task:
         pairs = pair_stats_sql("coactions", config.n_evidence)
         if config.self_loops:
             pairs = self_loop_pairs_sql(pairs, "coactions")
-        backend.materialise("pairs", pairs)
+        # ``expected`` is filled by the significance test (significance.score_pairs)
+        backend.materialise("pairs", f"SELECT *, CAST(NULL AS DOUBLE) AS expected "
+                            f"FROM ({pairs}) AS p")
         for name in counts:
             counts[name]["pairs"] = int(
                 store.scalar("SELECT count(DISTINCT (aid_a, aid_b)) FROM pairs WHERE trace = ?",
@@ -510,7 +509,7 @@ def _coactions(store: Store, config: DetectConfig,
         task.advance()
         if config.significance:
             n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
-            score_pairs(store, n_windows, config.fdr)
+            score_pairs(store, n_windows, config.fdr, backend)
         else:
             backend.materialise(
                 "pair_scores",
@@ -630,9 +629,10 @@ def _store_networks(store: Store, networks: list[tuple[Any, str, dict[str, float
     nt = pa.Table.from_pylist(nets, schema=pa.schema([
         ("community", pa.int64()), ("found_by", pa.string()), ("group_t", pa.float64()),
         ("group_mean", pa.float64()), ("group_p", pa.float64()), ("group_q", pa.float64())]))
+    backend = DuckDBBackend(store)
     with store.registered("membership", t), store.registered("membership_nets", nt):
         store.execute(
-            f"""
+            """
             CREATE OR REPLACE TEMP TABLE network_ids AS
             WITH m AS (
               SELECT m.aid, m.community, ai.platform, ai.account_id
@@ -642,26 +642,23 @@ def _store_networks(store: Store, networks: list[tuple[Any, str, dict[str, float
             SELECT community,
                    'N' || lpad(CAST(ROW_NUMBER() OVER (ORDER BY size DESC, first) AS VARCHAR),
                                4, '0') AS network_id
-            FROM c;
-            {MEMBERS_DDL};
-            INSERT INTO members
-            SELECT m.aid, n.network_id, FALSE, NULL, NULL, 0, m.source,
-                   m.group_posts, m.period_posts, m.group_pi, m.group_p, m.group_q
-            FROM membership m JOIN network_ids n USING (community)
-            ORDER BY n.network_id, m.aid;
-            CREATE TABLE network_evidence AS
-            SELECT n.network_id, x.found_by, x.group_t, x.group_mean, x.group_p, x.group_q
-            FROM membership_nets x JOIN network_ids n USING (community)
-            ORDER BY n.network_id;
-            DROP TABLE network_ids;
+            FROM c
             """
         )
-    store.execute(
-        """
-        CREATE TABLE networks AS
-        SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id
-        """
-    )
+        backend.materialise("members", f"""
+            SELECT {select_list("members", {
+                "aid": "m.aid", "network_id": "n.network_id", "attached": "FALSE",
+                "attach_round": "0", "source": "m.source", "group_posts": "m.group_posts",
+                "period_posts": "m.period_posts", "group_pi": "m.group_pi",
+                "group_p": "m.group_p", "group_q": "m.group_q"})}
+            FROM membership m JOIN network_ids n USING (community)
+            ORDER BY n.network_id, m.aid""")
+        backend.materialise("network_evidence", """
+            SELECT n.network_id, x.found_by, x.group_t, x.group_mean, x.group_p, x.group_q
+            FROM membership_nets x JOIN network_ids n USING (community)
+            ORDER BY n.network_id""")
+        store.execute("DROP TABLE network_ids")
+    backend.materialise("networks", NETWORKS_SQL)
 
 
 def pair_evidence(

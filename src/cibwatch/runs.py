@@ -21,6 +21,14 @@ A run that raises is marked ``failed`` (:func:`recorded_run`); one whose process
 marked ``failed`` by the next run on the store. Either way the kept results of the earlier runs
 are untouched: only the stage tables were being rewritten.
 
+What this module writes is bookkeeping, not stages, and does not go through the engine's
+writer (:mod:`cibwatch.engine.backend`): the single-row ``UPDATE`` of a run's status in
+``runs`` (and, in :mod:`cibwatch.store`, of ``meta.schema_version``), and the copies of the
+result tables (the stage table rewritten in place with its ``label`` and ``run_id`` columns,
+appended to ``run_<table>`` by name). The finished form of each result table is declared
+(:func:`cibwatch.engine.tables.result_schema`); a store of schema version 1 is kept as a run
+by :func:`keep_legacy`, the migration 1 -> 2 (:data:`cibwatch.store.MIGRATIONS`).
+
 Run ids are ``NNNN-xxxxxxxx``: the run's number in the store and the first eight hex digits of
 the SHA-256 of its kind, config, input files, cibwatch version and number. The same commands
 on the same data give the same ids (outputs stay byte for byte reproducible), and runs of
@@ -42,11 +50,11 @@ import duckdb
 import pyarrow as pa
 
 from .errors import ConfigError, NotInStoreError
-from .store import SCHEMA_VERSION, Store
+from .store import Store
 
 __all__ = ["NETWORK_NAMESPACE", "RESULT_TABLES", "KEPT_PAIRS", "RUN_KINDS", "RunRecord", "network_uuid",
            "begin_run", "finish_run", "fail_run", "recorded_run", "list_runs", "get_run",
-           "latest_run", "resolve_network", "kept_table"]
+           "latest_run", "resolve_network", "kept_table", "keep_legacy"]
 
 #: The namespace of network ids (a fixed constant: changing it changes every network's id).
 NETWORK_NAMESPACE = uuid.UUID("f3d6b783-7982-4156-a812-56150e07ad42")
@@ -147,21 +155,20 @@ def begin_run(store: Store, kind: str, config: dict[str, Any]) -> str:
                           remedy="choosing one of: " + ", ".join(RUN_KINDS))
     store.execute("UPDATE runs SET status = 'failed', error = 'interrupted: the process ended "
                   "before the run finished' WHERE status = 'running'")
-    _keep_legacy(store)
+    store.migrate()  # a store opened before its version was changed under it
     return _insert_run(store, kind, config)
 
 
-def _keep_legacy(store: Store) -> None:
-    """A store written before runs were kept (cibwatch 0.5) holds its last run's results in
-    the stage tables only: keep them as a finished run first (its config unknown), so that the
-    new run does not replace them."""
+def keep_legacy(store: Store) -> None:
+    """Migration 1 -> 2 (:data:`cibwatch.store.MIGRATIONS`): a store written before runs were
+    kept (cibwatch 0.5) holds its last run's results in the stage tables only: keep them as a
+    finished run (its config unknown), so that the next run does not replace them."""
     if not store.table_exists("members") or "run_id" in {c for c, _ in _columns(store, "members")}:
         return
     kind = "expand" if store.table_exists("expansion") else "detect"
     run_id = _insert_run(store, kind, {"recorded_from": "the stage tables of a store written "
                                        "before runs were kept"})
     finish_run(store, run_id)
-    store.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
 
 
 def _insert_run(store: Store, kind: str, config: dict[str, Any]) -> str:

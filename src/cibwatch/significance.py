@@ -57,12 +57,14 @@ import numpy as np
 import pyarrow as pa
 from scipy.special import gammainc
 
-from .engine import dialect
+from .engine import Backend, DuckDBBackend, dialect
+from .engine.tables import select_list
 
 if TYPE_CHECKING:
     from .store import Store
 
 __all__ = [
+    "add_members",
     "attach_communities",
     "attach_to_networks",
     "attach_round",
@@ -136,6 +138,10 @@ def estimate_window_sql(actions: str, q: float = 0.1, p: float = 0.5) -> str:
 BATCH_ROWS = 1_000_000
 
 
+#: SQL types of the key columns of a p-value table (:func:`_poisson_table`) with no rows.
+_KEY_TYPES = {"aid_a": "INTEGER", "aid_b": "INTEGER", "win": "DOUBLE", "network_id": "VARCHAR"}
+
+
 def _poisson_table(store: Store, select: str, out: str, keys: tuple[str, ...]) -> None:
     """``out(keys..., p)``: the Poisson upper tail P(X >= x) for the rows ``(keys..., x, lam)``
     of ``select``, computed batch by batch (memory does not grow with the number of rows)."""
@@ -152,9 +158,8 @@ def _poisson_table(store: Store, select: str, out: str, keys: tuple[str, ...]) -
                 first = False
             else:
                 store.execute(f"INSERT INTO {out} SELECT * FROM p_batch")
-    if first:  # nothing co-acted
-        defs = ", ".join(f"CAST(NULL AS {'VARCHAR' if k == 'network_id' else 'BIGINT'}) AS {k}"
-                         for k in keys)
+    if first:  # nothing co-acted: the key columns typed as when rows are there
+        defs = ", ".join(f"CAST(NULL AS {_KEY_TYPES.get(k, 'BIGINT')}) AS {k}" for k in keys)
         store.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {defs}, "
                       "CAST(NULL AS DOUBLE) AS p WHERE FALSE")
 
@@ -184,8 +189,9 @@ def bh_sql(p_table: str, keys: str, m: int, fdr: float) -> str:
     """
 
 
-def score_pairs(store: Store, n_tests: int, fdr: float) -> None:
-    """Add ``expected`` to ``pairs`` (per trace and window) and build ``pair_scores(aid_a,
+def score_pairs(store: Store, n_tests: int, fdr: float,
+                backend: Backend | None = None) -> None:
+    """Fill ``expected`` of ``pairs`` (per trace and window; ``pairs`` is replaced) and build ``pair_scores(aid_a,
     aid_b, p_value, q_value, evidence, significant)``: per window, the pair's distinct
     co-acting post pairs (crowd keys left out) against its expected co-actions summed over
     traces, one Poisson test; the pair's p-value is the smallest over windows times ``n_tests``
@@ -193,12 +199,13 @@ def score_pairs(store: Store, n_tests: int, fdr: float) -> None:
     possible pairs. Floating-point sums are ordered (by trace) so that results are the same
     bits on every run. Needs ``activity(trace, win, aid, n, c, stratum)``.
     """
-    store.execute(
-        """
-        CREATE OR REPLACE TABLE pairs AS
-        SELECT p.*,
-               CASE WHEN p.aid_a = p.aid_b THEN NULL ELSE
-               (b.n * a.c + a.n * b.c) / (2.0 * t.n_actions) END AS expected
+    backend = backend or DuckDBBackend(store)
+    expected = ("CASE WHEN p.aid_a = p.aid_b THEN NULL ELSE "
+                "(b.n * a.c + a.n * b.c) / (2.0 * t.n_actions) END")
+    backend.replace(
+        "pairs",
+        f"""
+        SELECT {select_list("pairs", {"expected": expected}, prefix="p.")}
         FROM pairs p
         JOIN activity a ON a.trace = p.trace AND a.win = p.win AND a.aid = p.aid_a
         JOIN activity b ON b.trace = p.trace AND b.win = p.win AND b.aid = p.aid_b
@@ -232,11 +239,22 @@ def score_pairs(store: Store, n_tests: int, fdr: float) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE p_pair AS
         SELECT aid_a, aid_b, LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p
-        FROM p_win GROUP BY aid_a, aid_b;
-        CREATE OR REPLACE TABLE pair_scores AS {bh_sql('p_pair', 'aid_a, aid_b', m, fdr)};
-        DROP TABLE p_win; DROP TABLE p_pair;
+        FROM p_win GROUP BY aid_a, aid_b
         """
     )
+    backend.replace("pair_scores", bh_sql("p_pair", "aid_a, aid_b", m, fdr))
+    store.execute("DROP TABLE p_win; DROP TABLE p_pair")
+
+
+def add_members(store: Store, rows: str) -> None:
+    """``members`` replaced by its rows and then the rows of the SELECT ``rows`` (the declared
+    columns of ``members``), and ``networks`` counted again from it: how attachment and
+    expansion grow networks without changing ``members`` in place."""
+    backend = DuckDBBackend(store)
+    cols = select_list("members", prefix="")
+    backend.replace("members", f"SELECT {cols} FROM members UNION ALL ({rows})")
+    backend.replace("networks",
+                    "SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id")
 
 
 def attach_to_networks(store: Store, n_tests: int, fdr: float, rounds: int = 3) -> int:
@@ -355,16 +373,12 @@ def _attach_units(store: Store, units: str, n_units: int, networks: str, n_tests
     """
     n = int(store.scalar(f"SELECT count(*) FROM ({new})"))
     if n:
-        store.execute(
-            f"""
-            INSERT INTO members (aid, network_id, attached, attach_p, attach_q, attach_round,
-                                 source)
-            SELECT aid, network_id, TRUE, p_value, q_value, {int(round_no)}, 'attached'
-            FROM ({new}) ORDER BY aid;
-            CREATE OR REPLACE TABLE networks AS
-            SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id;
-            """
-        )
+        add_members(store, f"""
+            SELECT {select_list("members", {
+                "aid": "aid", "network_id": "network_id", "attached": "TRUE",
+                "attach_p": "p_value", "attach_q": "q_value",
+                "attach_round": str(int(round_no)), "source": "'attached'"})}
+            FROM ({new}) AS x ORDER BY aid""")
     store.execute("DROP TABLE IF EXISTS p_cand; DROP TABLE IF EXISTS p_best; "
                   "DROP TABLE IF EXISTS attach")
     return n

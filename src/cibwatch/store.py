@@ -19,7 +19,12 @@ Tables (each arrow of the pipeline is a table, so any stage can be inspected or 
                    ``run_edges``, ...), with ``run_id`` and stable network ids
 ``lineage``        each network's overlap with the networks of earlier runs
 
-Runs, stable network ids and lineage: :mod:`cibwatch.runs` and docs/ARCHITECTURE.md.
+Runs, stable network ids and lineage: :mod:`cibwatch.runs` and docs/ARCHITECTURE.md. The
+columns of the stage tables are declared in :mod:`cibwatch.engine.tables` (the pipeline writes
+them through :mod:`cibwatch.engine.backend`); the tables above that are not stage tables are
+made here (and written by ingest, whose ``UPDATE``s of ``posts`` and ``accounts`` are the
+deliberate exception to "no table changed in place"). ``meta.schema_version`` is checked on
+every open (:data:`SCHEMA_VERSION`, :data:`MIGRATIONS`).
 
 DuckDB is the embedded default (MIT, in-process, columnar, parallel); nothing needs a server.
 """
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,15 +42,32 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .errors import StoreError
+from .errors import StoreError, StoreVersionError
 from .escape import csv_cell_sql
 from .model import ACCOUNT_COLUMNS, POST_COLUMNS, field_type
 
-__all__ = ["Store", "SourceInfo", "file_sha256", "relation_arrow"]
+__all__ = ["Store", "SourceInfo", "file_sha256", "relation_arrow", "SCHEMA_VERSION",
+           "MIGRATIONS"]
 
-#: 2: runs are kept (``runs``, ``run_*``, ``lineage``: :mod:`cibwatch.runs`); a store of
-#: version 1 is brought up to date by its next detect or expand run.
+#: The version of the store's layout, in ``meta.schema_version``. 1: cibwatch 0.5 (the stage
+#: tables of the last run only); 2: runs are kept (``runs``, ``run_*``, ``lineage``:
+#: :mod:`cibwatch.runs`). Opening a store checks it (:meth:`Store.migrate`): a newer one is
+#: refused, an older one is brought up to date by :data:`MIGRATIONS` when it is opened for
+#: writing.
 SCHEMA_VERSION = "2"
+
+
+def _migrate_1_to_2(store: Store) -> None:
+    """Version 1 -> 2: the results of the last run, in the stage tables only, are kept as a
+    finished run (:func:`cibwatch.runs.keep_legacy`)."""
+    from .runs import keep_legacy
+
+    keep_legacy(store)
+
+
+#: ``from_version -> migration``: each brings a store of ``from_version`` to the next version;
+#: :meth:`Store.migrate` runs them in order and records each version reached.
+MIGRATIONS: dict[str, Callable[[Store], None]] = {"1": _migrate_1_to_2}
 
 
 def _cols_ddl(columns: tuple[str, ...]) -> str:
@@ -168,10 +190,76 @@ class Store:
         if threads:
             self.execute(f"SET threads = {int(threads)}")
         self.execute(f"SET memory_limit = '{memory_limit or default_memory_limit()}'")
+        self.read_only = read_only
+        try:
+            self._check_version(self.schema_version())
+        except StoreError:
+            self.con.close()
+            raise
         if not read_only:
             self.execute(_DDL)
             if not self.scalar("SELECT count(*) FROM meta"):
                 self.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            self.migrate()
+
+    # -- schema version -----------------------------------------------------------------------
+    def schema_version(self) -> str | None:
+        """``meta.schema_version`` (None: a new store, or one without ``meta``)."""
+        if not self.table_exists("meta"):
+            return None
+        v = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+        return None if v is None else str(v)
+
+    def _check_version(self, version: str | None) -> None:
+        """A store written by a newer cibwatch (or with a version this one cannot read) is a
+        :class:`~cibwatch.errors.StoreVersionError` (a :class:`StoreError`)."""
+        if version is None:
+            return
+        where = "memory" if self.path is None else str(self.path)
+        if not version.isdigit():
+            raise StoreVersionError(
+                f"the store {where} has the schema version {version!r}, which this cibwatch "
+                f"(schema version {SCHEMA_VERSION}) cannot read",
+                remedy="opening it with the cibwatch that wrote it")
+        if int(version) > int(SCHEMA_VERSION):
+            raise StoreVersionError(
+                f"the store {where} was written by a newer cibwatch: its schema version is "
+                f"{version}, this cibwatch reads versions up to {SCHEMA_VERSION}",
+                remedy="upgrading cibwatch (pip install --upgrade cibwatch), or opening the "
+                       "store with the cibwatch that wrote it")
+
+    @property
+    def outdated(self) -> bool:
+        """Whether the store has an older schema version than this cibwatch (only when it was
+        opened read-only: a writable open migrates it). Readers work on it as far as its
+        tables go; opening it once for writing (any ``detect``, ``expand`` or ``ingest``)
+        brings it up to date."""
+        v = self.schema_version()
+        return v is not None and int(v) < int(SCHEMA_VERSION)
+
+    def migrate(self) -> list[str]:
+        """Bring an older store up to :data:`SCHEMA_VERSION` with :data:`MIGRATIONS`, in
+        order, recording each version reached in ``meta``; returns the versions migrated
+        from (none: the store was current). Needs a writable store."""
+        done: list[str] = []
+        version = self.schema_version()
+        self._check_version(version)
+        while version is not None and int(version) < int(SCHEMA_VERSION):
+            if self.read_only:
+                raise StoreVersionError(f"the store {self.path} has the schema version "
+                                        f"{version} (this cibwatch: {SCHEMA_VERSION})",
+                                        remedy="opening it once for writing (e.g. with "
+                                        "detect), which brings it up to date")
+            step = MIGRATIONS.get(version)
+            if step is None:
+                raise StoreVersionError(
+                    f"no migration of a store from schema version {version}",
+                    remedy="opening it with the cibwatch that wrote it")
+            step(self)
+            done.append(version)
+            version = str(int(version) + 1)
+            self.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
+        return done
 
     # -- life cycle ---------------------------------------------------------------------------
     def close(self) -> None:

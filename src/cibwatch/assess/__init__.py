@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from ..engine import dialect
+from ..engine import DuckDBBackend, dialect
 from .baseline import Baseline
 from .clock import AccountRhythms, PostingClock, _weekday_hour, city_offset
 from .creation import GENERATED_HANDLE, CreationBatches
@@ -251,7 +251,7 @@ def assess(store: Store, params: AssessParams | None = None) -> dict[str, Verdic
     flags = pa.table({"aid": pa.array([a for f in facts.values() for a in f["_repurposed_aids"]],
                                       pa.int32())})
     with store.registered("assess_in", table), store.registered("flags_in", flags):
-        store.execute("CREATE OR REPLACE TABLE assessments AS SELECT * FROM assess_in;"
-                      "CREATE OR REPLACE TABLE account_flags AS "
-                      "SELECT aid, TRUE AS repurposed FROM flags_in")
+        backend = DuckDBBackend(store)
+        backend.replace("assessments", "SELECT * FROM assess_in")
+        backend.replace("account_flags", "SELECT aid, TRUE AS repurposed FROM flags_in")
     return verdicts

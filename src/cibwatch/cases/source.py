@@ -448,13 +448,16 @@ class StoreSource:
     @contextmanager
     def _open(self) -> Iterator[Any]:
         """The store, read-only; the API's errors in the case store's terms."""
-        from ..errors import ConfigError, NotInStoreError, StoreError
+        from ..errors import ConfigError, NotInStoreError, StoreError, StoreVersionError
         from ..store import Store
         from .errors import Unavailable, ValidationFailed
 
         try:
             store = Store(self.path, create=False, read_only=True, threads=1,
                           memory_limit="1GB")
+        except StoreVersionError as exc:  # waiting does not help: the remedy says what does
+            raise Unavailable(f"the investigation store {self.path} cannot be read: "
+                              f"{exc.message}", remedy=exc.remedy) from exc
         except StoreError as exc:
             raise Unavailable(f"the investigation store {self.path} cannot be read now: "
                               f"{exc.message}", remedy="retrying when the detect or expand "

@@ -1,9 +1,17 @@
 """The backend interface the pipeline's stages run through, and its DuckDB implementation.
 
-A stage is a SELECT; the backend makes it a named table (:meth:`Backend.materialise`),
-never changes another stage's table in place: where a stage used to ``UPDATE ... FROM`` or
-``DELETE``, it now materialises the rows it keeps (:meth:`Backend.replace`). Cost: one pass
-over the table replaced (as the UPDATE or DELETE it stands for).
+A stage is a SELECT (or an Arrow table); the backend is the one writer that makes it a named
+table (:meth:`Backend.materialise`, :meth:`Backend.write_arrow`, an empty one from its
+declaration: :meth:`Backend.create`), and never changes another stage's table in place:
+where a stage used to ``UPDATE ... FROM``, ``DELETE`` or ``INSERT INTO`` another stage's
+table, it now materialises the rows it keeps (:meth:`Backend.replace`). Cost: one pass over
+the table replaced (as the UPDATE or DELETE it stands for). A stage may append to the table it
+is building (:meth:`Backend.append`: the actions of one trace after another).
+
+Every table the backend writes whose name is declared (:data:`cibwatch.engine.tables.
+STAGE_TABLES`) is checked against its declaration once made (names, order and types of the
+columns, read as Arrow from ``LIMIT 0``): a mismatch drops what was made and raises
+:class:`cibwatch.engine.tables.StageSchemaError` naming the table and the column.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
+
+from . import tables
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -30,7 +40,18 @@ class Backend(Protocol):
         """Make the table ``name`` (which must not exist) from ``select``."""
 
     def replace(self, name: str, select: str) -> None:
-        """Replace the table ``name`` by ``select``, which may read ``name`` itself."""
+        """Replace the table ``name`` (made when missing) by ``select``, which may read
+        ``name`` itself."""
+
+    def create(self, name: str) -> None:
+        """Make the declared table ``name`` (which must not exist) with no rows."""
+
+    def append(self, name: str, select: str) -> None:
+        """Append the rows of ``select`` (the table's columns, in order) to ``name``: only
+        the stage that builds ``name`` does this, while it builds it."""
+
+    def write_arrow(self, name: str, table: pa.Table) -> None:
+        """Replace (or make) the table ``name`` by the rows of an Arrow table."""
 
     def arrow(self, sql: str) -> pa.Table:
         """A table's name or a SELECT, read as Arrow."""
@@ -65,15 +86,39 @@ class DuckDBBackend:
             self.record.append(sql)
         self.store.execute(sql)
 
+    def _check(self, name: str, made: str) -> None:
+        """Check the table ``made`` against the declaration of ``name``; drop it on a
+        mismatch."""
+        if not tables.declared(name):
+            return
+        schema = self.store.arrow(f"SELECT * FROM {made} LIMIT 0").schema
+        try:
+            tables.check_schema(name, schema)
+        except tables.StageSchemaError:
+            self.store.execute(f"DROP TABLE IF EXISTS {made}")
+            raise
+
     def materialise(self, name: str, select: str) -> None:
         self._run(f"CREATE TABLE {name} AS {select}")
+        self._check(name, name)
 
     def replace(self, name: str, select: str) -> None:
         nxt = f"{name}__next"
         self._run(f"DROP TABLE IF EXISTS {nxt}")
-        self.materialise(nxt, select)
-        self._run(f"DROP TABLE {name}")
+        self._run(f"CREATE TABLE {nxt} AS {select}")
+        self._check(name, nxt)
+        self._run(f"DROP TABLE IF EXISTS {name}")
         self._run(f"ALTER TABLE {nxt} RENAME TO {name}")
+
+    def create(self, name: str) -> None:
+        self._run(tables.create_sql(name))
+
+    def append(self, name: str, select: str) -> None:
+        self._run(f"INSERT INTO {name} {select}")
+
+    def write_arrow(self, name: str, table: pa.Table) -> None:
+        with self.register(f"{name}__arrow", table) as reg:
+            self.replace(name, f"SELECT * FROM {reg}")
 
     def arrow(self, sql: str) -> pa.Table:
         if self.record is not None:

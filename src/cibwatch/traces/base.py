@@ -19,6 +19,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from ..engine import DuckDBBackend
+
 if TYPE_CHECKING:
     from ..progress import Reporter
     from ..store import Store
@@ -39,9 +41,9 @@ def ensure_normalized_text(store: Store) -> str:
     from ..normalize import normalize_text_sql
 
     if not store.table_exists(NORM_TABLE):
-        store.execute(
+        DuckDBBackend(store).materialise(
+            NORM_TABLE,
             f"""
-            CREATE TABLE {NORM_TABLE} AS
             SELECT pid, aid, {TS_SQL} AS ts, {normalize_text_sql('text')} AS norm
             FROM posts WHERE reshare_of IS NULL AND text <> ''
             """

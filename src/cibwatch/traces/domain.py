@@ -32,7 +32,7 @@ class CoDomain(Trace):
         return f"""
             SELECT host AS key, aid, pid, ts, canonical AS variant
             FROM (SELECT DISTINCT {url_host_sql('canonical')} AS host, canonical, aid, pid, ts
-                  FROM ({canonical_url_sql(raw)}) AS c WHERE canonical IS NOT NULL) AS h
+                  FROM ({canonical_url_sql(raw, keep=("u", "aid", "pid", "ts"))}) AS c WHERE canonical IS NOT NULL) AS h
             WHERE host <> ''
             QUALIFY row_number() OVER (PARTITION BY host, pid ORDER BY canonical) = 1
         """

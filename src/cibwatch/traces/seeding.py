@@ -43,7 +43,7 @@ class LinkSeeding(Trace):
         return f"""
             WITH s AS (
               SELECT DISTINCT canonical AS key, aid, pid, ts
-              FROM ({canonical_url_sql(raw)}) AS c WHERE canonical IS NOT NULL),
+              FROM ({canonical_url_sql(raw, keep=("u", "aid", "pid", "ts"))}) AS c WHERE canonical IS NOT NULL),
             k AS (
               SELECT key FROM s GROUP BY key
               HAVING COUNT(DISTINCT aid) BETWEEN 2 AND {int(self.max_accounts)})

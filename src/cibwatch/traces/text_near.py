@@ -42,6 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..engine import DuckDBBackend
 from .base import NORM_TABLE, Trace, ensure_normalized_text
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ __all__ = ["NearDuplicateText", "near_duplicate_labels"]
 
 #: Table of near-duplicate clusters made by ``prepare``: (tid, norm, label, rep).
 CLUSTER_TABLE = "near_text"
+#: The distinct normalised texts, numbered (scratch, while the clusters are made).
+_NORMS = "_near_norms"
 
 
 def near_duplicate_labels(
@@ -126,15 +129,16 @@ class NearDuplicateText(Trace):
 
     def prepare(self, store: Store, reporter: Reporter) -> None:
         ensure_normalized_text(store)
+        # the distinct texts numbered (a scratch table), then the stage table of their clusters
         store.execute(
             f"""
-            CREATE OR REPLACE TABLE {CLUSTER_TABLE} AS
+            CREATE OR REPLACE TEMP TABLE {_NORMS} AS
             SELECT norm, (row_number() OVER (ORDER BY first_pid) - 1)::BIGINT AS tid
             FROM (SELECT norm, min(pid) AS first_pid FROM {NORM_TABLE}
                   WHERE length(norm) >= {int(self.min_chars)} GROUP BY norm)
             """
         )
-        texts = store.arrow(f"SELECT norm FROM {CLUSTER_TABLE} ORDER BY tid").column(0)
+        texts = store.arrow(f"SELECT norm FROM {_NORMS} ORDER BY tid").column(0)
         labels = near_duplicate_labels(
             texts,
             shingle=self.shingle,
@@ -147,17 +151,18 @@ class NearDuplicateText(Trace):
         lab = pa.table({"tid": pa.array(np.arange(len(labels)), pa.int64()),
                         "label": pa.array(labels, pa.int64())})
         with store.registered("near_labels", lab):
-            store.execute(
+            DuckDBBackend(store).replace(
+                CLUSTER_TABLE,
                 f"""
-                CREATE OR REPLACE TABLE {CLUSTER_TABLE} AS
                 WITH l AS (
-                  SELECT n.tid, n.norm, x.label FROM {CLUSTER_TABLE} n
+                  SELECT n.tid, n.norm, x.label FROM {_NORMS} n
                   JOIN near_labels x USING (tid) WHERE x.label >= 0),
                 big AS (SELECT label FROM l GROUP BY label HAVING count(*) > 1)
                 SELECT l.tid, l.norm, l.label, r.norm AS rep
                 FROM l JOIN big USING (label) JOIN l r ON r.tid = l.label
                 """
             )
+        store.execute(f"DROP TABLE {_NORMS}")
 
     def actions_sql(self) -> str:
         return f"""

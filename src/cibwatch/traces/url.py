@@ -31,7 +31,7 @@ class CoUrl(Trace):
         raw = f"(SELECT unnest(urls) AS u, aid, pid, {TS_SQL} AS ts FROM posts WHERE len(urls) > 0)"
         return f"""
             SELECT DISTINCT canonical AS key, aid, pid, ts, NULL::VARCHAR AS variant
-            FROM ({canonical_url_sql(raw)}) AS c
+            FROM ({canonical_url_sql(raw, keep=("u", "aid", "pid", "ts"))}) AS c
             WHERE canonical IS NOT NULL
         """
 
