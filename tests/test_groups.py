@@ -195,3 +195,36 @@ def test_params_are_checked() -> None:
         GroupParams(families=("text", "nope"))
     with pytest.raises(ConfigError):
         GroupParams(dominance=0)
+
+
+def test_a_rerun_with_another_resolution_reuses_the_tested_groups(tmp_path: Path) -> None:
+    """``detect(reuse=True)`` with another resolution reads the tested candidates back instead
+    of searching again, and gives what a fresh run with that resolution gives."""
+    from cibwatch import groups
+
+    path = write_posts_csv(tmp_path / "posts.csv", rotating_world())
+    q = ("SELECT m.network_id, ai.account_id, m.source, m.group_posts, m.group_p FROM members m "
+         "JOIN account_index ai USING (aid) ORDER BY 1, 2")
+    fresh = Store(None)
+    ingest_files(fresh, [path])
+    detect(fresh, DetectConfig(resolution=1.5))
+    rerun = Store(None)
+    ingest_files(rerun, [path])
+    detect(rerun, DetectConfig())
+    searched = []
+    real = groups.find_groups
+
+    def counting(*a: Any, **k: Any) -> Any:
+        searched.append(1)
+        return real(*a, **k)
+
+    groups.find_groups = counting  # type: ignore[assignment]
+    try:
+        detect(rerun, DetectConfig(resolution=1.5), reuse=True)
+        assert searched == []  # the search was not run again
+        assert rerun.fetchall(q) == fresh.fetchall(q)
+        assert rerun.fetchall(q) and any(r[2] != "pairs" for r in rerun.fetchall(q))
+        detect(rerun, DetectConfig(resolution=1.5, min_size=6), reuse=True)
+        assert searched == [1]  # another least size: searched again
+    finally:
+        groups.find_groups = real  # type: ignore[assignment]

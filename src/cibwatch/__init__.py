@@ -9,8 +9,7 @@ Library first: every CLI command is a thin wrapper over the functions exported h
 
 from __future__ import annotations
 
-__version__ = "0.5.0"
-
+from ._version import __version__
 from .errors import (
     BadRecordError,
     CibwatchError,

@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from . import __version__
+from ._version import __version__
 from .api import (
     DetectOptions,
     DetectRequest,

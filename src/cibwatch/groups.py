@@ -101,7 +101,6 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
 
 from .engine import DuckDBBackend, dialect
 from .engine.tables import STAGE_TABLES
@@ -112,10 +111,18 @@ from .normalize import url_host_sql
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["GroupParams", "FAMILIES", "build_items", "find_groups", "membership",
+__all__ = ["GroupParams", "FAMILIES", "build_items", "find_groups", "tested_groups", "membership",
            "group_test", "candidate_groups", "group_links", "merge_groups", "linked_communities",
            "own_items",
            "ITEM_TABLES"]
+
+
+def _stats() -> Any:
+    """``scipy.stats``, imported when a test is first computed (importing it takes about a
+    second, which commands that test nothing should not pay)."""
+    from scipy import stats
+
+    return stats
 
 #: Item families and the traces they come from (``domain`` is derived from ``url``).
 FAMILIES: Final[dict[str, tuple[str, ...]]] = {
@@ -385,8 +392,8 @@ def excess_tail(t: float, mean: float, var: float, null_error: float = 0.0) -> f
         return 0.0
     if var > mean * (1 + 1e-9):
         r = mean * mean / (var - mean)
-        return float(stats.nbinom.sf(t - 1, r, mean / var))
-    return float(stats.poisson.sf(t - 1, mean))
+        return float(_stats().nbinom.sf(t - 1, r, mean / var))
+    return float(_stats().poisson.sf(t - 1, mean))
 
 
 def group_test(store: Store, groups: pa.Table, fold: int | None,
@@ -441,7 +448,7 @@ def group_test(store: Store, groups: pa.Table, fold: int | None,
             continue
         tested.add((int(gid), f, s))
         big = ks >= kx
-        px = stats.binom.sf(np.ceil(ex * ks[big]) - 1, ks[big], share)
+        px = _stats().binom.sf(np.ceil(ex * ks[big]) - 1, ks[big], share)
         xmean[gid] = xmean.get(gid, 0.0) + float((cs[big] * px).sum())
         xvar[gid] = xvar.get(gid, 0.0) + float((cs[big] * px * (1 - px)).sum())
     out: dict[int, dict[str, float]] = {}
@@ -515,6 +522,25 @@ def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
     return passed
 
 
+def tested_groups(store: Store, fdr: float) -> list[dict[str, Any]]:
+    """What :func:`find_groups` returned, read back from the ``group_tests`` and
+    ``group_candidates`` it wrote: the candidates that passed at ``fdr``, in its order."""
+    cols = ("t", "mean", "var", "x", "x_mean", "p_excess", "p_exclusive", "p", "q")
+    tests = store.arrow(f"SELECT fold, gid, {', '.join(cols)} FROM group_tests "
+                        f"WHERE q <= {float(fdr)!r} ORDER BY fold, gid").to_pylist()
+    cands = store.arrow("SELECT fold, gid, aid FROM group_candidates ORDER BY fold, gid, aid")
+    key = (cands.column("fold").to_numpy().astype(np.int64) << 40) + cands.column("gid").to_numpy()
+    aids = cands.column("aid").to_numpy()
+    passed = []
+    for r in tests:
+        k = (int(r["fold"]) << 40) + int(r["gid"])
+        lo, hi = np.searchsorted(key, k, "left"), np.searchsorted(key, k, "right")
+        passed.append({"fold": int(r["fold"]), "gid": int(r["gid"]), "aids": aids[lo:hi].copy(),
+                       **{c: float(r[c]) for c in cols}})
+    passed.sort(key=lambda f: (f["p"], -len(f["aids"]), f["fold"], f["gid"]))
+    return passed
+
+
 def merge_groups(groups: list[np.ndarray], min_overlap: float = 0.5
                  ) -> tuple[list[np.ndarray], list[int]]:
     """Union groups that share at least ``min_overlap`` of the larger one's accounts: the same
@@ -566,7 +592,7 @@ def membership(store: Store, groups: list[np.ndarray], params: GroupParams, fdr:
         y = rows.column("y").to_numpy().astype(float)
         d = rows.column("d").to_numpy().astype(float)
         pi = rows.column("pi").to_numpy().astype(float)
-        p = stats.binom.sf(y - 1, d, pi)
+        p = _stats().binom.sf(y - 1, d, pi)
         if params.min_share > 0:
             p = np.where(y / np.maximum(d, 1) >= params.min_share, p, 1.0)
         q = _bh(p, max(len(p), n_accounts * max(1, len(current))))
@@ -632,7 +658,7 @@ def own_items(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa
                    * (1.0 + 2.0 * float(params.null_error)))
     ok = []
     for others in (m - 1, m):  # for a member, for an outsider
-        tail = stats.binom.sf(others - 1, k - 1, s)
+        tail = _stats().binom.sf(others - 1, k - 1, s)
         ok.append((others >= params.min_others) & (others >= params.dominance * (k - 1))
                   & (tail <= params.item_alpha))
     return pa.table({"gid": rows.column("gid"), "fam": rows.column("fam"),
@@ -770,7 +796,7 @@ def linked_communities(store: Store, unit: np.ndarray, communities: pa.Table,
     found = []
     for g in np.unique(gid):
         sel = gid == g
-        found.append((float(stats.binom.sf(y[sel].sum() - 1, d[sel].sum(), pi[sel][0])),
+        found.append((float(_stats().binom.sf(y[sel].sum() - 1, d[sel].sum(), pi[sel][0])),
                       int(g)))
     if not found:
         return []

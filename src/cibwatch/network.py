@@ -33,7 +33,6 @@ from __future__ import annotations
 import random
 from typing import Final, Literal
 
-import igraph as ig
 import numpy as np
 import pyarrow as pa
 
@@ -111,6 +110,8 @@ def leiden_membership(
     aids = np.unique(np.concatenate([a, b]))
     ia = np.searchsorted(aids, a)
     ib = np.searchsorted(aids, b)
+    import igraph as ig  # here, not at import: igraph loads matplotlib (a second of start-up)
+
     g = ig.Graph(n=int(aids.shape[0]), edges=np.column_stack([ia, ib]).tolist(), directed=False)
     g.es["weight"] = w.tolist()
     previous = ig.set_random_number_generator(random.Random(seed))

@@ -54,7 +54,8 @@ RUN_TABLES = (
     "post_norm", "near_text", "actions", "coactions", "pairs", "pair_scores", "edges",
     "members", "networks", "bounded_keys", "participants", "activity", "trace_totals",
     "windows", "assessments", "account_flags", "run_stage", "expansion", "items",
-    "item_sizes", "group_candidates", "group_tests", "network_evidence", "group_links",
+    "item_sizes", "group_candidates", "group_tests", "group_stage", "network_evidence",
+    "group_links",
     "network_items",
 )
 
@@ -295,7 +296,7 @@ def _stage_key(store: Store, config: DetectConfig) -> str:
     """What the co-action tables depend on: the config (network-only fields left out), the
     store's content (counts and the largest post and account numbers) and the version of
     cibwatch that made them."""
-    from . import __version__
+    from ._version import __version__
 
     d = {k: v for k, v in config.as_dict().items() if k not in _NETWORK_FIELDS}
     d["cibwatch"] = __version__
@@ -378,7 +379,7 @@ def _detect(store: Store, config: DetectConfig, reporter: Reporter,
         task.advance()
         pair_groups = _communities_of(aids, labels, config.min_size)
         if config.significance and config.group_evidence:
-            networks, evidence = _group_stage(store, config, pair_groups)
+            networks, evidence = _group_stage(store, config, pair_groups, reuse)
         else:
             networks = [(g, "pairs", None) for g in pair_groups]
             evidence = {}
@@ -558,19 +559,47 @@ def _communities_of(aids: Any, labels: Any, min_size: int) -> list[Any]:
     return [np.sort(aids[labels == c]) for c in np.nonzero(sizes >= min_size)[0]]
 
 
-def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any]
+#: The tables of the group-evidence search that a later run may reuse.
+_GROUP_TABLES = ("items", "item_sizes", "group_tests", "group_candidates", "group_stage")
+
+
+def _group_key(store: Store, config: DetectConfig) -> str:
+    """What the tested candidate groups depend on: the co-action tables (:func:`_stage_key`)
+    and the group settings, least network size, FDR and seed; not the resolution of the
+    pair-level communities."""
+    d = config.as_dict()
+    return json.dumps({"stage": _stage_key(store, config), "groups": d["groups"],
+                       "min_size": d["min_size"], "fdr": d["fdr"], "seed": d["seed"]},
+                      sort_keys=True, default=str)
+
+
+def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reuse: bool = False
                  ) -> tuple[list[tuple[Any, str, dict[str, float] | None]], dict[int, Any]]:
     """Group-level evidence (:mod:`cibwatch.groups`): candidate groups that pass the group
     test on held-out items, merged with the pair-level communities; every account's
     membership by its evidence with the group (pair-level members keep their network).
     Returns the networks ``(aids, found_by, best group test)`` and each group-evidence
-    member's test."""
-    from .groups import build_items, find_groups, membership, merge_groups
+    member's test.
+
+    With ``reuse``, the items and the tested candidates of an earlier run with the same
+    :func:`_group_key` are read back (:func:`cibwatch.groups.tested_groups`) instead of being
+    searched again: the search is most of the stage's cost, and a rerun with another
+    resolution or attachment setting does not change it."""
+    from .groups import build_items, find_groups, membership, merge_groups, tested_groups
 
     params = config.groups
-    build_items(store, params)
-    found = find_groups(store, params, min_size=config.min_size, fdr=config.fdr,
-                        seed=config.seed)
+    key = _group_key(store, config)
+    found = None
+    if reuse and all(store.table_exists(t) for t in _GROUP_TABLES) \
+            and _as_declared(store, _GROUP_TABLES) \
+            and store.fetchall("SELECT group_key FROM group_stage") == [(key,)]:
+        found = tested_groups(store, config.fdr)
+    if found is None:
+        build_items(store, params)
+        found = find_groups(store, params, min_size=config.min_size, fdr=config.fdr,
+                            seed=config.seed)
+        DuckDBBackend(store).write_arrow("group_stage", pa.table(
+            {"group_key": pa.array([key], pa.string())}))
     inputs = [g for g in pair_groups] + [f["aids"] for f in found]
     merged, index = merge_groups(inputs)
     fixed: dict[int, int] = {}

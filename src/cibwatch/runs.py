@@ -44,13 +44,15 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from .errors import ConfigError, NotInStoreError
-from .store import Store
+
+if TYPE_CHECKING:  # the store's migrations call this module
+    from .store import Store
 
 __all__ = ["NETWORK_NAMESPACE", "RESULT_TABLES", "KEPT_PAIRS", "RUN_KINDS", "RunRecord", "network_uuid",
            "begin_run", "finish_run", "fail_run", "recorded_run", "list_runs", "get_run",
@@ -172,7 +174,7 @@ def keep_legacy(store: Store) -> None:
 
 
 def _insert_run(store: Store, kind: str, config: dict[str, Any]) -> str:
-    from . import __version__
+    from ._version import __version__
 
     seq = int(store.scalar("SELECT coalesce(max(seq), 0) + 1 FROM runs"))
     sources = [{"source_id": int(r[0]), "path": r[1], "format": r[2], "sha256": r[3],

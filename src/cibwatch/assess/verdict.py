@@ -55,13 +55,20 @@ from importlib import resources
 from typing import Any, Final
 
 import numpy as np
-from scipy import stats
 
 from .clock import AccountRhythms, tz_name
 from .creation import CreationBatches
 
 __all__ = ["DISARM", "COMMERCE", "FAMILIES", "Reason", "Verdict", "decide",
            "disarm_techniques", "strength_of", "binomial_tail", "office_tail"]
+
+
+def _stats() -> Any:
+    """``scipy.stats``, imported when a test is first computed (importing it takes about a
+    second, which commands that test nothing should not pay)."""
+    from scipy import stats
+
+    return stats
 
 #: Reason code -> (DISARM technique id, name) where one fits (DISARM Red Framework v1.6).
 DISARM: Final[dict[str, tuple[str, str] | None]] = {
@@ -171,10 +178,10 @@ def binomial_tail(k: int, n: int, rate: float, tau: float = 0.0) -> float:
     if k <= 0 or n <= 0:
         return 1.0
     rate = min(max(rate, 1e-9), 1.0)
-    p = float(stats.binom.sf(k - 1, n, rate))
+    p = float(_stats().binom.sf(k - 1, n, rate))
     if tau > 0:
         sd = math.sqrt(rate * (1 - rate) / n + tau * tau)
-        p = max(p, float(stats.norm.sf((k / n - rate) / sd)))
+        p = max(p, float(_stats().norm.sf((k / n - rate) / sd)))
     return p
 
 
@@ -191,7 +198,7 @@ def office_tail(x: int, n_posts: np.ndarray, mu: float, rho: float, tau: float =
     var += tau * tau
     if var <= 0:
         return 1.0
-    return float(stats.norm.sf((x / total - mu) / math.sqrt(var)))
+    return float(_stats().norm.sf((x / total - mu) / math.sqrt(var)))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from .. import __version__
+from .._version import __version__
 from . import audit, dsa
 from .auth import (
     Actor,

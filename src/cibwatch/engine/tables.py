@@ -80,6 +80,7 @@ STAGE_TABLES: dict[str, pa.Schema] = {
                       ("p_excess", _F64), ("p_exclusive", _F64), ("p", _F64), ("q", _F64),
                       ("passed", _BOOL)),
     "group_candidates": _s(("fold", _I32), ("gid", _I64), ("aid", _I32)),
+    "group_stage": _s(("group_key", _STR),),
     # -- networks (pipeline, significance, expand) ---------------------------------------------
     "members": _s(("aid", _I32), ("network_id", _STR), ("attached", _BOOL), ("attach_p", _F64),
                   ("attach_q", _F64), ("attach_round", _I32), ("source", _STR),
@@ -122,6 +123,7 @@ WRITERS: dict[str, str] = {
     "items": "groups.build_items",
     "group_tests": "groups.find_groups",
     "group_candidates": "groups.find_groups",
+    "group_stage": "pipeline._group_stage (what group_tests and group_candidates were made with)",
     "members": "pipeline._store_networks, expand._expand; replaced by "
                "significance.attach_round, expand._group_hop, expand._hop",
     "networks": "the writers of members (counted from it)",

@@ -36,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import __version__
+from .._version import __version__
 from ..engine import dialect
 from ..errors import OutputError, StoreError
 from ..escape import csv_cell_sql, xml_text

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..errors import InputError, OutputError
 from ..ingest.twitter_io import TWEETS_COLUMNS, USERS_COLUMNS
 from ..store import Store

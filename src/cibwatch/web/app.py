@@ -22,7 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import __version__
+from .._version import __version__
 from ..cases import dsa
 from ..cases.auth import ROLES, Actor, role_at_least
 from ..cases.errors import PermissionDenied, Unauthenticated

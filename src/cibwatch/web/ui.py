@@ -45,7 +45,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from .. import __version__
+from .._version import __version__
 from ..cases import dsa
 from ..cases.auth import ROLES, Actor, role_at_least
 from ..cases.errors import CaseError, NotFound, PermissionDenied, Unauthenticated
