@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def _data(tmp: Path) -> tuple[Path, Path]:
 
 
 class Setup:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, case_url: str) -> None:
         self.tmp = tmp
         self.db = tmp / "inv.duckdb"
         with Store(self.db) as store:
@@ -107,8 +108,8 @@ class Setup:
         snap = snapshot("net-op", "run-0", 5, prefix="op")
         members = tuple(Member("twitter", a, a, 10) for a in [*OPS, "survivor"])
         snap = type(snap)(**{**vars(snap), "members": members, "size": len(members)})
-        self.case_db = tmp / "cases.sqlite"
-        self.cases = CaseStore.open(str(self.case_db))
+        self.case_db = case_url
+        self.cases = CaseStore.open(case_url)
         self.svc = CaseService(self.cases, MemorySource([snap]))
         self.tokens: dict[str, str] = {}
         for name, role, kind in (("ana", "analyst", "human"), ("apo", "approver", "human"),
@@ -134,8 +135,11 @@ class Setup:
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> Setup:
-    return Setup(tmp_path)
+def setup(tmp_path: Path, case_url: str) -> Iterator[Setup]:
+    """On SQLite and PostgreSQL (:mod:`tests.cases_support`)."""
+    s = Setup(tmp_path, case_url)
+    yield s
+    s.cases.close()
 
 
 def test_comeback_accounts_alert_and_authentic_sharers_do_not(setup: Setup) -> None:
@@ -226,7 +230,7 @@ def test_confirmed_alert_counts_as_re_establishment(setup: Setup) -> None:
 
 
 def test_command_line(setup: Setup) -> None:
-    base = ["--db", str(setup.db), "--case-db", str(setup.case_db)]
+    base = ["--db", str(setup.db), "--case-db", setup.case_db]
     r = CliRunner().invoke(app, ["watch", *base, "--token", setup.tokens["bot"]])
     assert r.exit_code == 0, r.output
     assert '"opened": 3' in r.output
@@ -240,7 +244,7 @@ def test_command_line(setup: Setup) -> None:
                                  "--token", setup.tokens["bot"]])
     assert r.exit_code != 0 and "--threshold" in r.output
     r = CliRunner().invoke(app, ["watch", "--db", str(setup.tmp / "none.duckdb"),
-                                 "--case-db", str(setup.case_db), "--token",
+                                 "--case-db", setup.case_db, "--token",
                                  setup.tokens["bot"]])
     assert r.exit_code != 0 and "--db" in r.output
     r = CliRunner().invoke(app, ["watch", *base, "--since", "yesterday",
@@ -248,8 +252,8 @@ def test_command_line(setup: Setup) -> None:
     assert r.exit_code != 0 and "--since" in r.output
 
 
-def test_a_case_store_made_before_the_alerts_is_upgraded(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+def test_a_case_store_made_before_the_alerts_is_upgraded(case_url: str) -> None:
+    url = case_url
     old = CaseStore.open(url, migrate=False)
     old.upgrade("0001")
     assert "alerts" not in inspect(old.engine).get_table_names()
