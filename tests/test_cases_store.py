@@ -52,7 +52,7 @@ def test_migrations_make_every_table_and_reopening_is_a_no_op(case_store: CaseSt
             "alembic_version"} <= names
     again = CaseStore.open(case_url)
     with again.engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     again.close()
 
 

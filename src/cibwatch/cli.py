@@ -688,6 +688,7 @@ def demo(
 from .cli_cases import register as _register_cases  # noqa: E402  (serve, user, audit, case)
 
 _register_cases(app)
+__import__("cibwatch.cli_watch").cli_watch.register(app)  # watch (issue 16)
 
 
 def _version(value: bool) -> None:

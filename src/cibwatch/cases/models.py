@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -49,6 +50,8 @@ __all__ = [
     "Appeal",
     "AuditEvent",
     "AuditHead",
+    "Alert",
+    "ALERT_STATUSES",
     "IMMUTABLE_TABLES",
 ]
 
@@ -336,6 +339,40 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+#: An alert is ``open`` until someone confirms it (a re-establishment attempt) or dismisses it.
+ALERT_STATUSES = ("open", "confirmed", "dismissed")
+
+
+class Alert(Base):
+    """An account the recidivism watch (:mod:`cibwatch.watch`) linked to a removed network:
+    one row per account (the watch updates it, never duplicates it), with the decision whose
+    takedown it links to, the score and the evidence rows (JSON). ``evidence_keys`` are the
+    identities of the evidence rows: a dismissed alert is reopened only by evidence not among
+    them."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("platform", "account_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(50))
+    account_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    network_id: Mapped[str] = mapped_column(String(200))
+    run_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    evidence_keys: Mapped[list[Any]] = mapped_column(default=list)
+    evidence_sha256: Mapped[str] = mapped_column(String(64))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
 @event.listens_for(Session, "before_flush")

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from .._version import __version__
 from . import audit, dsa
+from .alerts import AlertUseCases
 from .auth import (
     Actor,
     authenticate,
@@ -162,7 +163,7 @@ class DecisionInput:
     exceptions: list[dict[str, str]] = field(default_factory=list)
 
 
-class CaseService:
+class CaseService(AlertUseCases):
     """The use-case layer over a :class:`CaseStore` and an :class:`InvestigationSource`."""
 
     #: Seconds an authenticated token is remembered (per process). Revoking a token,

@@ -12,7 +12,10 @@ from the investigation store (the decision's run, :func:`cibwatch.report.threat.
 A decision whose case is linked as ``re_establishment`` to a case with an earlier approved
 takedown is counted among the re-establishment attempts, not as a row of its own (TikTok's
 "accounts associated with previously disrupted networks attempting to re-establish their
-presence").
+presence"). So is every account whose recidivism-watch alert (:mod:`cibwatch.watch`) was
+confirmed in the period (``reviewed_at``), each account once (an alerted account that is also
+among such a decision's accounts counts once); ``reestablished_alerts`` says how many came from
+alerts.
 
 Written as ``period.csv`` (cells escaped against formula injection), ``period.md``,
 ``period.html`` (the shipped template) and ``period.pdf``. Cost: one read of the period's
@@ -64,6 +67,8 @@ class PeriodReport:
     rows: tuple[PeriodRow, ...]
     reestablished_accounts: int
     reestablished_networks: int
+    #: accounts of confirmed watch alerts among ``reestablished_accounts``
+    reestablished_alerts: int = 0
 
 
 def parse_day(text: str, option: str) -> dt.date:
@@ -101,7 +106,7 @@ def period_report(store: Store, cases: CaseStore, start: dt.date, end: dt.date) 
     """The period's disrupted networks and re-establishment attempts (module docstring)."""
     from sqlalchemy import func, select
 
-    from ..cases.models import AffectedAccount, CaseLink, Decision
+    from ..cases.models import AffectedAccount, Alert, CaseLink, Decision
     from .threat import threat_entry
 
     if end < start:
@@ -124,18 +129,28 @@ def period_report(store: Store, cases: CaseStore, start: dt.date, end: dt.date) 
         counts = {d.id: int(s.scalar(select(func.count()).select_from(AffectedAccount).where(
             AffectedAccount.decision_id == d.id,
             AffectedAccount.action.in_(TAKEDOWN_ACTIONS))) or 0) for d in in_period}
-    linked: dict[int, set[int]] = {}
-    for a, b in links:
-        linked.setdefault(a, set()).add(b)
-        linked.setdefault(b, set()).add(a)
+        confirmed = {f"{p}:{a}" for p, a in s.execute(
+            select(Alert.platform, Alert.account_id).where(
+                Alert.status == "confirmed", Alert.reviewed_at >= lo, Alert.reviewed_at < hi))}
+
+        def accounts_of(decision_id: int) -> set[str]:
+            return {f"{p}:{a}" for p, a in s.execute(
+                select(AffectedAccount.platform, AffectedAccount.account_id).where(
+                    AffectedAccount.decision_id == decision_id,
+                    AffectedAccount.action.in_(TAKEDOWN_ACTIONS)))}
+
+        re_decisions = [d for d in in_period if any(
+            c in first_takedown and _utc(first_takedown[c]) < _utc(d.decided_at)  # type: ignore[arg-type]
+            for c in _linked(links).get(d.case_id, ()))]
+        re_keys = set().union(*(accounts_of(d.id) for d in re_decisions)) if re_decisions \
+            else set()
     rows: list[PeriodRow] = []
-    re_accounts = re_networks = 0
+    re_ids = {d.id for d in re_decisions}
+    re_networks = len(re_ids)
+    re_accounts = sum(counts[i] for i in re_ids) + len(confirmed - re_keys)
     for d in in_period:
         when = _utc(d.decided_at)  # type: ignore[arg-type]
-        if any(c in first_takedown and _utc(first_takedown[c]) < when
-               for c in linked.get(d.case_id, ())):
-            re_accounts += counts[d.id]
-            re_networks += 1
+        if d.id in re_ids:
             continue
         e = threat_entry(store, d.network_id, d.run_id)
         rows.append(PeriodRow(
@@ -146,7 +161,15 @@ def period_report(store: Store, cases: CaseStore, start: dt.date, end: dt.date) 
             title=f"Network {e.label}: {e.kind.replace('_', ' ')} on "
                   + ", ".join(p for p, _, _ in e.assets),
             description=_description(e)))
-    return PeriodReport(start, end, tuple(rows), re_accounts, re_networks)
+    return PeriodReport(start, end, tuple(rows), re_accounts, re_networks, len(confirmed))
+
+
+def _linked(links: Any) -> dict[int, set[int]]:
+    linked: dict[int, set[int]] = {}
+    for a, b in links:
+        linked.setdefault(a, set()).add(b)
+        linked.setdefault(b, set()).add(a)
+    return linked
 
 
 def _utc(t: dt.datetime) -> dt.datetime:
@@ -199,4 +222,5 @@ def _reestablished(r: PeriodReport) -> str:
     return (f"We removed {r.reestablished_accounts:,} accounts associated with previously "
             "disrupted networks attempting to re-establish their presence "
             f"({r.reestablished_networks} network(s) whose case is linked as a "
-            "re-establishment of a case with an earlier takedown).")
+            "re-establishment of a case with an earlier takedown; "
+            f"{r.reestablished_alerts:,} account(s) from confirmed watch alerts).")
