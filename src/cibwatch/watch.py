@@ -278,7 +278,8 @@ def _items(store: Store, config: WatchConfig) -> None:
     store.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE w_items AS
-        WITH u AS (SELECT aid, pid, ts, canonical FROM ({canonical_url_sql(urls)})
+        WITH u AS (SELECT aid, pid, ts, canonical
+                   FROM ({canonical_url_sql(urls, keep=("aid", "pid", "ts"))})
                    WHERE canonical IS NOT NULL)
         SELECT 'url' AS fam, canonical AS key, aid, pid, ts FROM u
         UNION ALL
