@@ -27,11 +27,12 @@ import io
 import os
 import zlib
 from collections import deque
+from collections.abc import Iterator
 from typing import IO, Any
 
 from ..errors import InputError
 
-__all__ = ["GzipStream", "open_binary", "DISTRUST_BYTES", "damage_of"]
+__all__ = ["GzipStream", "open_binary", "DISTRUST_BYTES", "damage_of", "line_blocks"]
 
 #: Compressed bytes before a corruption whose decoded text is not trusted (64 KiB): corrupt
 #: deflate data is almost always detected within far fewer bytes (a run of zero bytes, the
@@ -201,3 +202,29 @@ def damage_of(stream: Any) -> GzipStream | None:
     if isinstance(stream, GzipStream):
         return stream
     return inner if isinstance(inner, GzipStream) else None
+
+
+def line_blocks(stream: IO[bytes], size: int) -> Iterator[bytes]:
+    """The bytes of ``stream`` in blocks of whole lines (each ends with LF, the last may not)
+    of about ``size`` bytes, a UTF-8 byte-order mark at the start left out. Blocks are read
+    as they are asked for: a gzip stream's damage is known after the block it is found in."""
+    carry = b""
+    at_start = True
+    while True:
+        block = stream.read(size)
+        data = carry + block
+        if block:
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                continue
+            body, carry = data[: cut + 1], data[cut + 1:]
+        else:
+            body, carry = data, b""
+        if at_start and body.startswith(b"\xef\xbb\xbf"):
+            body = body[3:]
+        at_start = False
+        if body:
+            yield body
+        if not block:
+            return

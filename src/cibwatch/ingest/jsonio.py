@@ -40,7 +40,7 @@ import orjson
 import pyarrow as pa
 
 from ..errors import FormatError
-from .compressed import damage_of, open_binary
+from .compressed import damage_of, line_blocks, open_binary
 from .rawreject import ReaderReject, _printable
 
 __all__ = ["JsonBatch", "JsonRecords", "DocPath", "document_keys", "first_json_line",
@@ -476,23 +476,8 @@ class JsonRecords:
         gz = damage_of(stream)
         try:
             batch = JsonBatch()
-            carry = b""
             line_no = 0
-            first = True
-            while True:
-                block = stream.read(BLOCK_BYTES)
-                data = carry + block
-                if block:
-                    cut = data.rfind(b"\n")
-                    if cut < 0:
-                        carry = data
-                        continue
-                    body, carry = data[: cut + 1], data[cut + 1:]
-                else:
-                    body, carry = data, b""
-                if first and body.startswith(b"\xef\xbb\xbf"):
-                    body = body[3:]
-                first = False
+            for body in line_blocks(stream, BLOCK_BYTES):
                 # Lines stay bytes: Arrow checks that they are UTF-8 (in C, see
                 # :func:`utf8_column`); lines that are not are found then, one by one.
                 bad_from = _damaged_from(gz, lf=True)
@@ -508,8 +493,6 @@ class JsonRecords:
                         yield batch
                         batch = JsonBatch()
                 line_no += body.count(b"\n")
-                if not block:
-                    break
             if gz is not None and gz.damage and gz.partial_line_lf is None:
                 batch.rejects.append(ReaderReject(line_no + 1, None, gz.damage, ""))
             if batch.texts or batch.rejects:

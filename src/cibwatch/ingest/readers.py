@@ -39,7 +39,7 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from ..errors import FormatError, InputError
-from .compressed import damage_of, open_binary
+from .compressed import damage_of, line_blocks, open_binary
 from .rawreject import ReaderReject, _printable
 
 __all__ = ["RawBatch", "ReaderReject", "TabularFile", "open_tabular", "json_loads",
@@ -493,29 +493,14 @@ class TabularFile:
         gz = damage_of(stream)
         try:
             n = 0
-            carry = b""
-            at_start = True
-            while True:
-                block = stream.read(JSONL_BLOCK_BYTES)
-                data = carry + block
-                if block:
-                    cut = data.rfind(b"\n")
-                    if cut < 0:
-                        carry = data
-                        continue
-                    body, carry = data[: cut + 1], data[cut + 1:]
-                else:
-                    body, carry = data, b""
-                if at_start and body.startswith(b"\xef\xbb\xbf"):
-                    body = body[3:]  # a byte-order mark
-                at_start = False
+            for body in line_blocks(stream, JSONL_BLOCK_BYTES):
                 fast = None
-                if body and json_schema is not None and (gz is None or gz.damage is None):
+                if json_schema is not None and (gz is None or gz.damage is None):
                     fast = _arrow_jsonl(body, n + 1, json_schema)
                 if fast is not None:
                     n += fast.num_rows
                     yield RawBatch(fast, [], fast.num_rows, float(raw.tell()))
-                elif body:
+                else:
                     text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8",
                                             errors="surrogateescape", newline="")
                     while chunk := list(itertools.islice(text, self.batch_rows)):
@@ -523,8 +508,6 @@ class TabularFile:
                         n += len(chunk)
                         if rows or rejects:
                             yield _json_batch(rows, lines, rejects, seen, raw, self.header)
-                if not block:
-                    break
             if gz is not None and gz.damage and gz.partial_line is None:
                 yield _json_batch([], [], [ReaderReject(n + 1, None, gz.damage, "")], 1, raw)
         finally:
