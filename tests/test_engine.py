@@ -186,7 +186,7 @@ def test_backend_materialise_replace_arrow_register(backend: DuckDBBackend) -> N
     assert backend.columns("SELECT * FROM t") == ["x"]
     with backend.register("arr", pa.table({"y": [1, 2]})) as name:
         assert backend.arrow(f"SELECT sum(y) AS s FROM {name}").column("s")[0].as_py() == 3
-    assert backend.record and backend.record[0].startswith("CREATE TABLE t AS")
+    assert backend.record and backend.record[0].startswith("materialise t: SELECT")
     assert not backend.store.table_exists("t__next")
 
 

@@ -61,7 +61,7 @@ __all__ = ["NetworkSummary", "NetworkRow", "NetworkPage", "NetworkMember", "Netw
            "Inputs", "DetectOptions", "DetectRequest", "DetectOutcome", "ExpandRequest",
            "ExpandOutcome", "IngestOutcome", "ingest", "run_detection", "run_expansion",
            "detect_config", "check_numbers", "parse_duration", "store_path_for",
-           "coaction_evidence"]
+           "coaction_evidence", "EngineOptions", "ENGINES", "engine_for"]
 
 
 @dataclass(frozen=True)
@@ -561,6 +561,39 @@ def ingest(store_path: Path, files: Sequence[Path], *, fmt: str = "auto",
                              store.count_accounts())
 
 
+#: The engines the co-action stage runs on.
+ENGINES = ("duckdb", "spark")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Where the co-action stage of a detection runs: ``engine`` ``"duckdb"`` (the store
+    itself, the default) or ``"spark"`` (:mod:`cibwatch.engine.spark`), with ``spark_master``
+    (a Spark master URL or a Spark Connect ``sc://`` URL; ``local[*]`` by default) and
+    ``warehouse`` (the directory of its Parquet tables; default beside the store)."""
+
+    engine: str = "duckdb"
+    spark_master: str | None = None
+    warehouse: Path | None = None
+
+
+def engine_for(options: EngineOptions) -> Any:
+    """The engine object :func:`cibwatch.pipeline.detect` takes (None: the store's own);
+    a :class:`ParameterError` for an unknown engine or Spark settings without Spark."""
+    if options.engine not in ENGINES:
+        raise ParameterError("engine", f"{{engine}} {options.engine!r} is not one of "
+                             f"{', '.join(ENGINES)}", remedy="choosing duckdb or spark")
+    if options.engine == "duckdb":
+        for name in ("spark_master", "warehouse"):
+            if getattr(options, name) is not None:
+                raise ParameterError(name, f"{{{name}}} is only used by the Spark engine",
+                                     remedy="adding {engine} spark, or leaving it out")
+        return None
+    from .engine.spark import SparkEngine
+
+    return SparkEngine(master=options.spark_master, warehouse=options.warehouse)
+
+
 @dataclass(frozen=True)
 class DetectRequest:
     """A detection run: read ``inputs`` into the store (``store_path``, default
@@ -578,6 +611,7 @@ class DetectRequest:
     overwrite: bool = False
     threads: int | None = None
     top: int = 15
+    engine: EngineOptions = field(default_factory=EngineOptions)
 
 
 @dataclass(frozen=True)
@@ -603,10 +637,12 @@ def run_detection(request: DetectRequest, reporter: Reporter | None = None, *,
     r = request
     check_numbers(pictures=r.pictures, threads=r.threads, top=r.top)
     cfg = detect_config(r.options)
+    engine = engine_for(r.engine)
     store_path = store_path_for(r.store_path, r.out, r.inputs.paths, r.overwrite)
     with Store(store_path, threads=r.threads) as store:
         names, report = _load(store, r.inputs, reporter, on_ingest)
-        result = detect(store, cfg, reporter, reuse=r.store_path is not None and not names)
+        result = detect(store, cfg, reporter, reuse=r.store_path is not None and not names,
+                        engine=engine)
         paths = write_outputs(store, result, r.out, graphml=r.graphml, inputs=names,
                               pictures=r.pictures)
         top = list_networks(store, result.run_id, limit=r.top)

@@ -25,6 +25,7 @@ from ._version import __version__
 from .api import (
     DetectOptions,
     DetectRequest,
+    EngineOptions,
     ExpandRequest,
     Inputs,
     check_numbers,
@@ -151,6 +152,16 @@ OverwriteOpt = Annotated[bool, typer.Option(
     "store.duckdb, are removed. The store of an unfinished run (interrupted, or stopped by a "
     "bad file) of the same input files is gone on with: the same command resumes.")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")]
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", help="Where the co-action stage (window join, pairs, significance, edges) "
+    "runs: duckdb (in the store) or spark (Apache Spark on Parquet tables in --warehouse; "
+    "the same results). The rest of the run stays on the store.")]
+SparkMasterOpt = Annotated[str | None, typer.Option(
+    "--spark-master", help="With --engine spark: the Spark master URL (local[*] by default; "
+    "spark://host:7077, yarn, ...) or a Spark Connect URL (sc://host:15002).")]
+WarehouseOpt = Annotated[Path | None, typer.Option(
+    "--warehouse", help="With --engine spark: the directory of the Parquet stage tables "
+    "(default: STORE.warehouse beside the store; on a cluster, a path every node reads).")]
 
 
 @app.command()
@@ -229,6 +240,9 @@ def detect_cmd(
     graphml: GraphmlOpt = False,
     overwrite: OverwriteOpt = False,
     threads: ThreadsOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
+    warehouse: WarehouseOpt = None,
 ) -> None:
     """Detect coordinated account networks, assess them and write their evidence to OUT.
 
@@ -238,7 +252,7 @@ def detect_cmd(
     try:
         req = DetectRequest(
             out=out, store_path=db, pictures=pictures, graphml=graphml, overwrite=overwrite,
-            threads=threads,
+            threads=threads, engine=EngineOptions(engine, spark_master, warehouse),
             inputs=Inputs(files or [], accounts or [], fmt, platform, strict, object_as),
             options=DetectOptions(
                 preset=preset, traces=traces, window=window, trace_windows=trace_window,

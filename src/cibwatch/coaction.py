@@ -54,7 +54,7 @@ def evidence_agg(n: int, dialect_name: str = "duckdb") -> str:
     post ids and key: a total order, so the choice is deterministic), as a list of structs
     (:func:`cibwatch.engine.dialect.top_n_by`)."""
     return dialect.top_n_by(
-        {"pid_a": "pid_a", "pid_b": "pid_b", "key": "key", "dt_s": f"dt / {US}.0"},
+        {"pid_a": "pid_a", "pid_b": "pid_b", "key": "key", "dt_s": f"dt / {dialect.double(US)}"},
         ("dt", "pid_a", "pid_b", "key"), n, dialect_name)
 
 
@@ -159,7 +159,7 @@ def bounded_keys_sql(ranked: str, spec: JoinSpec) -> str:
     """Keys where the hot-key bound took effect: actions, accounts, actions that hit it."""
     if spec.max_neighbours is None:
         return (
-            "SELECT CAST(NULL AS VARCHAR) AS key, 0 AS n_actions, 0 AS n_accounts, "
+            "SELECT CAST(NULL AS STRING) AS key, 0 AS n_actions, 0 AS n_accounts, "
             "0 AS n_bounded_actions, CAST(NULL AS BIGINT) AS first_ts, "
             "CAST(NULL AS BIGINT) AS last_ts WHERE FALSE"
         )
@@ -174,7 +174,7 @@ def bounded_keys_sql(ranked: str, spec: JoinSpec) -> str:
     """
 
 
-def pair_stats_sql(coactions: str, n_evidence: int = 5) -> str:
+def pair_stats_sql(coactions: str, n_evidence: int = 5, dialect_name: str = "duckdb") -> str:
     """Per trace, window and account pair: counts, timing and the most synchronous examples.
 
     ``n_coactions`` (pairs of actions: CooRTweet's edge weight), ``n_keys`` (distinct keys),
@@ -182,11 +182,12 @@ def pair_stats_sql(coactions: str, n_evidence: int = 5) -> str:
     directed edge weights), ``mean_dt_s``/``min_dt_s``, first and last action times (us) and
     ``evidence``. Self-pairs get their post counts from :func:`self_pair_posts_sql`.
     """
-    ev = evidence_agg(int(n_evidence))
+    ev = evidence_agg(int(n_evidence), dialect_name)
+    us = dialect.double(US)
     return f"""
         SELECT trace, win, aid_a, aid_b, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
                COUNT(DISTINCT pid_a) AS n_posts_a, COUNT(DISTINCT pid_b) AS n_posts_b,
-               AVG(dt) / {US}.0 AS mean_dt_s, MIN(dt) / {US}.0 AS min_dt_s,
+               AVG(dt) / {us} AS mean_dt_s, MIN(dt) / {us} AS min_dt_s,
                MIN(LEAST(ts_a, ts_b)) AS first_ts, MAX(GREATEST(ts_a, ts_b)) AS last_ts,
                {ev} AS evidence
         FROM {coactions}

@@ -36,6 +36,8 @@ from typing import Final, Literal
 import numpy as np
 import pyarrow as pa
 
+from .engine import dialect
+
 __all__ = ["WEIGHTS", "Weight", "fused_edges_sql", "leiden_membership"]
 
 Weight = Literal["events", "keys", "coactions", "posts"]
@@ -43,7 +45,7 @@ WEIGHTS: Final = ("events", "keys", "coactions", "posts")
 
 
 def fused_edges_sql(pairs: str, coactions: str, scores: str, weight: Weight,
-                    min_weight: float) -> str:
+                    min_weight: float, dialect_name: str = "duckdb") -> str:
     """One row per account pair: ``aid_a, aid_b, weight, evidence, p_value, q_value,
     n_traces, traces``, for the pairs that are significant (``scores.significant``) and weigh
     at least ``min_weight``. With several windows per trace, a trace counts with its largest
@@ -71,7 +73,7 @@ def fused_edges_sql(pairs: str, coactions: str, scores: str, weight: Weight,
     return f"""
         SELECT p.aid_a, p.aid_b, w.weight, s.evidence, s.p_value, s.q_value,
                COUNT(DISTINCT p.trace) AS n_traces,
-               list(DISTINCT p.trace ORDER BY p.trace) AS traces
+               {dialect.sorted_distinct_list("p.trace", dialect_name)} AS traces
         FROM {pairs} p JOIN ({w}) w USING (aid_a, aid_b)
         JOIN {scores} s USING (aid_a, aid_b)
         WHERE w.weight >= {float(min_weight)} AND s.significant

@@ -28,7 +28,7 @@ from .coaction import (
     ranked_actions_sql,
     self_loop_pairs_sql,
 )
-from .engine import DuckDBBackend
+from .engine import Backend, DuckDBBackend, dialect
 from .engine.tables import StageSchemaError, check_schema, select_list
 from .errors import ConfigError
 from .groups import GroupParams
@@ -323,12 +323,14 @@ def _as_declared(store: Store, names: tuple[str, ...]) -> bool:
 
 def coaction_stage(store: Store, config: DetectConfig | None = None,
                    reporter: Reporter | None = None,
-                   reuse: bool = False) -> dict[str, dict[str, Any]]:
+                   reuse: bool = False, engine: Any = None) -> dict[str, dict[str, Any]]:
     """Actions, co-actions, pairs, their significance and the fused edges of ``store``: the
     tables every network is built from. With ``reuse``, tables a previous run made with the
     same co-action settings on the same content are kept (``run_stage`` records which), when
-    they have their declared columns (tables of an earlier cibwatch are made again).
-    Returns the per-trace counts."""
+    they have their declared columns (tables of an earlier cibwatch are made again). With
+    ``engine`` (:class:`cibwatch.engine.spark.SparkEngine`), the tables are made on that
+    engine from the store's actions (:func:`_coactions`): the same tables, so reuse does not
+    depend on the engine. Returns the per-trace counts."""
     config = config or DetectConfig()
     reporter = reporter or SilentReporter()
     store.require_posts()
@@ -339,7 +341,7 @@ def coaction_stage(store: Store, config: DetectConfig | None = None,
         if row and row[0][0] == key:
             counts: dict[str, dict[str, Any]] = json.loads(row[0][1])
             return counts
-    counts = _coactions(store, config, reporter)
+    counts = _coactions(store, config, reporter, engine)
     DuckDBBackend(store).write_arrow("run_stage", pa.table(
         {"stage_key": pa.array([key], pa.string()),
          "counts": pa.array([json.dumps(counts)], pa.string())}))
@@ -347,16 +349,19 @@ def coaction_stage(store: Store, config: DetectConfig | None = None,
 
 
 def detect(store: Store, config: DetectConfig | None = None,
-           reporter: Reporter | None = None, reuse: bool = False) -> DetectResult:
+           reporter: Reporter | None = None, reuse: bool = False,
+           engine: Any = None) -> DetectResult:
     """Run detection on everything in ``store`` as a new run (:mod:`cibwatch.runs`): its
     results land in the stage tables and are kept, with stable network ids, in the
     ``run_*`` tables; a run that fails is marked failed, earlier runs stay as they were. With
     ``reuse``, the co-action tables of an earlier run with the same co-action settings on the
     same data are kept (:func:`coaction_stage`): only communities, attachment and assessment
-    are redone (e.g. another ``min_size`` or ``resolution``)."""
+    are redone (e.g. another ``min_size`` or ``resolution``). ``engine``: where the co-action
+    stage runs (None: the store's DuckDB; :class:`cibwatch.engine.spark.SparkEngine`)."""
     config = config or DetectConfig()
     with recorded_run(store, "detect", config.as_dict()) as run_id:
-        n_attached, counts = _detect(store, config, reporter or SilentReporter(), reuse)
+        n_attached, counts = _detect(store, config, reporter or SilentReporter(), reuse,
+                                     engine)
         finish_run(store, run_id)
     result = run_result(store, config, counts, n_attached)
     result.run_id = run_id
@@ -364,10 +369,10 @@ def detect(store: Store, config: DetectConfig | None = None,
 
 
 def _detect(store: Store, config: DetectConfig, reporter: Reporter,
-            reuse: bool) -> tuple[int, dict[str, dict[str, Any]]]:
+            reuse: bool, engine: Any = None) -> tuple[int, dict[str, dict[str, Any]]]:
     """The stages of :func:`detect`, into the stage tables; returns how many accounts were
     attached, and the per-trace counts."""
-    counts = coaction_stage(store, config, reporter, reuse=reuse)
+    counts = coaction_stage(store, config, reporter, reuse=reuse, engine=engine)
     for t in ("members", "networks", "assessments", "account_flags", "expansion",
               "network_evidence", "group_links", "network_items"):
         store.execute(f"DROP TABLE IF EXISTS {t}")
@@ -423,19 +428,45 @@ def run_result(store: Store, config: DetectConfig, counts: dict[str, dict[str, A
     )
 
 
-def _coactions(store: Store, config: DetectConfig,
-               reporter: Reporter) -> dict[str, dict[str, Any]]:
+#: The tables the co-action stage makes from ``actions`` (and ``account_index``), on whichever
+#: engine runs it (:func:`coaction_tables`).
+COACTION_OUTPUTS = ("participants", "windows", "coactions", "bounded_keys", "activity", "pairs",
+                    "pair_scores", "edges")
+
+
+def _coactions(store: Store, config: DetectConfig, reporter: Reporter,
+               engine: Any = None) -> dict[str, dict[str, Any]]:
+    """Actions from every trace (on the store), then :func:`coaction_tables` on the store's
+    backend or, with ``engine`` (:class:`cibwatch.engine.spark.SparkEngine`), on that engine,
+    whose tables are then read back into the store."""
     _drop_run_tables(store)
     backend = DuckDBBackend(store)
-    for name in ("actions", "coactions", "bounded_keys", "activity", "windows"):
-        backend.create(name)
-    counts: dict[str, dict[str, Any]] = {}
+    backend.create("actions")
     with reporter.task("Extracting actions", total=len(config.traces)) as task:
         for trace in config.traces:
             trace.prepare(store, reporter)
             backend.append("actions", f"SELECT '{trace.name}', key, aid, pid, ts, variant "
                            f"FROM ({trace.actions_sql()}) AS t")
             task.advance()
+    if engine is None:
+        return coaction_tables(backend, config, reporter)
+    with engine.open(store, reporter) as remote:
+        counts = coaction_tables(remote, config, reporter)
+        with reporter.task(f"Reading the {engine.name} tables back", total=None):
+            engine.bring_back(store, remote, COACTION_OUTPUTS)
+    return counts
+
+
+def coaction_tables(backend: Backend, config: DetectConfig,
+                    reporter: Reporter) -> dict[str, dict[str, Any]]:
+    """From ``actions`` (and ``account_index``) on ``backend``: the window join's
+    ``coactions``, ``bounded_keys``, ``activity`` and ``windows``, then ``pairs``, their
+    significance (``pair_scores``) and the fused ``edges``. The same statements on every
+    engine, written in the backend's dialect. Returns the per-trace counts."""
+    d = backend.dialect
+    for name in ("coactions", "bounded_keys", "activity", "windows"):
+        backend.create(name)
+    counts: dict[str, dict[str, Any]] = {}
     source = "actions"
     if config.min_participation > 1:
         backend.materialise(
@@ -443,22 +474,20 @@ def _coactions(store: Store, config: DetectConfig,
             f"SELECT aid FROM actions GROUP BY aid HAVING COUNT(*) >= {config.min_participation}")
         source = "(SELECT * FROM actions SEMI JOIN participants USING (aid))"
     crowd_used = config.crowd_accounts or max(CROWD_MIN, math.ceil(
-        config.crowd_share * int(store.scalar(f"SELECT count(DISTINCT aid) FROM {source}"))))
+        config.crowd_share * int(backend.scalar(
+            f"SELECT count(DISTINCT aid) FROM {source} AS s"))))
     with reporter.task("Window join (co-actions)", total=len(config.traces)) as task:
         for trace in config.traces:
             acts = f"(SELECT * FROM {source} AS s WHERE trace = '{trace.name}')"
             windows = config.windows_for(trace.name)
             estimated = windows is None
             if windows is None:
-                est = store.scalar(estimate_window_sql(acts))
+                est = backend.scalar(estimate_window_sql(acts, dialect_name=d))
                 windows = (_clamp_window(est),)
             windows = tuple(sorted(set(windows)))
             crowd = crowd_used if config.significance else None
-            store.execute(
-                "CREATE OR REPLACE TEMP TABLE crowd_keys AS "
-                + (crowd_keys_sql(acts, crowd) if crowd else
-                   "SELECT CAST(NULL AS VARCHAR) AS key WHERE FALSE")
-            )
+            backend.scratch("crowd_keys", crowd_keys_sql(acts, crowd) if crowd else
+                            "SELECT CAST(NULL AS STRING) AS key WHERE FALSE")
             non_crowd = f"(SELECT * FROM {acts} AS a ANTI JOIN crowd_keys ck USING (key))"
             for i, w in enumerate(sorted(windows)):
                 spec = JoinSpec(w, config.max_neighbours, config.self_loops)
@@ -466,51 +495,50 @@ def _coactions(store: Store, config: DetectConfig,
                 # windows only serve the test, which leaves crowd keys out: so do they (on
                 # popular keys a long window is what costs the most).
                 joined = acts if i == 0 or not crowd else non_crowd
-                backend.append("windows", f"SELECT '{trace.name}', {w}, {estimated}")
-                store.execute(
-                    "CREATE OR REPLACE TEMP TABLE ranked AS "
-                    + ranked_actions_sql(joined, spec, neighbours=config.significance))
+                win = dialect.double(w)
+                backend.append("windows", f"SELECT '{trace.name}', {win}, {estimated}")
+                backend.scratch("ranked",
+                                ranked_actions_sql(joined, spec, neighbours=config.significance))
                 backend.append("coactions",
-                               f"SELECT '{trace.name}', {w}, c.*, ck.key IS NOT NULL "
+                               f"SELECT '{trace.name}', {win}, c.*, ck.key IS NOT NULL "
                                f"FROM ({coaction_sql('ranked', spec)}) c "
                                "LEFT JOIN crowd_keys ck ON ck.key = c.key")
-                backend.append("bounded_keys", f"SELECT '{trace.name}', {w}, * "
-                               f"FROM ({bounded_keys_sql('ranked', spec)})")
-                backend.append("activity", f"SELECT '{trace.name}', {w}, * FROM ("
+                backend.append("bounded_keys", f"SELECT '{trace.name}', {win}, b.* "
+                               f"FROM ({bounded_keys_sql('ranked', spec)}) AS b")
+                backend.append("activity", f"SELECT '{trace.name}', {win}, a.* FROM ("
                                + account_activity_sql(acts, 'ranked', not trace.cross_platform,
-                                                      'crowd_keys') + ")")
-                store.execute("DROP TABLE ranked")
+                                                      'crowd_keys') + ") AS a")
+                backend.drop("ranked")
             counts[trace.name] = {
                 "windows_s": list(windows),
                 "crowd_accounts": crowd,
                 "window_estimated": estimated,
-                "actions": int(store.scalar("SELECT count(*) FROM actions WHERE trace = ?",
-                                            [trace.name])),
-                "coactions": int(store.scalar("SELECT count(*) FROM coactions WHERE trace = ?",
-                                              [trace.name])),
-                "bounded_keys": int(store.scalar(
-                    "SELECT count(DISTINCT key) FROM bounded_keys WHERE trace = ?",
-                    [trace.name])),
+                "actions": int(backend.scalar(
+                    f"SELECT count(*) FROM actions WHERE trace = '{trace.name}'")),
+                "coactions": int(backend.scalar(
+                    f"SELECT count(*) FROM coactions WHERE trace = '{trace.name}'")),
+                "bounded_keys": int(backend.scalar(
+                    f"SELECT count(DISTINCT key) FROM bounded_keys WHERE trace = '{trace.name}'")),
             }
             task.advance()
+    backend.drop("crowd_keys")
     if config.min_participation > 1:
-        _filter_participation(store, config.min_participation)
+        backend.replace("coactions", participation_sql("coactions", config.min_participation))
     with reporter.task("Pairs, significance and edges", total=3) as task:
-        pairs = pair_stats_sql("coactions", config.n_evidence)
+        pairs = pair_stats_sql("coactions", config.n_evidence, d)
         if config.self_loops:
             pairs = self_loop_pairs_sql(pairs, "coactions")
         # ``expected`` is filled by the significance test (significance.score_pairs)
-        backend.materialise("pairs", f"SELECT *, CAST(NULL AS DOUBLE) AS expected "
+        backend.materialise("pairs", f"SELECT p.*, CAST(NULL AS DOUBLE) AS expected "
                             f"FROM ({pairs}) AS p")
         for name in counts:
-            counts[name]["pairs"] = int(
-                store.scalar("SELECT count(DISTINCT (aid_a, aid_b)) FROM pairs WHERE trace = ?",
-                             [name])
-            )
+            counts[name]["pairs"] = int(backend.scalar(
+                "SELECT count(*) FROM (SELECT DISTINCT aid_a, aid_b FROM pairs "
+                f"WHERE trace = '{name}') AS d"))
         task.advance()
         if config.significance:
-            n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
-            score_pairs(store, n_windows, config.fdr, backend)
+            n_windows = int(backend.scalar("SELECT count(DISTINCT win) FROM windows"))
+            score_pairs(backend, n_windows, config.fdr)
         else:
             backend.materialise(
                 "pair_scores",
@@ -525,7 +553,7 @@ def _coactions(store: Store, config: DetectConfig,
         backend.materialise(
             "edges",
             fused_edges_sql("pairs", "coactions", "pair_scores", config.weight,
-                            config.min_weight_used),
+                            config.min_weight_used, d),
         )
         task.advance()
     return counts
@@ -539,12 +567,6 @@ def _clamp_window(est: Any) -> float:
     if est is None:
         return 60.0
     return float(min(max(float(est), _WINDOW_BOUNDS[0]), _WINDOW_BOUNDS[1]))
-
-
-def _filter_participation(store: Store, p: int) -> None:
-    """CooRTweet's second participation filter (:func:`cibwatch.coaction.participation_sql`):
-    ``coactions`` is replaced by the co-actions it keeps."""
-    DuckDBBackend(store).replace("coactions", participation_sql("coactions", p))
 
 
 def _communities_of(aids: Any, labels: Any, min_size: int) -> list[Any]:

@@ -50,7 +50,6 @@ aggregation per account, and a vectorised Poisson tail over the pairs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -113,7 +112,8 @@ def account_activity_sql(actions: str, ranked: str, platform_scoped: bool,
     """
 
 
-def estimate_window_sql(actions: str, q: float = 0.1, p: float = 0.5) -> str:
+def estimate_window_sql(actions: str, q: float = 0.1, p: float = 0.5,
+                        dialect_name: str = "duckdb") -> str:
     """SQL giving CooRnet's coordination interval (seconds) of ``actions`` (see the module
     docstring); NULL when no key has two actions."""
     return f"""
@@ -124,64 +124,48 @@ def estimate_window_sql(actions: str, q: float = 0.1, p: float = 0.5) -> str:
           FROM {actions}),
         second AS (SELECT key, ts - first_ts AS d2 FROM r WHERE rk = 2),
         quick AS (SELECT key FROM second
-                  WHERE d2 <= (SELECT quantile_cont(d2, {float(q)}) FROM second)),
+                  WHERE d2 <= (SELECT {dialect.quantile_cont("d2", q, dialect_name)}
+                               FROM second)),
         reach AS (
           SELECT r.key, MIN(r.ts - r.first_ts) AS d
           FROM r JOIN quick USING (key)
           WHERE CAST(r.rk AS DOUBLE) / r.n > {float(p)}
           GROUP BY r.key)
-        SELECT quantile_cont(d, {float(p)}) / 1e6 FROM reach
+        SELECT {dialect.quantile_cont("d", p, dialect_name)} / 1e6 FROM reach
     """
 
 
-#: Rows per batch when p-values are computed (bounded memory on any number of pairs).
-BATCH_ROWS = 1_000_000
 
 
-#: SQL types of the key columns of a p-value table (:func:`_poisson_table`) with no rows.
-_KEY_TYPES = {"aid_a": "INTEGER", "aid_b": "INTEGER", "win": "DOUBLE", "network_id": "VARCHAR"}
+#: Arrow types of the key columns of a p-value table (:func:`_poisson_table`).
+_KEY_TYPES = {"aid_a": pa.int32(), "aid_b": pa.int32(), "win": pa.float64(),
+              "network_id": pa.string()}
 
 
-def _poisson_table(store: Store, select: str, out: str, keys: tuple[str, ...]) -> None:
-    """``out(keys..., p)``: the Poisson upper tail P(X >= x) for the rows ``(keys..., x, lam)``
-    of ``select``, computed batch by batch (memory does not grow with the number of rows)."""
+def _poisson_table(backend: Backend, select: str, out: str, keys: tuple[str, ...]) -> None:
+    """The scratch table ``out(keys..., p)``: the Poisson upper tail P(X >= x) for the rows
+    ``(keys..., x, lam)`` of ``select``, batch by batch (:meth:`Backend.map_batches`: memory
+    does not grow with the number of rows; on Spark, on the executors)."""
     cols = ", ".join(f"{k}" for k in keys)
-    first = True
-    reader = _reader(store, f"SELECT {cols}, x, lam FROM ({select}) WHERE x > 0")
-    for batch in reader:
+    schema = pa.schema([(k, _KEY_TYPES.get(k, pa.int64())) for k in keys] + [("p", pa.float64())])
+
+    def tails(batch: pa.RecordBatch) -> pa.RecordBatch:
         p = poisson_upper_tail(batch.column("x").to_numpy().astype(float),
                                batch.column("lam").to_numpy(zero_copy_only=False).astype(float))
-        t = pa.table({**{k: batch.column(k) for k in keys}, "p": pa.array(p)})
-        with store.registered("p_batch", t):
-            if first:
-                store.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT * FROM p_batch")
-                first = False
-            else:
-                store.execute(f"INSERT INTO {out} SELECT * FROM p_batch")
-    if first:  # nothing co-acted: the key columns typed as when rows are there
-        defs = ", ".join(f"CAST(NULL AS {_KEY_TYPES.get(k, 'BIGINT')}) AS {k}" for k in keys)
-        store.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {defs}, "
-                      "CAST(NULL AS DOUBLE) AS p WHERE FALSE")
+        return pa.RecordBatch.from_arrays([*(batch.column(k) for k in keys), pa.array(p)],
+                                          names=[*keys, "p"])
+
+    backend.map_batches(out, f"SELECT {cols}, x, lam FROM ({select}) AS s WHERE x > 0",
+                        tails, schema)
 
 
-def _reader(store: Store, sql: str) -> Iterator[pa.RecordBatch]:
-    """Record batches of ``sql``, read through a second cursor so that the store's connection
-    stays free for writing while they stream."""
-    cur = store.con.cursor()
-    try:
-        rel = cur.sql(sql)
-        fetch = getattr(rel, "to_arrow_reader", None) or rel.fetch_arrow_reader  # DuckDB 2 / 1.x
-        yield from fetch(BATCH_ROWS)
-    finally:
-        cur.close()
-
-
-def bh_sql(p_table: str, keys: str, m: int, fdr: float) -> str:
+def bh_sql(p_table: str, keys: str, m: int, fdr: float, dialect_name: str = "duckdb") -> str:
     """Benjamini-Hochberg in SQL over ``p_table(keys..., p)`` among ``m`` hypotheses: rows
     ranked by p (ties by the keys, so the result is the same on every run)."""
     return f"""
         SELECT {keys}, p AS p_value, LEAST(q, 1.0) AS q_value,
-               LEAST(-log10(GREATEST(p, 1e-300)), {MAX_EVIDENCE}) AS evidence,
+               LEAST(-{dialect.log10("GREATEST(p, 1e-300)", dialect_name)}, {MAX_EVIDENCE})
+                 AS evidence,
                q <= {float(fdr)} AS significant
         FROM (SELECT *, MIN(p * {int(m)} / rk) OVER (ORDER BY rk DESC
                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS q
@@ -189,8 +173,7 @@ def bh_sql(p_table: str, keys: str, m: int, fdr: float) -> str:
     """
 
 
-def score_pairs(store: Store, n_tests: int, fdr: float,
-                backend: Backend | None = None) -> None:
+def score_pairs(backend: Backend, n_tests: int, fdr: float) -> None:
     """Fill ``expected`` of ``pairs`` (per trace and window; ``pairs`` is replaced) and build ``pair_scores(aid_a,
     aid_b, p_value, q_value, evidence, significant)``: per window, the pair's distinct
     co-acting post pairs (crowd keys left out) against its expected co-actions summed over
@@ -199,13 +182,13 @@ def score_pairs(store: Store, n_tests: int, fdr: float,
     possible pairs. Floating-point sums are ordered (by trace) so that results are the same
     bits on every run. Needs ``activity(trace, win, aid, n, c, stratum)``.
     """
-    backend = backend or DuckDBBackend(store)
+    d = backend.dialect
     expected = ("CASE WHEN p.aid_a = p.aid_b THEN NULL ELSE "
-                "(b.n * a.c + a.n * b.c) / (2.0 * t.n_actions) END")
+                f"(b.n * a.c + a.n * b.c) / ({dialect.double(2)} * t.n_actions) END")
     backend.replace(
         "pairs",
         f"""
-        SELECT {select_list("pairs", {"expected": expected}, prefix="p.")}
+        SELECT {select_list("pairs", {"expected": expected}, prefix="p.", dialect_name=d)}
         FROM pairs p
         JOIN activity a ON a.trace = p.trace AND a.win = p.win AND a.aid = p.aid_a
         JOIN activity b ON b.trace = p.trace AND b.win = p.win AND b.aid = p.aid_b
@@ -216,15 +199,18 @@ def score_pairs(store: Store, n_tests: int, fdr: float,
     )
     # expected co-actions over every trace run with the window (not only those where the
     # pair met): the observed count pools all of them
-    per_win = """
+    lam = dialect.ordered_sum(
+        f"(b.n * a.c + a.n * b.c) / ({dialect.double(2)} * t.n_actions)", "a.trace", d)
+    per_win = f"""
         WITH x AS (
-          SELECT aid_a, aid_b, win, COUNT(DISTINCT (pid_a, pid_b)) AS x FROM coactions
-          WHERE aid_a <> aid_b AND NOT crowd GROUP BY aid_a, aid_b, win),
+          SELECT aid_a, aid_b, win, COUNT(*) AS x
+          FROM (SELECT DISTINCT aid_a, aid_b, win, pid_a, pid_b FROM coactions
+                WHERE aid_a <> aid_b AND NOT crowd) AS d
+          GROUP BY aid_a, aid_b, win),
         totals AS (
           SELECT trace, win, stratum, SUM(n) AS n_actions FROM activity
           GROUP BY trace, win, stratum)
-        SELECT x.aid_a, x.aid_b, x.win, x.x,
-               SUM((b.n * a.c + a.n * b.c) / (2.0 * t.n_actions) ORDER BY a.trace) AS lam
+        SELECT x.aid_a, x.aid_b, x.win, x.x, {lam} AS lam
         FROM x
         JOIN activity a ON a.aid = x.aid_a AND a.win = x.win
         JOIN activity b ON b.aid = x.aid_b AND b.win = x.win AND b.trace = a.trace
@@ -232,18 +218,16 @@ def score_pairs(store: Store, n_tests: int, fdr: float,
         JOIN totals t ON t.trace = a.trace AND t.win = a.win AND t.stratum = a.stratum
         GROUP BY x.aid_a, x.aid_b, x.win, x.x
     """
-    _poisson_table(store, per_win, "p_win", ("aid_a", "aid_b", "win"))
-    n_acc = int(store.scalar("SELECT COUNT(DISTINCT aid) FROM activity") or 0)
+    _poisson_table(backend, per_win, "p_win", ("aid_a", "aid_b", "win"))
+    n_acc = int(backend.scalar("SELECT COUNT(DISTINCT aid) FROM activity") or 0)
     m = max(1, n_acc * (n_acc - 1) // 2)
-    store.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE p_pair AS
-        SELECT aid_a, aid_b, LEAST(1.0, MIN(p) * {max(1, n_tests)}) AS p
+    backend.scratch("p_pair", f"""
+        SELECT aid_a, aid_b, LEAST({dialect.double(1)}, MIN(p) * {max(1, n_tests)}) AS p
         FROM p_win GROUP BY aid_a, aid_b
-        """
-    )
-    backend.replace("pair_scores", bh_sql("p_pair", "aid_a, aid_b", m, fdr))
-    store.execute("DROP TABLE p_win; DROP TABLE p_pair")
+        """)
+    backend.replace("pair_scores", bh_sql("p_pair", "aid_a, aid_b", m, fdr, d))
+    backend.drop("p_win")
+    backend.drop("p_pair")
 
 
 def add_members(store: Store, rows: str) -> None:
@@ -353,7 +337,7 @@ def _attach_units(store: Store, units: str, n_units: int, networks: str, n_tests
         SELECT l.unit, l.network_id, l.win, e.x, l.lam
         FROM lam l JOIN events e USING (unit, network_id, win)
     """
-    _poisson_table(store, cand, "p_cand", ("unit", "network_id", "win"))
+    _poisson_table(DuckDBBackend(store), cand, "p_cand", ("unit", "network_id", "win"))
     n_nets = int(store.scalar(f"SELECT COUNT(DISTINCT network_id) FROM members WHERE {networks}"))
     store.execute(
         f"""

@@ -16,9 +16,9 @@ columns, read as Arrow from ``LIMIT 0``): a mismatch drops what was made and rai
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
@@ -27,7 +27,10 @@ from . import tables
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["Backend", "DuckDBBackend"]
+__all__ = ["Backend", "DuckDBBackend", "BATCH_ROWS"]
+
+#: Rows per batch of :meth:`Backend.map_batches` (bounded memory on any number of rows).
+BATCH_ROWS = 1_000_000
 
 
 class Backend(Protocol):
@@ -62,6 +65,21 @@ class Backend(Protocol):
     def columns(self, select: str) -> list[str]:
         """The column names of ``select``, in order."""
 
+    def scalar(self, sql: str) -> Any:
+        """The first column of the first row of ``sql`` (None when it has no rows)."""
+
+    def scratch(self, name: str, select: str) -> None:
+        """A stage's own temporary table ``name`` (undeclared, replaced when it exists) made
+        from ``select``."""
+
+    def drop(self, name: str) -> None:
+        """Drop the table (or scratch table) ``name`` when it exists."""
+
+    def map_batches(self, name: str, select: str, fn: Callable[[pa.RecordBatch], pa.RecordBatch],
+                    schema: pa.Schema) -> None:
+        """The scratch table ``name``: ``fn`` applied to every Arrow batch of ``select``
+        (each output batch has ``schema``; memory does not grow with the number of rows)."""
+
 
 class DuckDBBackend:
     """:class:`Backend` over an investigation store (DuckDB).
@@ -71,8 +89,10 @@ class DuckDBBackend:
     store:
         The store whose connection runs the statements.
     record:
-        When given, every statement the backend runs is appended to it (the transpile test
-        collects the stage SELECTs this way).
+        When given, every request of a stage is appended to it as ``"verb name: SQL"``
+        (``materialise``, ``replace``, ``append``, ``scratch``, ``map``, ``create``,
+        ``scalar``, ``arrow``), as the stage wrote it: the Spark backend records the same,
+        so the two engines' statements can be compared (``tests/test_spark.py``).
     """
 
     dialect = "duckdb"
@@ -81,9 +101,11 @@ class DuckDBBackend:
         self.store = store
         self.record = record
 
-    def _run(self, sql: str) -> None:
+    def _note(self, verb: str, name: str, sql: str = "") -> None:
         if self.record is not None:
-            self.record.append(sql)
+            self.record.append(f"{verb} {name}: {sql}")
+
+    def _run(self, sql: str) -> None:
         self.store.execute(sql)
 
     def _check(self, name: str, made: str) -> None:
@@ -99,10 +121,12 @@ class DuckDBBackend:
             raise
 
     def materialise(self, name: str, select: str) -> None:
+        self._note("materialise", name, select)
         self._run(f"CREATE TABLE {name} AS {select}")
         self._check(name, name)
 
     def replace(self, name: str, select: str) -> None:
+        self._note("replace", name, select)
         nxt = f"{name}__next"
         self._run(f"DROP TABLE IF EXISTS {nxt}")
         self._run(f"CREATE TABLE {nxt} AS {select}")
@@ -111,9 +135,11 @@ class DuckDBBackend:
         self._run(f"ALTER TABLE {nxt} RENAME TO {name}")
 
     def create(self, name: str) -> None:
+        self._note("create", name)
         self._run(tables.create_sql(name))
 
     def append(self, name: str, select: str) -> None:
+        self._note("append", name, select)
         self._run(f"INSERT INTO {name} {select}")
 
     def write_arrow(self, name: str, table: pa.Table) -> None:
@@ -121,8 +147,7 @@ class DuckDBBackend:
             self.replace(name, f"SELECT * FROM {reg}")
 
     def arrow(self, sql: str) -> pa.Table:
-        if self.record is not None:
-            self.record.append(sql)
+        self._note("arrow", "", sql)
         query = sql if " " in sql.strip() else f"SELECT * FROM {sql}"
         return self.store.arrow(query)
 
@@ -133,3 +158,38 @@ class DuckDBBackend:
 
     def columns(self, select: str) -> list[str]:
         return [str(r[0]) for r in self.store.fetchall(f"DESCRIBE {select}")]
+
+    def scalar(self, sql: str) -> Any:
+        self._note("scalar", "", sql)
+        return self.store.scalar(sql)
+
+    def scratch(self, name: str, select: str) -> None:
+        self._note("scratch", name, select)
+        self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+
+    def drop(self, name: str) -> None:
+        self._run(f"DROP TABLE IF EXISTS {name}")
+
+    def map_batches(self, name: str, select: str, fn: Callable[[pa.RecordBatch], pa.RecordBatch],
+                    schema: pa.Schema) -> None:
+        """Batches of :data:`BATCH_ROWS`, read through a second cursor so that the store's
+        connection stays free for writing while they stream."""
+        self._note("map", name, select)
+        first = True
+        cur = self.store.con.cursor()
+        try:
+            rel = cur.sql(select)
+            fetch = getattr(rel, "to_arrow_reader", None) or rel.fetch_arrow_reader
+            for batch in fetch(BATCH_ROWS):
+                if not batch.num_rows:
+                    continue
+                with self.store.registered(f"{name}__batch", pa.Table.from_batches([fn(batch)])):
+                    self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM "
+                              f"{name}__batch" if first else
+                              f"INSERT INTO {name} SELECT * FROM {name}__batch")
+                first = False
+        finally:
+            cur.close()
+        if first:  # no rows: the columns typed as when rows are there
+            with self.store.registered(f"{name}__batch", schema.empty_table()):
+                self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}__batch")

@@ -16,10 +16,16 @@ __all__ = [
     "DIALECTS",
     "arg_max",
     "arg_min",
+    "double",
+    "ordered_sum",
+    "quantile_cont",
+    "sorted_distinct_list",
     "epoch_s",
     "epoch_us",
     "hex_prefix_int",
     "iso_time_us",
+    "log10",
+    "SPARK_LOG10",
     "list_filter",
     "list_transform",
     "regexp_replace_all",
@@ -126,3 +132,47 @@ def regexp_replace_all(text: str, pattern: str, replacement: str,
     replaces the first match unless told ``'g'``; Spark replaces every match."""
     return _pick(dialect, f"regexp_replace({text}, {pattern}, {replacement}, 'g')",
                  f"regexp_replace({text}, {pattern}, {replacement})")
+
+
+def double(value: float) -> str:
+    """A DOUBLE literal. A plain ``2.0`` is a DECIMAL in both engines, and Spark keeps
+    decimal arithmetic in decimals (rounded to 6 places after a division) where DuckDB divides
+    in doubles: arithmetic that must give the same bits on both is written with this."""
+    return f"CAST({float(value)!r} AS DOUBLE)"
+
+
+def ordered_sum(value: str, key: str, dialect: str = "duckdb") -> str:
+    """The sum of ``value`` over a group, added up in the order of ``key`` (floating-point
+    sums then give the same bits on every run and on both engines). DuckDB: an ordered
+    aggregate; Spark: the values collected with their key, sorted, and folded left to right.
+    Cost on Spark: O(group size) memory per group."""
+    if _check(dialect) == "duckdb":
+        return f"SUM({value} ORDER BY {key})"
+    return (f"aggregate(transform(array_sort(collect_list(named_struct('k', {key}, 'v', "
+            f"CAST({value} AS DOUBLE)))), x -> x.v), CAST(0 AS DOUBLE), (acc, v) -> acc + v)")
+
+
+def sorted_distinct_list(value: str, dialect: str = "duckdb") -> str:
+    """The distinct values of a group as a list, in ascending order."""
+    return _pick(dialect, f"list(DISTINCT {value} ORDER BY {value})",
+                 f"array_sort(collect_set({value}))")
+
+
+def quantile_cont(value: str, q: float, dialect: str = "duckdb") -> str:
+    """The ``q`` quantile of a group's values, interpolated linearly between the two nearest
+    (DuckDB's ``quantile_cont``, Spark's exact ``percentile``)."""
+    return _pick(dialect, f"quantile_cont({value}, {float(q)})",
+                 f"percentile({value}, {float(q)})")
+
+
+#: The name under which :class:`cibwatch.engine.spark.SparkBackend` registers
+#: :func:`math.log10` as a SQL function.
+SPARK_LOG10 = "cibwatch_log10"
+
+
+def log10(x: str, dialect: str = "duckdb") -> str:
+    """The base-10 logarithm of ``x``. Spark's own ``log10`` is Java's, which differs from the
+    C library's (DuckDB's, and Python's :func:`math.log10`) in the last bit of some results:
+    on Spark the C library's is called, as a Python function registered by the backend, so
+    that evidence has the same bits on both engines."""
+    return _pick(dialect, f"log10({x})", f"{SPARK_LOG10}({x})")

@@ -28,7 +28,7 @@ import pyarrow as pa
 from ..errors import CibwatchError
 
 __all__ = ["STAGE_TABLES", "WRITERS", "RESULT_FORM", "LABELLED", "StageSchemaError",
-           "result_schema", "declared", "check_schema", "create_sql", "duckdb_type",
+           "result_schema", "declared", "check_schema", "create_sql", "duckdb_type", "sql_type",
            "select_list"]
 
 _I32, _I64, _F64, _STR, _BOOL = pa.int32(), pa.int64(), pa.float64(), pa.string(), pa.bool_()
@@ -110,14 +110,14 @@ WRITERS: dict[str, str] = {
     "post_norm": "traces.base.ensure_normalized_text",
     "near_text": "traces.text_near.NearText.prepare",
     "actions": "pipeline._coactions (each trace's actions_sql)",
-    "participants": "pipeline._coactions (min_participation > 1)",
-    "windows": "pipeline._coactions",
-    "coactions": "pipeline._coactions; pipeline._filter_participation (replace)",
-    "bounded_keys": "pipeline._coactions",
-    "activity": "pipeline._coactions",
-    "pairs": "pipeline._coactions; significance.score_pairs (replace: expected)",
-    "pair_scores": "significance.score_pairs, or pipeline._coactions without the test",
-    "edges": "pipeline._coactions (network.fused_edges_sql)",
+    "participants": "pipeline.coaction_tables (min_participation > 1)",
+    "windows": "pipeline.coaction_tables",
+    "coactions": "pipeline.coaction_tables (replace: the participation filter)",
+    "bounded_keys": "pipeline.coaction_tables",
+    "activity": "pipeline.coaction_tables",
+    "pairs": "pipeline.coaction_tables; significance.score_pairs (replace: expected)",
+    "pair_scores": "significance.score_pairs, or pipeline.coaction_tables without the test",
+    "edges": "pipeline.coaction_tables (network.fused_edges_sql)",
     "run_stage": "pipeline.coaction_stage",
     "item_sizes": "groups.build_items",
     "items": "groups.build_items",
@@ -234,14 +234,26 @@ def duckdb_type(t: pa.DataType) -> str:
     return _SCALARS[key]
 
 
+def sql_type(t: pa.DataType, dialect_name: str = "duckdb") -> str:
+    """The SQL type of an Arrow type of the declarations in ``dialect_name``."""
+    if dialect_name == "duckdb":
+        return duckdb_type(t)
+    if pa.types.is_list(t):
+        return f"ARRAY<{sql_type(t.value_type, dialect_name)}>"
+    if pa.types.is_struct(t):
+        return "STRUCT<" + ", ".join(f"{t.field(i).name}: {sql_type(t.field(i).type, dialect_name)}"
+                                     for i in range(t.num_fields)) + ">"
+    return {"VARCHAR": "STRING"}.get(duckdb_type(t), duckdb_type(t))
+
+
 def create_sql(name: str) -> str:
     """``CREATE TABLE name (...)`` of a declared stage table, with no rows."""
     cols = ", ".join(f"{f.name} {duckdb_type(f.type)}" for f in STAGE_TABLES[name])
     return f"CREATE TABLE {name} ({cols})"
 
 
-def select_list(name: str, given: Mapping[str, str] | None = None, prefix: str | None = None
-                ) -> str:
+def select_list(name: str, given: Mapping[str, str] | None = None, prefix: str | None = None,
+                dialect_name: str = "duckdb") -> str:
     """The select list of the declared columns of ``name``, in order: the expression
     ``given[col]`` for a column given, else ``{prefix}col`` when ``prefix`` is not None
     (``""``: the bare column), else a typed NULL. Given names that are not declared raise."""
@@ -253,9 +265,9 @@ def select_list(name: str, given: Mapping[str, str] | None = None, prefix: str |
     out = []
     for f in schema:
         if f.name in given:
-            out.append(f"CAST({given[f.name]} AS {duckdb_type(f.type)}) AS {f.name}")
+            out.append(f"CAST({given[f.name]} AS {sql_type(f.type, dialect_name)}) AS {f.name}")
         elif prefix is not None:
             out.append(f"{prefix}{f.name}")
         else:
-            out.append(f"CAST(NULL AS {duckdb_type(f.type)}) AS {f.name}")
+            out.append(f"CAST(NULL AS {sql_type(f.type, dialect_name)}) AS {f.name}")
     return ", ".join(out)

@@ -1,0 +1,386 @@
+"""The Apache Spark engine: the co-action stage (window join, pairs, significance, fused edges)
+run by Spark SQL on Parquet tables in a warehouse directory.
+
+What runs where (docs/ARCHITECTURE.md, "Engines"):
+
+- The ingest, the traces' preparation (text normalisation, MinHash) and the extraction of
+  ``actions`` run on the investigation store (DuckDB), as with the default engine.
+- :meth:`SparkEngine.open` writes ``actions`` and the accounts' platforms (``account_index``)
+  to the warehouse as Parquet; from there on, every statement of the co-action stage
+  (:func:`cibwatch.pipeline.coaction_tables`) runs on Spark through :class:`SparkBackend`:
+  the same stage SQL as on DuckDB, with only :mod:`cibwatch.engine.dialect` writing the Spark
+  forms. The Poisson tails run distributed (``mapInArrow``, the same numpy function as on
+  DuckDB).
+- The stage tables Spark made are read back into the store (:meth:`SparkEngine.bring_back`),
+  where communities (Leiden, on the driver), group evidence, attachment, assessment and the
+  outputs run unchanged: a Spark run and a DuckDB run of the same input give the same files
+  (``tests/test_spark.py``).
+
+Hot keys: the same bound as on DuckDB (``max_neighbours``, :mod:`cibwatch.coaction`) applies
+before the join's shuffle, so pair volume stays linear. The bucket join's equality key is
+(key, time bucket, rank bucket): a hot key's actions are spread over its rank buckets, which
+salts the join. What stays skewed is the numbering of a key's actions (``ROW_NUMBER`` over
+``PARTITION BY key``): all actions of one key are sorted by one task.
+
+Every stage table is a Parquet directory ``WAREHOUSE/<table>``, registered as a temporary view
+of the same name; a table replaced by a SELECT that reads it is written beside it first
+(``<table>.next``) and then moved in place. The warehouse must be a local (or mounted) path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from ..errors import CibwatchError
+from ..progress import Reporter, SilentReporter
+from . import dialect, tables
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["SparkBackend", "SparkEngine", "spark_session", "SparkUnavailable"]
+
+#: Statements are run with Spark's non-ANSI semantics, as DuckDB's (division by zero is NULL).
+SESSION_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.ansi.enabled": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.driver.memory": "4g",
+}
+
+#: Shuffle partitions in local mode, per core: enough for the two-level aggregation of pairs,
+#: few enough that a small input does not pay for 200 empty tasks.
+LOCAL_PARTITIONS_PER_CORE = 2
+
+#: Seconds between two reads of Spark's job status for the progress display.
+PROGRESS_POLL_S = 0.5
+
+
+class SparkUnavailable(CibwatchError):
+    """PySpark (or the Java it runs on) is missing."""
+
+
+def _local_cores(master: str) -> int:
+    inner = master[len("local["):-1] if master.startswith("local[") else "1"
+    if inner in ("*", ""):
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(inner.split(",")[0]))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A Spark session: ``master`` a Spark master URL (``local[*]`` by default, ``spark://``,
+    ``yarn``, ...) or a Spark Connect URL (``sc://host:port``)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - pyspark is a dependency
+        raise SparkUnavailable("the Spark engine needs PySpark",
+                               remedy="pip install 'pyspark>=4.0,<4.1'") from exc
+    master = master or "local[*]"
+    if master.startswith("sc://"):
+        builder = SparkSession.builder.remote(master)
+    else:
+        builder = SparkSession.builder.master(master).appName("cibwatch")
+        if master.startswith("local"):
+            builder = builder.config("spark.sql.shuffle.partitions",
+                                     str(LOCAL_PARTITIONS_PER_CORE * _local_cores(master)))
+        for k, v in SESSION_CONF.items():
+            builder = builder.config(k, v)
+        # the Python workers run the Poisson tails: in local mode, the interpreter cibwatch
+        # runs in (the one on PATH may not have it), unless the user chose one; PySpark reads
+        # the variable when the context starts
+        if master.startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
+            os.environ["PYSPARK_PYTHON"] = sys.executable
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:
+        raise SparkUnavailable(f"cannot start Spark ({master}): {exc}",
+                               remedy="checking that Java 17 is installed (java -version) "
+                                      "or that the Spark master URL is right") from exc
+    if not master.startswith("sc://"):
+        session.sparkContext.setLogLevel("ERROR")
+    else:  # a Connect server has its own defaults: ask for the ones the SQL relies on
+        for k in ("spark.sql.session.timeZone", "spark.sql.ansi.enabled"):
+            session.conf.set(k, SESSION_CONF[k])
+    return session
+
+
+def _local_dir(path: str | os.PathLike[str]) -> Path:
+    text = os.fspath(path)
+    if "://" in text and not text.startswith("file://"):
+        raise CibwatchError(f"the warehouse {text} is not a local path",
+                            parameters=("warehouse",),
+                            remedy="giving a local or mounted directory as the warehouse")
+    return Path(text.removeprefix("file://"))
+
+
+class SparkBackend:
+    """:class:`cibwatch.engine.Backend` over a Spark session and a warehouse directory.
+
+    Every statement is Spark SQL: the stages write it with ``dialect = "spark"``.
+    """
+
+    dialect = "spark"
+
+    def __init__(self, session: Any, warehouse: str | os.PathLike[str],
+                 reporter: Reporter | None = None, record: list[str] | None = None) -> None:
+        self.spark = session
+        self.warehouse = _local_dir(warehouse)
+        self.warehouse.mkdir(parents=True, exist_ok=True)
+        self.reporter = reporter or SilentReporter()
+        self.record = record
+        self._views: set[str] = set()
+        self._functions()
+
+    def _functions(self) -> None:
+        """The SQL functions the dialect's Spark forms call (:func:`dialect.log10`)."""
+        import math
+
+        from pyspark.sql.types import DoubleType
+
+        def log10(x: float | None) -> float | None:
+            return None if x is None or x <= 0 else math.log10(x)
+
+        self.spark.udf.register(dialect.SPARK_LOG10, log10, DoubleType())
+
+    # -- statements -------------------------------------------------------------------------
+    def _note(self, verb: str, name: str, sql: str = "") -> None:
+        """Record a stage's request as :class:`cibwatch.engine.DuckDBBackend` does."""
+        if self.record is not None:
+            self.record.append(f"{verb} {name}: {sql}")
+
+    def _sql(self, sql: str) -> Any:
+        return self.spark.sql(sql)
+
+    def path(self, name: str) -> Path:
+        """The Parquet directory of the table ``name``."""
+        return self.warehouse / name
+
+    def _view(self, name: str, path: Path) -> None:
+        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+        self._views.add(name)
+
+    def _write(self, df: Any, path: Path, mode: str = "overwrite") -> None:
+        with self._progress(f"Spark: {path.name}"):
+            df.write.mode(mode).parquet(str(path))
+
+    def _check(self, name: str, path: Path) -> None:
+        if not tables.declared(name):
+            return
+        schema = self.spark.read.parquet(str(path)).limit(0).toArrow().schema
+        try:
+            tables.check_schema(name, schema)
+        except tables.StageSchemaError:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+
+    def _put(self, name: str, df: Any) -> None:
+        """Write ``df`` as the table ``name`` (replacing it), checked, and register it."""
+        final = self.path(name)
+        nxt = final.with_name(final.name + ".next")
+        shutil.rmtree(nxt, ignore_errors=True)
+        self._write(df, nxt)
+        self._check(name, nxt)
+        shutil.rmtree(final, ignore_errors=True)
+        nxt.rename(final)
+        self._view(name, final)
+
+    def materialise(self, name: str, select: str) -> None:
+        self._note("materialise", name, select)
+        self._put(name, self._sql(select))
+
+    def replace(self, name: str, select: str) -> None:
+        self._note("replace", name, select)
+        self._put(name, self._sql(select))
+
+    def create(self, name: str) -> None:
+        self._note("create", name)
+        self._put(name, self._frame(tables.STAGE_TABLES[name].empty_table()))
+
+    def append(self, name: str, select: str) -> None:
+        """As SQL's ``INSERT INTO name SELECT``: the rows cast to the table's declared
+        columns by position."""
+        self._note("append", name, select)
+        path = self.path(name)
+        df = self._sql(select)
+        if tables.declared(name):
+            from pyspark.sql.functions import col
+            from pyspark.sql.pandas.types import from_arrow_type
+
+            want = tables.STAGE_TABLES[name]
+            df = df.select([col(f"`{c}`").cast(from_arrow_type(f.type)).alias(f.name)
+                            for c, f in zip(df.columns, want, strict=True)])
+        self._write(df, path, mode="append")
+        self._check(name, path)
+        self._view(name, path)
+
+    def write_arrow(self, name: str, table: pa.Table) -> None:
+        self._note("replace", name, f"SELECT * FROM {name}__arrow")
+        self._put(name, self._frame(table))
+
+    def _frame(self, table: pa.Table) -> Any:
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        if table.num_rows == 0:
+            return self.spark.createDataFrame([], schema=from_arrow_schema(table.schema))
+        return self.spark.createDataFrame(table)
+
+    def arrow(self, sql: str) -> pa.Table:
+        self._note("arrow", "", sql)
+        query = sql if " " in sql.strip() else f"SELECT * FROM {sql}"
+        return self._sql(query).toArrow()
+
+    @contextmanager
+    def register(self, name: str, table: pa.Table) -> Iterator[str]:
+        self._frame(table).createOrReplaceTempView(name)
+        try:
+            yield name
+        finally:
+            self.spark.catalog.dropTempView(name)
+
+    def columns(self, select: str) -> list[str]:
+        return list(self._sql(f"SELECT * FROM ({select}) AS c LIMIT 0").columns)
+
+    def scalar(self, sql: str) -> Any:
+        self._note("scalar", "", sql)
+        rows = self._sql(sql).collect()
+        return rows[0][0] if rows else None
+
+    def scratch(self, name: str, select: str) -> None:
+        self._note("scratch", name, select)
+        self._put(f"_scratch_{name}", self._sql(select))
+        self._alias(name, f"_scratch_{name}")
+
+    def _alias(self, name: str, table: str) -> None:
+        self.spark.read.parquet(str(self.path(table))).createOrReplaceTempView(name)
+        self._views.add(name)
+
+    def drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        self._views.discard(name)
+        for d in (self.path(name), self.path(f"_scratch_{name}")):
+            shutil.rmtree(d, ignore_errors=True)
+
+    def map_batches(self, name: str, select: str, fn: Callable[[pa.RecordBatch], pa.RecordBatch],
+                    schema: pa.Schema) -> None:
+        """The scratch table ``name``: ``fn`` applied to every Arrow batch of ``select``,
+        on the executors (``mapInArrow``)."""
+        self._note("map", name, select)
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for b in batches:
+                if b.num_rows:
+                    yield fn(b)
+
+        df = self._sql(select).mapInArrow(run, from_arrow_schema(schema))
+        self._put(f"_scratch_{name}", df)
+        self._alias(name, f"_scratch_{name}")
+
+    # -- progress ---------------------------------------------------------------------------
+    @contextmanager
+    def _progress(self, description: str) -> Iterator[None]:
+        """Tasks done / tasks of the running Spark stages, read from Spark's status tracker
+        while the block runs (nothing shown on Spark Connect, which has no tracker)."""
+        sc = getattr(self.spark, "sparkContext", None)
+        try:
+            tracker = sc.statusTracker() if sc is not None else None
+        except Exception:  # Spark Connect: no SparkContext
+            tracker = None
+        if tracker is None or isinstance(self.reporter, SilentReporter):
+            yield
+            return
+        done = threading.Event()
+        with self.reporter.task(description, total=None) as task:
+            def poll() -> None:
+                while not done.wait(PROGRESS_POLL_S):
+                    total = finished = 0
+                    for sid in tracker.getActiveStageIds():
+                        info = tracker.getStageInfo(sid)
+                        if info is not None:
+                            total += info.numTasks
+                            finished += info.numCompletedTasks
+                    if total:
+                        task.update(completed=finished, total=total)
+
+            t = threading.Thread(target=poll, daemon=True)
+            t.start()
+            try:
+                yield
+            finally:
+                done.set()
+                t.join()
+
+
+class SparkEngine:
+    """Run the co-action stage of a detection on Spark (see the module docstring).
+
+    Parameters
+    ----------
+    master:
+        Spark master URL or Spark Connect URL (``sc://``); ``local[*]`` by default.
+    warehouse:
+        Directory of the Parquet stage tables; default: ``<store>.warehouse`` beside the
+        store.
+    session:
+        An existing Spark session to use (tests share one); it is not stopped.
+    """
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None, warehouse: str | os.PathLike[str] | None = None,
+                 session: Any = None) -> None:
+        self.master = master
+        self.warehouse = warehouse
+        self.session = session
+
+    def warehouse_for(self, store: Store) -> Path:
+        if self.warehouse is not None:
+            return _local_dir(self.warehouse)
+        if store.path is None:
+            raise CibwatchError("the Spark engine needs a warehouse directory for an "
+                                "in-memory store", parameters=("warehouse",),
+                                remedy="giving a warehouse directory")
+        return store.path.with_name(store.path.name + ".warehouse")
+
+    @contextmanager
+    def open(self, store: Store, reporter: Reporter | None = None) -> Iterator[SparkBackend]:
+        """A backend whose warehouse holds the store's ``actions`` and ``account_index``
+        (``aid``, ``platform``), written as Parquet by DuckDB."""
+        session = self.session or spark_session(self.master)
+        backend = SparkBackend(session, self.warehouse_for(store), reporter)
+        for name, select in (("actions", "SELECT * FROM actions"),
+                             ("account_index", "SELECT aid, platform FROM account_index")):
+            path = backend.path(name)
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True)
+            store.execute(f"COPY ({select}) TO '{path / 'part-0.parquet'}' (FORMAT parquet)")
+            backend._view(name, path)
+        yield backend
+
+    @staticmethod
+    def bring_back(store: Store, backend: SparkBackend, names: tuple[str, ...]) -> None:
+        """Read the stage tables ``names`` from the warehouse into the store (checked against
+        their declarations by the store's writer)."""
+        from .backend import DuckDBBackend
+
+        duck = DuckDBBackend(store)
+        for name in names:
+            if not backend.path(name).exists():
+                continue
+            glob = backend.path(name) / "*.parquet"
+            store.execute(f"DROP TABLE IF EXISTS {name}")
+            duck.materialise(name, f"SELECT * FROM read_parquet('{glob}')")
