@@ -1,7 +1,7 @@
 """The co-action stage on DuckDB and on Spark local mode, on the same store, in one run.
 
 For each size: posts from ``benchmarks/generate.py`` are ingested into a store and the
-actions extracted once; then the co-action stage (:func:`cibwatch.pipeline.coaction_tables`:
+actions extracted once; then the co-action stage (:func:`cibwatch.stage.coaction_tables`:
 window join, pairs, significance, edges) is timed on DuckDB, on Spark ``local[2]`` and on
 Spark ``local[1]``, and the edges of each are checked to be the same. Ratios are quoted
 against DuckDB and between the two Spark runs (the machine is shared: ratios, not times).

@@ -26,7 +26,7 @@ from cibwatch.api import (
     engine_for,
     run_detection,
 )
-from cibwatch.errors import ParameterError
+from cibwatch.errors import ConfigError, ParameterError
 from cibwatch.pipeline import COACTION_OUTPUTS, coaction_tables
 
 pytest.importorskip("pyspark")
@@ -149,8 +149,12 @@ def test_engine_settings_are_checked() -> None:
     with pytest.raises(ParameterError) as e:
         engine_for(EngineOptions("flink"))
     assert e.value.parameters == ("engine",)
-    with pytest.raises(ParameterError) as e:
+    with pytest.raises(ConfigError) as c:
         engine_for(EngineOptions("duckdb", spark_master="local[2]"))
-    assert e.value.parameters == ("spark_master",)
+    assert c.value.parameters == ("spark_master", "engine")
+    from cibwatch.cli_errors import as_user_error
+
+    shown = str(as_user_error(c.value))
+    assert "--spark-master is only used" in shown and "adding --engine spark" in shown
     assert engine_for(EngineOptions()) is None
     assert engine_for(EngineOptions("spark", "local[1]")).master == "local[1]"

@@ -586,8 +586,9 @@ def engine_for(options: EngineOptions) -> Any:
     if options.engine == "duckdb":
         for name in ("spark_master", "warehouse"):
             if getattr(options, name) is not None:
-                raise ParameterError(name, f"{{{name}}} is only used by the Spark engine",
-                                     remedy="adding {engine} spark, or leaving it out")
+                raise ConfigError(f"{{{name}}} is only used by the Spark engine",
+                                  remedy="adding {engine} spark, or leaving it out",
+                                  parameters=(name, "engine"))
         return None
     from .engine.spark import SparkEngine
 
@@ -612,6 +613,9 @@ class DetectRequest:
     threads: int | None = None
     top: int = 15
     engine: EngineOptions = field(default_factory=EngineOptions)
+    #: Update the co-action tables of the store's last run with what ``inputs`` add
+    #: (:func:`cibwatch.pipeline.detect`); needs ``store_path``.
+    incremental: bool = False
 
 
 @dataclass(frozen=True)
@@ -638,11 +642,19 @@ def run_detection(request: DetectRequest, reporter: Reporter | None = None, *,
     check_numbers(pictures=r.pictures, threads=r.threads, top=r.top)
     cfg = detect_config(r.options)
     engine = engine_for(r.engine)
+    if r.incremental and r.store_path is None:
+        raise ConfigError("{incremental} updates the co-action tables of a store kept "
+                          "between runs", remedy="giving that store with {store_path}",
+                          parameters=("incremental", "store_path"))
+    if r.incremental and engine is not None:
+        raise ConfigError("{incremental} runs on the store's own engine (DuckDB)",
+                          remedy="leaving out {engine} spark",
+                          parameters=("incremental", "engine"))
     store_path = store_path_for(r.store_path, r.out, r.inputs.paths, r.overwrite)
     with Store(store_path, threads=r.threads) as store:
         names, report = _load(store, r.inputs, reporter, on_ingest)
         result = detect(store, cfg, reporter, reuse=r.store_path is not None and not names,
-                        engine=engine)
+                        engine=engine, incremental=r.incremental)
         paths = write_outputs(store, result, r.out, graphml=r.graphml, inputs=names,
                               pictures=r.pictures)
         top = list_networks(store, result.run_id, limit=r.top)

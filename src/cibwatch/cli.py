@@ -243,6 +243,12 @@ def detect_cmd(
     engine: EngineOpt = "duckdb",
     spark_master: SparkMasterOpt = None,
     warehouse: WarehouseOpt = None,
+    incremental: Annotated[bool, typer.Option(
+        "--incremental", help="With --db: update the co-action tables of the store's last run "
+        "with what FILES add (only the keys whose actions changed are joined again), then "
+        "find networks on the whole graph: the same results as a full run. A run with other "
+        "co-action settings is made in full (the run says why). 'cibwatch runs' shows what "
+        "each incremental run added.")] = False,
 ) -> None:
     """Detect coordinated account networks, assess them and write their evidence to OUT.
 
@@ -253,6 +259,7 @@ def detect_cmd(
         req = DetectRequest(
             out=out, store_path=db, pictures=pictures, graphml=graphml, overwrite=overwrite,
             threads=threads, engine=EngineOptions(engine, spark_master, warehouse),
+            incremental=incremental,
             inputs=Inputs(files or [], accounts or [], fmt, platform, strict, object_as),
             options=DetectOptions(
                 preset=preset, traces=traces, window=window, trace_windows=trace_window,

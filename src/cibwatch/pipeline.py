@@ -13,39 +13,26 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 
-from .coaction import (
-    JoinSpec,
-    bounded_keys_sql,
-    coaction_sql,
-    pair_stats_sql,
-    participation_sql,
-    ranked_actions_sql,
-    self_loop_pairs_sql,
-)
-from .engine import Backend, DuckDBBackend, dialect
+from .coaction import JoinSpec, coaction_sql, ranked_actions_sql
+from .engine import DuckDBBackend
 from .engine.tables import StageSchemaError, check_schema, select_list
 from .errors import ConfigError
 from .groups import GroupParams
-from .network import WEIGHTS, Weight, fused_edges_sql, leiden_membership
+from .network import WEIGHTS, Weight, leiden_membership
 from .progress import Reporter, SilentReporter
-from .runs import finish_run, recorded_run
-from .significance import (
-    account_activity_sql,
-    attach_to_networks,
-    crowd_keys_sql,
-    estimate_window_sql,
-    score_pairs,
-)
+from .runs import finish_run, record_increment, recorded_run
+from .significance import attach_to_networks
+from .stage import COACTION_OUTPUTS, UPDATED_TABLES, coaction_tables, update_coaction_tables
 from .store import Store
 from .traces import DEFAULT_TRACES, TRACES, Trace, make_traces
 
 __all__ = ["DetectConfig", "DetectResult", "PRESETS", "detect", "coaction_stage", "run_result",
+           "COACTION_OUTPUTS", "coaction_tables",
            "RUN_TABLES", "pair_evidence", "NETWORKS_SQL",
            "config_from", "DEFAULT_TRACES", "DEFAULT_TRACE_WINDOWS"]
 
@@ -61,9 +48,6 @@ RUN_TABLES = (
 
 #: ``networks`` from ``members``: every writer of ``members`` makes ``networks`` by it.
 NETWORKS_SQL = "SELECT network_id, COUNT(*) AS size FROM members GROUP BY network_id"
-
-#: Least crowd size when it is derived from the data (``crowd_accounts=None``).
-CROWD_MIN = 50
 
 #: Per-trace windows used unless a run sets its own: each trace's ``windows`` (see
 #: :mod:`cibwatch.traces`).
@@ -280,12 +264,17 @@ class DetectResult:
     n_inauthentic: int = 0
     #: The run's id in the store's ``runs`` (:mod:`cibwatch.runs`).
     run_id: str | None = None
+    #: What an incremental run did (:func:`detect`); None for other runs.
+    increment: dict[str, Any] | None = None
 
 
 def _drop_run_tables(store: Store) -> None:
-    for t in RUN_TABLES:
+    for t in (*RUN_TABLES, _ACTIONS_PREV):  # and what a failed update left
         store.execute(f"DROP TABLE IF EXISTS {t}")
 
+
+#: Where an update keeps the earlier run's actions while it works (:func:`_coactions`).
+_ACTIONS_PREV = "actions_prev"
 
 #: Config fields that only concern networks, not the co-action tables.
 _NETWORK_FIELDS = ("attach", "assess", "min_size", "resolution", "seed", "group_evidence",
@@ -323,56 +312,147 @@ def _as_declared(store: Store, names: tuple[str, ...]) -> bool:
 
 def coaction_stage(store: Store, config: DetectConfig | None = None,
                    reporter: Reporter | None = None,
-                   reuse: bool = False, engine: Any = None) -> dict[str, dict[str, Any]]:
+                   reuse: bool = False, engine: Any = None,
+                   incremental: bool = False) -> dict[str, dict[str, Any]]:
     """Actions, co-actions, pairs, their significance and the fused edges of ``store``: the
     tables every network is built from. With ``reuse``, tables a previous run made with the
     same co-action settings on the same content are kept (``run_stage`` records which), when
     they have their declared columns (tables of an earlier cibwatch are made again). With
-    ``engine`` (:class:`cibwatch.engine.spark.SparkEngine`), the tables are made on that
-    engine from the store's actions (:func:`_coactions`): the same tables, so reuse does not
-    depend on the engine. Returns the per-trace counts."""
-    config = config or DetectConfig()
-    reporter = reporter or SilentReporter()
+    ``incremental``, the tables of the previous run are brought up to date with what was
+    added since (:func:`cibwatch.stage.update_coaction_tables`), when it used the same
+    co-action settings. With ``engine`` (:class:`cibwatch.engine.spark.SparkEngine`), the
+    tables are made on that engine from the store's actions (:func:`_coactions`): the same
+    tables, so reuse does not depend on the engine. Returns the per-trace counts."""
+    return _coaction_stage(store, config or DetectConfig(), reporter or SilentReporter(),
+                           reuse, engine, incremental)[0]
+
+
+def _coaction_stage(store: Store, config: DetectConfig, reporter: Reporter, reuse: bool,
+                    engine: Any, incremental: bool
+                    ) -> tuple[dict[str, dict[str, Any]], dict[str, Any] | None]:
+    """:func:`coaction_stage`, and with ``incremental``, what the run added
+    (:func:`_coactions`)."""
     store.require_posts()
     key = _stage_key(store, config)
-    if reuse and store.table_exists("run_stage") and store.table_exists("edges") \
-            and _as_declared(store, _COACTION_TABLES):
+    if reuse and not incremental and store.table_exists("run_stage") \
+            and store.table_exists("edges") and _as_declared(store, _COACTION_TABLES):
         row = store.fetchall("SELECT stage_key, counts FROM run_stage")
         if row and row[0][0] == key:
             counts: dict[str, dict[str, Any]] = json.loads(row[0][1])
-            return counts
-    counts = _coactions(store, config, reporter, engine)
+            return counts, None
+    if incremental and engine is not None:
+        raise ConfigError("an incremental run uses the store's own engine (incremental)",
+                          remedy="leaving out the Spark engine for incremental runs")
+    counts, increment = _coactions(store, config, reporter, engine, incremental)
     DuckDBBackend(store).write_arrow("run_stage", pa.table(
         {"stage_key": pa.array([key], pa.string()),
          "counts": pa.array([json.dumps(counts)], pa.string())}))
-    return counts
+    return counts, increment
+
+
+def _previous_stage(store: Store, config: DetectConfig
+                    ) -> tuple[tuple[dict[str, dict[str, Any]], list[Any]] | None, str]:
+    """The earlier run's per-trace counts and store summary (posts, largest post and account
+    numbers) when an update can start from its co-action tables; else None and why not."""
+    if config.min_participation > 1:
+        return None, ("the participation filter (min_participation) counts over all "
+                      "co-actions")
+    names = ("actions", *UPDATED_TABLES)
+    if not (store.table_exists("run_stage") and all(store.table_exists(n) for n in names)
+            and _as_declared(store, names)):
+        return None, "the store holds no complete co-action tables of an earlier run"
+    row = store.fetchall("SELECT stage_key, counts FROM run_stage")
+    if not row:
+        return None, "the store holds no complete co-action tables of an earlier run"
+    old, new = json.loads(row[0][0]), json.loads(_stage_key(store, config))
+    old_store = old.pop("store")
+    new.pop("store")
+    if old != new:
+        return None, ("the earlier run used other co-action settings or another version of "
+                      "cibwatch")
+    return (json.loads(row[0][1]), old_store), ""
+
+
+def _coactions(store: Store, config: DetectConfig, reporter: Reporter,
+               engine: Any = None, incremental: bool = False
+               ) -> tuple[dict[str, dict[str, Any]], dict[str, Any] | None]:
+    """Actions from every trace (on the store), then :func:`cibwatch.stage.coaction_tables`
+    on the store's backend or, with ``engine`` (:class:`cibwatch.engine.spark.SparkEngine`),
+    on that engine, whose tables are then read back into the store. With ``incremental``,
+    the earlier run's tables are updated instead when they can be (:func:`_previous_stage`);
+    the second value then says what was done: ``mode`` (``update`` or ``full``), ``reason``
+    (why not an update), posts added since the earlier run and the update's counts."""
+    previous, reason = _previous_stage(store, config) if incremental else (None, "")
+    backend = DuckDBBackend(store)
+    if previous is None:
+        _drop_run_tables(store)
+    else:
+        for t in RUN_TABLES:
+            if t not in ("actions", *UPDATED_TABLES):
+                store.execute(f"DROP TABLE IF EXISTS {t}")
+        store.execute(f"DROP TABLE IF EXISTS {_ACTIONS_PREV}")
+        store.execute(f"ALTER TABLE actions RENAME TO {_ACTIONS_PREV}")
+    backend.create("actions")
+    with reporter.task("Extracting actions", total=len(config.traces)) as task:
+        for trace in config.traces:
+            trace.prepare(store, reporter)
+            backend.append("actions", f"SELECT '{trace.name}', key, aid, pid, ts, variant "
+                           f"FROM ({trace.actions_sql()}) AS t")
+            task.advance()
+    if previous is not None:
+        counts, done = update_coaction_tables(backend, config, reporter, previous[0],
+                                              _ACTIONS_PREV)
+        store.execute(f"DROP TABLE {_ACTIONS_PREV}")
+        posts = int(store.scalar("SELECT count(*) FROM posts"))
+        return counts, {"mode": "update", "reason": "", "posts": posts,
+                        "posts_added": posts - int(previous[1][0]), **done}
+    increment = None
+    if incremental:
+        reporter.log(f"Not an update, a full run: {reason}.")
+        posts = int(store.scalar("SELECT count(*) FROM posts"))
+        increment = {"mode": "full", "reason": reason, "posts": posts, "posts_added": posts}
+    if engine is None:
+        return coaction_tables(backend, config, reporter), increment
+    with engine.open(store, reporter) as remote:
+        counts = coaction_tables(remote, config, reporter)
+        with reporter.task(f"Reading the {engine.name} tables back", total=None):
+            engine.bring_back(store, remote, COACTION_OUTPUTS)
+    return counts, increment
 
 
 def detect(store: Store, config: DetectConfig | None = None,
            reporter: Reporter | None = None, reuse: bool = False,
-           engine: Any = None) -> DetectResult:
+           engine: Any = None, incremental: bool = False) -> DetectResult:
     """Run detection on everything in ``store`` as a new run (:mod:`cibwatch.runs`): its
     results land in the stage tables and are kept, with stable network ids, in the
     ``run_*`` tables; a run that fails is marked failed, earlier runs stay as they were. With
     ``reuse``, the co-action tables of an earlier run with the same co-action settings on the
     same data are kept (:func:`coaction_stage`): only communities, attachment and assessment
-    are redone (e.g. another ``min_size`` or ``resolution``). ``engine``: where the co-action
-    stage runs (None: the store's DuckDB; :class:`cibwatch.engine.spark.SparkEngine`)."""
+    are redone (e.g. another ``min_size`` or ``resolution``). With ``incremental``, the
+    earlier run's co-action tables are updated with what was added since (only the keys the
+    new actions change are joined again; :mod:`cibwatch.stage`), then networks are found on
+    the whole graph: the same results as a full run; the run records what it added
+    (:func:`cibwatch.runs.record_increment`). ``engine``: where the co-action stage runs
+    (None: the store's DuckDB; :class:`cibwatch.engine.spark.SparkEngine`)."""
     config = config or DetectConfig()
     with recorded_run(store, "detect", config.as_dict()) as run_id:
-        n_attached, counts = _detect(store, config, reporter or SilentReporter(), reuse,
-                                     engine)
+        n_attached, counts, increment = _detect(store, config, reporter or SilentReporter(),
+                                                reuse, engine, incremental)
+        if increment is not None:
+            record_increment(store, run_id, increment)
         finish_run(store, run_id)
     result = run_result(store, config, counts, n_attached)
     result.run_id = run_id
+    result.increment = increment
     return result
 
 
 def _detect(store: Store, config: DetectConfig, reporter: Reporter,
-            reuse: bool, engine: Any = None) -> tuple[int, dict[str, dict[str, Any]]]:
+            reuse: bool, engine: Any = None, incremental: bool = False
+            ) -> tuple[int, dict[str, dict[str, Any]], dict[str, Any] | None]:
     """The stages of :func:`detect`, into the stage tables; returns how many accounts were
-    attached, and the per-trace counts."""
-    counts = coaction_stage(store, config, reporter, reuse=reuse, engine=engine)
+    attached, the per-trace counts and what an incremental run added."""
+    counts, increment = _coaction_stage(store, config, reporter, reuse, engine, incremental)
     for t in ("members", "networks", "assessments", "account_flags", "expansion",
               "network_evidence", "group_links", "network_items"):
         store.execute(f"DROP TABLE IF EXISTS {t}")
@@ -404,7 +484,7 @@ def _detect(store: Store, config: DetectConfig, reporter: Reporter,
 
         with reporter.task("Assessing networks", total=None):
             assess(store)
-    return n_attached, counts
+    return n_attached, counts, increment
 
 
 def run_result(store: Store, config: DetectConfig, counts: dict[str, dict[str, Any]],
@@ -426,147 +506,6 @@ def run_result(store: Store, config: DetectConfig, counts: dict[str, dict[str, A
             "SELECT count(*) FROM assessments WHERE assessment = 'inauthentic'"))
         if config.assess and store.table_exists("assessments") else 0,
     )
-
-
-#: The tables the co-action stage makes from ``actions`` (and ``account_index``), on whichever
-#: engine runs it (:func:`coaction_tables`).
-COACTION_OUTPUTS = ("participants", "windows", "coactions", "bounded_keys", "activity", "pairs",
-                    "pair_scores", "edges")
-
-
-def _coactions(store: Store, config: DetectConfig, reporter: Reporter,
-               engine: Any = None) -> dict[str, dict[str, Any]]:
-    """Actions from every trace (on the store), then :func:`coaction_tables` on the store's
-    backend or, with ``engine`` (:class:`cibwatch.engine.spark.SparkEngine`), on that engine,
-    whose tables are then read back into the store."""
-    _drop_run_tables(store)
-    backend = DuckDBBackend(store)
-    backend.create("actions")
-    with reporter.task("Extracting actions", total=len(config.traces)) as task:
-        for trace in config.traces:
-            trace.prepare(store, reporter)
-            backend.append("actions", f"SELECT '{trace.name}', key, aid, pid, ts, variant "
-                           f"FROM ({trace.actions_sql()}) AS t")
-            task.advance()
-    if engine is None:
-        return coaction_tables(backend, config, reporter)
-    with engine.open(store, reporter) as remote:
-        counts = coaction_tables(remote, config, reporter)
-        with reporter.task(f"Reading the {engine.name} tables back", total=None):
-            engine.bring_back(store, remote, COACTION_OUTPUTS)
-    return counts
-
-
-def coaction_tables(backend: Backend, config: DetectConfig,
-                    reporter: Reporter) -> dict[str, dict[str, Any]]:
-    """From ``actions`` (and ``account_index``) on ``backend``: the window join's
-    ``coactions``, ``bounded_keys``, ``activity`` and ``windows``, then ``pairs``, their
-    significance (``pair_scores``) and the fused ``edges``. The same statements on every
-    engine, written in the backend's dialect. Returns the per-trace counts."""
-    d = backend.dialect
-    for name in ("coactions", "bounded_keys", "activity", "windows"):
-        backend.create(name)
-    counts: dict[str, dict[str, Any]] = {}
-    source = "actions"
-    if config.min_participation > 1:
-        backend.materialise(
-            "participants",
-            f"SELECT aid FROM actions GROUP BY aid HAVING COUNT(*) >= {config.min_participation}")
-        source = "(SELECT * FROM actions SEMI JOIN participants USING (aid))"
-    crowd_used = config.crowd_accounts or max(CROWD_MIN, math.ceil(
-        config.crowd_share * int(backend.scalar(
-            f"SELECT count(DISTINCT aid) FROM {source} AS s"))))
-    with reporter.task("Window join (co-actions)", total=len(config.traces)) as task:
-        for trace in config.traces:
-            acts = f"(SELECT * FROM {source} AS s WHERE trace = '{trace.name}')"
-            windows = config.windows_for(trace.name)
-            estimated = windows is None
-            if windows is None:
-                est = backend.scalar(estimate_window_sql(acts, dialect_name=d))
-                windows = (_clamp_window(est),)
-            windows = tuple(sorted(set(windows)))
-            crowd = crowd_used if config.significance else None
-            backend.scratch("crowd_keys", crowd_keys_sql(acts, crowd) if crowd else
-                            "SELECT CAST(NULL AS STRING) AS key WHERE FALSE")
-            non_crowd = f"(SELECT * FROM {acts} AS a ANTI JOIN crowd_keys ck USING (key))"
-            for i, w in enumerate(sorted(windows)):
-                spec = JoinSpec(w, config.max_neighbours, config.self_loops)
-                # The shortest window joins every action (all co-actions are evidence); longer
-                # windows only serve the test, which leaves crowd keys out: so do they (on
-                # popular keys a long window is what costs the most).
-                joined = acts if i == 0 or not crowd else non_crowd
-                win = dialect.double(w)
-                backend.append("windows", f"SELECT '{trace.name}', {win}, {estimated}")
-                backend.scratch("ranked",
-                                ranked_actions_sql(joined, spec, neighbours=config.significance))
-                backend.append("coactions",
-                               f"SELECT '{trace.name}', {win}, c.*, ck.key IS NOT NULL "
-                               f"FROM ({coaction_sql('ranked', spec)}) c "
-                               "LEFT JOIN crowd_keys ck ON ck.key = c.key")
-                backend.append("bounded_keys", f"SELECT '{trace.name}', {win}, b.* "
-                               f"FROM ({bounded_keys_sql('ranked', spec)}) AS b")
-                backend.append("activity", f"SELECT '{trace.name}', {win}, a.* FROM ("
-                               + account_activity_sql(acts, 'ranked', not trace.cross_platform,
-                                                      'crowd_keys') + ") AS a")
-                backend.drop("ranked")
-            counts[trace.name] = {
-                "windows_s": list(windows),
-                "crowd_accounts": crowd,
-                "window_estimated": estimated,
-                "actions": int(backend.scalar(
-                    f"SELECT count(*) FROM actions WHERE trace = '{trace.name}'")),
-                "coactions": int(backend.scalar(
-                    f"SELECT count(*) FROM coactions WHERE trace = '{trace.name}'")),
-                "bounded_keys": int(backend.scalar(
-                    f"SELECT count(DISTINCT key) FROM bounded_keys WHERE trace = '{trace.name}'")),
-            }
-            task.advance()
-    backend.drop("crowd_keys")
-    if config.min_participation > 1:
-        backend.replace("coactions", participation_sql("coactions", config.min_participation))
-    with reporter.task("Pairs, significance and edges", total=3) as task:
-        pairs = pair_stats_sql("coactions", config.n_evidence, d)
-        if config.self_loops:
-            pairs = self_loop_pairs_sql(pairs, "coactions")
-        # ``expected`` is filled by the significance test (significance.score_pairs)
-        backend.materialise("pairs", f"SELECT p.*, CAST(NULL AS DOUBLE) AS expected "
-                            f"FROM ({pairs}) AS p")
-        for name in counts:
-            counts[name]["pairs"] = int(backend.scalar(
-                "SELECT count(*) FROM (SELECT DISTINCT aid_a, aid_b FROM pairs "
-                f"WHERE trace = '{name}') AS d"))
-        task.advance()
-        if config.significance:
-            n_windows = int(backend.scalar("SELECT count(DISTINCT win) FROM windows"))
-            score_pairs(backend, n_windows, config.fdr)
-        else:
-            backend.materialise(
-                "pair_scores",
-                """
-                SELECT aid_a, aid_b, CAST(NULL AS DOUBLE) AS p_value,
-                       CAST(NULL AS DOUBLE) AS q_value, CAST(NULL AS DOUBLE) AS evidence,
-                       TRUE AS significant
-                FROM pairs GROUP BY aid_a, aid_b
-                """
-            )
-        task.advance()
-        backend.materialise(
-            "edges",
-            fused_edges_sql("pairs", "coactions", "pair_scores", config.weight,
-                            config.min_weight_used, d),
-        )
-        task.advance()
-    return counts
-
-
-#: Estimated windows are kept between one second and one day.
-_WINDOW_BOUNDS = (1.0, 86400.0)
-
-
-def _clamp_window(est: Any) -> float:
-    if est is None:
-        return 60.0
-    return float(min(max(float(est), _WINDOW_BOUNDS[0]), _WINDOW_BOUNDS[1]))
 
 
 def _communities_of(aids: Any, labels: Any, min_size: int) -> list[Any]:

@@ -37,6 +37,7 @@ different stores or settings get different ids.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -56,7 +57,8 @@ if TYPE_CHECKING:  # the store's migrations call this module
 
 __all__ = ["NETWORK_NAMESPACE", "RESULT_TABLES", "KEPT_PAIRS", "RUN_KINDS", "RunRecord", "network_uuid",
            "begin_run", "finish_run", "fail_run", "recorded_run", "list_runs", "get_run",
-           "latest_run", "resolve_network", "kept_table", "keep_legacy"]
+           "latest_run", "resolve_network", "kept_table", "keep_legacy", "record_increment",
+           "run_increment"]
 
 #: The namespace of network ids (a fixed constant: changing it changes every network's id).
 NETWORK_NAMESPACE = uuid.UUID("f3d6b783-7982-4156-a812-56150e07ad42")
@@ -102,6 +104,8 @@ class RunRecord:
     n_networks: int | None
     n_members: int | None
     error: str | None
+    #: What an incremental detect run did (:func:`record_increment`); None for other runs.
+    increment: dict[str, Any] | None = None
 
 
 _RUN_COLS = ("run_id, seq, kind, status, started, finished, config, sources, cibwatch_version, "
@@ -125,7 +129,10 @@ def list_runs(store: Store) -> list[RunRecord]:
     """Every run of the store, oldest first (none in a store written before runs were kept)."""
     if not _has_runs(store):
         return []
-    return [_record(r) for r in store.fetchall(f"SELECT {_RUN_COLS} FROM runs ORDER BY seq")]
+    runs = [_record(r) for r in store.fetchall(f"SELECT {_RUN_COLS} FROM runs ORDER BY seq")]
+    if not store.table_exists("run_increments"):
+        return runs
+    return [dataclasses.replace(r, increment=run_increment(store, r.run_id)) for r in runs]
 
 
 def get_run(store: Store, run_id: str) -> RunRecord:
@@ -295,6 +302,47 @@ def _lineage(store: Store, run_id: str) -> None:
         """.replace("$run", "?"),
         [run_id, run_id, run_id],
     )
+
+
+#: ``run_increments``: what each ``detect --incremental`` did (bookkeeping, one row a run).
+_INCREMENTS = """
+CREATE TABLE IF NOT EXISTS run_increments (
+  run_id VARCHAR, mode VARCHAR, reason VARCHAR, posts BIGINT, posts_added BIGINT,
+  actions_added BIGINT, actions_removed BIGINT, keys_changed BIGINT, actions_rejoined BIGINT,
+  traces_redone BIGINT, coactions_kept BIGINT, coactions BIGINT)
+"""
+
+#: The counts of a ``run_increments`` row, in order.
+_INCREMENT_COUNTS = ("posts", "posts_added", "actions_added", "actions_removed", "keys_changed",
+                     "actions_rejoined", "traces_redone", "coactions_kept", "coactions")
+
+
+def record_increment(store: Store, run_id: str, increment: dict[str, Any]) -> None:
+    """Record what the incremental run ``run_id`` did (:func:`cibwatch.pipeline.detect`):
+    ``mode`` ``update`` (the earlier run's co-action tables brought up to date) or ``full``
+    (with the ``reason`` an update was not possible), the posts in the store and added since
+    the earlier run, the actions added and removed, the keys changed and the actions joined
+    again, the traces redone in full (their window estimate moved), and the co-actions kept
+    and in all."""
+    store.execute(_INCREMENTS)
+    store.execute("DELETE FROM run_increments WHERE run_id = ?", [run_id])
+    store.execute(f"INSERT INTO run_increments VALUES (?, ?, ?{', ?' * len(_INCREMENT_COUNTS)})",
+                  [run_id, increment["mode"], increment.get("reason", ""),
+                   *(increment.get(k) for k in _INCREMENT_COUNTS)])
+
+
+def run_increment(store: Store, run_id: str) -> dict[str, Any] | None:
+    """What the incremental run ``run_id`` did (:func:`record_increment`), or None for a run
+    that was not incremental."""
+    if not store.table_exists("run_increments"):
+        return None
+    row = store.fetchone(f"SELECT mode, reason, {', '.join(_INCREMENT_COUNTS)} "
+                         "FROM run_increments WHERE run_id = ?", [run_id])
+    if row is None:
+        return None
+    return {"mode": row[0], "reason": row[1],
+            **{k: None if v is None else int(v) for k, v in zip(_INCREMENT_COUNTS, row[2:],
+                                                                 strict=True)}}
 
 
 def finish_run(store: Store, run_id: str) -> None:

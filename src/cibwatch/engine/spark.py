@@ -7,7 +7,7 @@ What runs where (docs/ARCHITECTURE.md, "Engines"):
   ``actions`` run on the investigation store (DuckDB), as with the default engine.
 - :meth:`SparkEngine.open` writes ``actions`` and the accounts' platforms (``account_index``)
   to the warehouse as Parquet; from there on, every statement of the co-action stage
-  (:func:`cibwatch.pipeline.coaction_tables`) runs on Spark through :class:`SparkBackend`:
+  (:func:`cibwatch.stage.coaction_tables`) runs on Spark through :class:`SparkBackend`:
   the same stage SQL as on DuckDB, with only :mod:`cibwatch.engine.dialect` writing the Spark
   forms. The Poisson tails run distributed (``mapInArrow``, the same numpy function as on
   DuckDB).

@@ -12,7 +12,7 @@ from ..api import NetworkPage
 from ..escape import terminal
 from ..runs import RunRecord
 
-__all__ = ["networks_table", "runs_table", "settings_text"]
+__all__ = ["networks_table", "runs_table", "settings_text", "increment_text"]
 
 
 def networks_table(page: NetworkPage, title: str = "Networks found") -> Table:
@@ -40,13 +40,24 @@ def runs_table(runs: list[RunRecord], title: str) -> Table:
         t.add_column(c, justify="right" if c in ("networks", "accounts") else "left",
                      no_wrap=c == "run")
     for r in runs:
-        t.add_row(r.run_id, r.kind, r.status + (f" ({terminal(r.error)})" if r.error else ""),
+        t.add_row(r.run_id, r.kind + increment_text(r.increment), r.status + (f" ({terminal(r.error)})" if r.error else ""),
                   str(r.started or ""), str(r.finished or ""),
                   "" if r.n_networks is None else f"{r.n_networks:,}",
                   "" if r.n_members is None else f"{r.n_members:,}", r.cibwatch_version,
                   terminal(", ".join(Path(s["path"]).name for s in r.sources)),
                   terminal(settings_text(r.kind, r.config)))
     return t
+
+
+def increment_text(increment: dict[str, Any] | None) -> str:
+    """What an incremental run did, in short ('' for other runs)."""
+    if increment is None:
+        return ""
+    if increment["mode"] != "update":
+        return f" (incremental, made in full: {increment['reason']})"
+    return (f" (update: +{increment['posts_added']:,} posts, +{increment['actions_added']:,} "
+            f"-{increment['actions_removed']:,} actions, {increment['keys_changed']:,} keys "
+            f"joined again)")
 
 
 def settings_text(kind: str, config: dict[str, Any]) -> str:
