@@ -139,3 +139,17 @@ def test_a_field_of_the_first_records_only_is_null_in_later_batches(
         assert report.posts_loaded == 15 and report.rejected == 0
         assert s.fetchall("SELECT count(*) FILTER (WHERE lang IS NULL), "
                           "count(*) FILTER (WHERE len(urls) = 0) FROM posts") == [(12, 12)]
+
+
+def test_blocks_parsed_ahead_keep_their_order_and_their_errors() -> None:
+    """``readers._ahead`` (the next block parsed in a second thread) gives each block with its
+    own result, in order, and raises what the work raised."""
+    out = list(readers._ahead(iter([b"a", b"bb", b"ccc"]), len))  # type: ignore[arg-type]
+    assert out == [(b"a", 1), (b"bb", 2), (b"ccc", 3)]
+    assert list(readers._ahead(iter([]), len)) == []  # type: ignore[arg-type]
+
+    def boom(body: bytes) -> None:
+        raise ValueError(body)
+
+    with pytest.raises(ValueError, match="x"):
+        list(readers._ahead(iter([b"x"]), boom))

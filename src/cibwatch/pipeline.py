@@ -464,10 +464,10 @@ def _detect(store: Store, config: DetectConfig, reporter: Reporter,
         task.advance()
         pair_groups = _communities_of(aids, labels, config.min_size)
         if config.significance and config.group_evidence:
-            networks, evidence = _group_stage(store, config, pair_groups, reuse)
+            networks, evidence, reused = _group_stage(store, config, pair_groups, reuse)
         else:
             networks = [(g, "pairs", None) for g in pair_groups]
-            evidence = {}
+            evidence, reused = {}, False
         _store_networks(store, networks, evidence, config.min_size)
         task.advance()
         n_attached = 0
@@ -475,9 +475,7 @@ def _detect(store: Store, config: DetectConfig, reporter: Reporter,
             n_windows = int(store.scalar("SELECT count(DISTINCT win) FROM windows"))
             n_attached = attach_to_networks(store, n_windows, config.fdr)
         if config.significance and config.group_evidence:
-            from .groups import group_links
-
-            group_links(store, config.groups)
+            _group_links(store, config, reused)
         task.advance()
     if config.assess:
         from .assess import assess
@@ -535,25 +533,26 @@ def _group_key(store: Store, config: DetectConfig) -> str:
 
 
 def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reuse: bool = False
-                 ) -> tuple[list[tuple[Any, str, dict[str, float] | None]], dict[int, Any]]:
+                 ) -> tuple[list[tuple[Any, str, dict[str, float] | None]], dict[int, Any], bool]:
     """Group-level evidence (:mod:`cibwatch.groups`): candidate groups that pass the group
     test on held-out items, merged with the pair-level communities; every account's
     membership by its evidence with the group (pair-level members keep their network).
-    Returns the networks ``(aids, found_by, best group test)`` and each group-evidence
-    member's test.
+    Returns the networks ``(aids, found_by, best group test)``, each group-evidence
+    member's test, and whether the items and candidates were those of the earlier run.
 
     With ``reuse``, the items and the tested candidates of an earlier run with the same
     :func:`_group_key` are read back (:func:`cibwatch.groups.tested_groups`) instead of being
     searched again: the search is most of the stage's cost, and a rerun with another
     resolution or attachment setting does not change it."""
-    from .groups import build_items, find_groups, membership, merge_groups, tested_groups
+    from .groups import build_items, find_groups, merge_groups, tested_groups
 
     params = config.groups
     key = _group_key(store, config)
     found = None
-    if reuse and all(store.table_exists(t) for t in _GROUP_TABLES) \
-            and _as_declared(store, _GROUP_TABLES) \
-            and store.fetchall("SELECT group_key FROM group_stage") == [(key,)]:
+    reused = reuse and all(store.table_exists(t) for t in _GROUP_TABLES) \
+        and _as_declared(store, _GROUP_TABLES) \
+        and store.fetchall("SELECT group_key FROM group_stage") == [(key,)]
+    if reused:
         found = tested_groups(store, config.fdr)
     if found is None:
         build_items(store, params)
@@ -567,7 +566,7 @@ def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reu
     for i, g in enumerate(pair_groups):
         for a in g:
             fixed[int(a)] = index[i]
-    assign, evidence = membership(store, merged, params, config.fdr, fixed)
+    assign, evidence = _membership(store, merged, config, fixed, key, reused)
     evidence = {a: e for a, e in evidence.items() if a not in fixed}
     out: list[tuple[Any, str, dict[str, float] | None]] = []
     import numpy as np
@@ -581,7 +580,57 @@ def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reu
         best = min(tests, key=lambda f: f["p"]) if tests else None
         out.append((aids, "+".join(sorted(sources)),
                     None if best is None else {x: best[x] for x in ("t", "mean", "p", "q")}))
-    return out, evidence
+    return out, evidence, reused
+
+
+_MEMBERSHIP_SCHEMA = pa.schema([("aid", pa.int64()), ("gid", pa.int64()), ("tested", pa.bool_()),
+                                ("y", pa.int64()), ("d", pa.int64()), ("pi", pa.float64()),
+                                ("p", pa.float64()), ("q", pa.float64())])
+
+
+def _membership(store: Store, merged: list[Any], config: DetectConfig, fixed: dict[int, int],
+                group_key: str, reused: bool) -> tuple[dict[int, int], dict[int, Any]]:
+    """:func:`cibwatch.groups.membership`, taken back from the store (:mod:`cibwatch.memo`)
+    when the items are those of the run before (``reused``) and the groups, the pair-level
+    members and the settings are the same."""
+    import numpy as np
+
+    from . import groups, memo
+
+    key = memo.digest("membership", memo.source_digest(groups), group_key,
+                      sorted(fixed.items()), *[np.asarray(g, np.int64) for g in merged])
+    t = memo.recall(store, "membership", key) if reused else None
+    if t is not None:
+        rows = t.to_pylist()
+        return ({r["aid"]: r["gid"] for r in rows},
+                {r["aid"]: {k: r[k] for k in ("y", "d", "pi", "p", "q")}
+                 for r in rows if r["tested"]})
+    assign, evidence = groups.membership(store, merged, config.groups, config.fdr, fixed)
+    none = dict.fromkeys(("y", "d", "pi", "p", "q"))
+    memo.remember(store, "membership", key, pa.Table.from_pylist(
+        [{"aid": a, "gid": g, "tested": a in evidence, **evidence.get(a, none)}
+         for a, g in assign.items()], schema=_MEMBERSHIP_SCHEMA))  # evidence: of assigned ones
+    return assign, evidence
+
+
+def _group_links(store: Store, config: DetectConfig, reused: bool) -> None:
+    """:func:`cibwatch.groups.group_links`, taken back from the store when the items are those
+    of the run before (``reused``) and ``members`` is the same."""
+    from . import groups, memo
+
+    m = store.arrow("SELECT aid, network_id FROM members ORDER BY aid, network_id")
+    key = memo.digest("group_links", memo.source_digest(groups), _group_key(store, config),
+                      m.column("aid").to_numpy(), m.column("network_id").to_pylist())
+    links = memo.recall(store, "group_links", key) if reused else None
+    items = memo.recall(store, "network_items", key) if reused else None
+    if links is not None and items is not None:
+        backend = DuckDBBackend(store)
+        backend.write_arrow("group_links", links)
+        backend.write_arrow("network_items", items)
+        return
+    groups.group_links(store, config.groups)
+    memo.remember(store, "group_links", key, store.arrow("SELECT * FROM group_links"))
+    memo.remember(store, "network_items", key, store.arrow("SELECT * FROM network_items"))
 
 
 def _store_networks(store: Store, networks: list[tuple[Any, str, dict[str, float] | None]],

@@ -144,7 +144,7 @@ def update_coaction_tables(backend: Backend, config: DetectConfig, reporter: Rep
     return counts, added
 
 
-def _changed_keys(backend: Backend, config: DetectConfig,
+def _changed_keys(backend: Backend,
                   previous: dict[str, dict[str, Any]], actions_prev: str,
                   plan: dict[str, tuple[tuple[float, ...], bool, int | None]],
                   whole: set[str]) -> None:
@@ -209,7 +209,7 @@ def _stage(backend: Backend, config: DetectConfig, reporter: Reporter,
         whole = {t for t, (w, _, _) in plan.items()
                  if t not in previous or tuple(previous[t]["windows_s"]) != w}
         with reporter.task("Finding the keys the new actions change", total=None):
-            _changed_keys(backend, config, previous, actions_prev, plan, whole)
+            _changed_keys(backend, previous, actions_prev, plan, whole)
             added = {
                 "actions_added": int(backend.scalar(
                     "SELECT count(*) FROM action_delta WHERE sign = 1")),

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .._version import __version__
@@ -522,10 +523,12 @@ def _write_edges(store: Store, path: Path, run: str) -> None:
         )
         if g.num_rows:
             g = g.cast(t.schema)
-            t = pa.concat_tables([t, g]).sort_by(
-                [("platform_a", "ascending"), ("account_id_a", "ascending"),
-                 ("platform_b", "ascending"), ("account_id_b", "ascending"),
-                 ("trace", "ascending"), ("window_s", "ascending")])
+            t = pa.concat_tables([t, g])
+            # the order of the keys alone, then the rows in it: Table.sort_by takes ten
+            # times longer here (it moves the evidence lists while it sorts)
+            keys = [(c, "ascending") for c in ("platform_a", "account_id_a", "platform_b",
+                                               "account_id_b", "trace", "window_s")]
+            t = t.take(pc.sort_indices(t.select([c for c, _ in keys]), sort_keys=keys))
     pq.write_table(t.combine_chunks(), path, compression="zstd")
 
 

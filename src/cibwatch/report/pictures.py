@@ -9,8 +9,9 @@ same pictures.
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -50,6 +51,7 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
 
     folder = out / "networks"
     folder.mkdir(parents=True, exist_ok=True)
+    draw = _Remembered(store, folder)
     nets = store.fetchall(
         f"SELECT n.network_id, n.label, a.utc_offset, coalesce(a.assessment, 'coordinated'), "
         f"coalesce(a.kind, '') FROM net_stats n LEFT JOIN {assessments_sql(store)} a "
@@ -62,13 +64,57 @@ def network_pictures(store: Store, out: Path, max_networks: int = MAX_NETWORKS,
             "WHERE m.network_id = ? ORDER BY t", [nid]).column("t").to_numpy()
         label = f"{name} ({assessment}{', ' + kind if kind else ''})"
         off = offset if offset is not None else PostingClock(min_posts=1).fit(times).offset_
-        rel["clock"] = clock_picture(times, off, label, folder, f"{name}_clock.png")
+        rel["clock"] = draw(clock_picture, times, off, label, file=f"{name}_clock.png")
         if times.shape[0]:
-            rel["timeline"] = timeline_picture(times, label, folder, f"{name}_timeline.png")
+            rel["timeline"] = draw(timeline_picture, times, label, file=f"{name}_timeline.png")
         nodes, edges = _graph_data(store, nid)
-        rel["graph"] = graph_picture(nodes, edges, label, folder, f"{name}_graph.png", seed)
+        rel["graph"] = draw(graph_picture, nodes, edges, label, file=f"{name}_graph.png",
+                            seed=seed)
         paths[nid] = rel
+    draw.keep()
     return paths
+
+
+class _Remembered:
+    """Draws pictures into ``folder``, or writes the bytes of the same picture drawn by an
+    earlier run (:mod:`cibwatch.memo`: the digest of the drawing function, its inputs, this
+    module's source and the versions of matplotlib and igraph); :meth:`keep` remembers the
+    pictures of this run in the store."""
+
+    def __init__(self, store: Store, folder: Path) -> None:
+        from .. import memo
+
+        self.store, self.folder = store, folder
+        self.earlier = memo.recall_blobs(store, "pictures")
+        self.now: dict[str, bytes] = {}
+
+    def __call__(self, how: Any, *args: Any, file: str, **kw: Any) -> str:
+        from .. import memo
+
+        key = memo.digest(how.__name__, _versions(), file, *args, kw)
+        path = self.folder / file
+        if key in self.earlier:
+            path.write_bytes(self.earlier[key])
+            rel = f"{self.folder.name}/{file}"
+        else:
+            rel = how(*args, self.folder, file, **kw)
+        self.now[key] = path.read_bytes()
+        return str(rel)
+
+    def keep(self) -> None:
+        from .. import memo
+
+        memo.remember_blobs(self.store, "pictures", self.now)
+
+
+def _versions() -> list[str]:
+    import igraph
+    import matplotlib
+
+    from .. import memo
+
+    return [memo.source_digest(sys.modules[__name__]), matplotlib.__version__,
+            igraph.__version__]
 
 
 def clock_picture(times: np.ndarray, offset: float, label: str, folder: Path,

@@ -15,6 +15,7 @@ work outside SQL (near-duplicate text) does it in ``prepare``.
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -37,17 +38,34 @@ NORM_TABLE = "post_norm"
 
 def ensure_normalized_text(store: Store) -> str:
     """Create (once per run) ``post_norm(pid, aid, ts, norm)``: the normalised text of every
-    post that is not a reshare and has text. Returns the table name."""
-    from ..normalize import normalize_text_sql
+    post that is not a reshare and has text. Returns the table name.
 
-    if not store.table_exists(NORM_TABLE):
-        DuckDBBackend(store).materialise(
-            NORM_TABLE,
-            f"""
-            SELECT pid, aid, {TS_SQL} AS ts, {normalize_text_sql('text')} AS norm
-            FROM posts WHERE reshare_of IS NULL AND text <> ''
-            """
-        )
+    The normalised texts are remembered in the store (:mod:`cibwatch.memo`, with a hash of
+    each post's text): a later run normalises only the posts that are new or whose text
+    changed, as long as the normalisation's code is the same."""
+    from .. import memo, normalize
+
+    if store.table_exists(NORM_TABLE):
+        return NORM_TABLE
+    import duckdb
+
+    key = memo.digest("post_norm", memo.source_digest(normalize, sys.modules[__name__]),
+                      duckdb.__version__)
+    kept = memo.kept_table(store, "post_norm", key)
+    norm = normalize.normalize_text_sql("p.text")
+    if kept is None:
+        select = f"SELECT p.pid, p.aid, {TS_SQL} AS ts, hash(p.text) AS h, {norm} AS norm " \
+                 "FROM posts p WHERE p.reshare_of IS NULL AND p.text <> ''"
+    else:
+        select = f"""
+            SELECT p.pid, p.aid, {TS_SQL} AS ts, hash(p.text) AS h,
+                   CASE WHEN k.pid IS NULL THEN {norm} ELSE k.norm END AS norm
+            FROM posts p LEFT JOIN {kept} k ON k.pid = p.pid AND k.h = hash(p.text)
+            WHERE p.reshare_of IS NULL AND p.text <> ''"""
+    store.execute(f"CREATE OR REPLACE TEMP TABLE post_norm_h AS {select}")
+    DuckDBBackend(store).materialise(NORM_TABLE, "SELECT pid, aid, ts, norm FROM post_norm_h")
+    memo.remember_query(store, "post_norm", key, "SELECT pid, h, norm FROM post_norm_h")
+    store.execute("DROP TABLE post_norm_h")
     return NORM_TABLE
 
 

@@ -35,6 +35,8 @@ distinct text.
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -139,6 +141,18 @@ class NearDuplicateText(Trace):
             """
         )
         texts = store.arrow(f"SELECT norm FROM {_NORMS} ORDER BY tid").column(0)
+        # the clusters depend on these texts, in this order, and the settings alone: a run on
+        # the same texts takes back those of the run before (cibwatch.memo)
+        from .. import memo
+        from . import _minhash
+
+        key = memo.digest("near_text", memo.source_digest(sys.modules[__name__], _minhash),
+                          dataclasses.asdict(self), memo.arrow_digest(texts))
+        kept = memo.kept_table(store, "near_text", key)
+        if kept is not None:
+            DuckDBBackend(store).replace(CLUSTER_TABLE, f"SELECT * FROM {kept}")
+            store.execute(f"DROP TABLE {_NORMS}")
+            return
         labels = near_duplicate_labels(
             texts,
             shingle=self.shingle,
@@ -162,6 +176,7 @@ class NearDuplicateText(Trace):
                 FROM l JOIN big USING (label) JOIN l r ON r.tid = l.label
                 """
             )
+        memo.remember_query(store, "near_text", key, f"SELECT * FROM {CLUSTER_TABLE}")
         store.execute(f"DROP TABLE {_NORMS}")
 
     def actions_sql(self) -> str:
