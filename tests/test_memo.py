@@ -66,12 +66,24 @@ def test_a_rerun_with_another_resolution_takes_back_what_it_can_and_writes_the_s
     _run(tmp_path / "first", tmp_path / "s.duckdb", [path])
     fresh = _run(tmp_path / "fresh", tmp_path / "fresh.duckdb", [path], resolution=1.5)
     calls = _count(monkeypatch)
+    recalled: list[str] = []
+    real_recall = memo.recall
+
+    def recall(store: Store, name: str, key: str) -> Any:
+        t = real_recall(store, name, key)
+        if t is not None and name == "edge_rows":
+            recalled.append(name)
+        return t
+
+    monkeypatch.setattr(memo, "recall", recall)
     rerun = _run(tmp_path / "rerun", tmp_path / "s.duckdb", [], resolution=1.5)
     assert calls == {"membership": 0, "group_links": 0, "pictures": 0}
     assert rerun.result.n_networks == fresh.result.n_networks > 0
     with Store(tmp_path / "s.duckdb", read_only=True) as s:  # the test is not vacuous
         assert s.scalar("SELECT count(*) FROM members WHERE source = 'group'") > 0
         assert s.scalar("SELECT count(*) FROM group_links") > 0
+        assert s.scalar("SELECT count(*) FROM memo_assessments") == rerun.result.n_networks
+    assert recalled == ["edge_rows"]  # the pair rows of edges.parquet were taken back
     _same_files(tmp_path / "rerun", tmp_path / "fresh")
     # another least network size changes the groups: computed again, and still the same
     # files as a fresh run with it
@@ -174,3 +186,74 @@ def test_only_new_or_changed_texts_are_normalised_again(
     assert {p: n for p, n in got.items() if p != pid_kept} == \
         {p: n for p, n in want.items() if p != pid_kept}
     assert calls["labels"] == 1  # the texts changed: the clusters are made again
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with a detection run on the bundled real data (IRA tweets, CooRTweet) and a
+    small simulated world (whose operation has repurposed accounts)."""
+    from cibwatch.simulate import simulate
+
+    from .conftest import DEMO
+
+    d = tmp_path_factory.mktemp("demo")
+    simulate(d / "world", seed=3, scale=0.05)
+    _run(d / "out", d / "s.duckdb", [*sorted(DEMO.iterdir()), d / "world" / "posts.parquet",
+                                      d / "world" / "accounts.parquet"])
+    return d / "s.duckdb"
+
+
+def _assessed(s: Store) -> tuple[pa.Table, pa.Table]:
+    from cibwatch.assess import _SCHEMA
+
+    return (s.arrow(f"SELECT {', '.join(_SCHEMA.names)} FROM assessments ORDER BY network_id"),
+            s.arrow("SELECT aid FROM account_flags ORDER BY aid"))
+
+
+def test_a_network_assessed_alone_gets_the_row_it_gets_among_all(demo_store: Path,
+                                                                  tmp_path: Path) -> None:
+    """The assessment is lazy: networks whose assessment is kept are not assessed again, the
+    others are assessed on a members table of their own. Neither changes a row."""
+    from cibwatch.assess import AssessParams, assess
+
+    path = tmp_path / "s.duckdb"
+    path.write_bytes(demo_store.read_bytes())
+    with Store(path) as s:
+        n_members = s.scalar("SELECT count(*) FROM members")
+        assert assess(s) == 0  # the run's own assessments are kept: nothing to do
+        full, flags = _assessed(s)
+        assert full.num_rows >= 4 and flags.num_rows > 0  # not vacuous
+        assert "inauthentic" in full.column("assessment").to_pylist()
+        # forget the kept assessments of every other network, and those of the flagged ones
+        flagged = {r[0] for r in s.fetchall(
+            "SELECT DISTINCT network_id FROM members SEMI JOIN account_flags USING (aid)")}
+        nids = full.column("network_id").to_pylist()
+        gone = sorted(set(nids[::2]) | flagged)
+        assert 0 < len(gone) < len(nids)
+        from cibwatch.assess import _network_keys
+
+        keys = _network_keys(s, AssessParams())
+        s.execute("DELETE FROM memo_assessments WHERE key IN (SELECT unnest(?))",
+                  [[keys[n] for n in gone]])
+        assert assess(s) == len(gone)
+        again, again_flags = _assessed(s)
+        assert again.equals(full) and again_flags.equals(flags)
+        assert s.scalar("SELECT count(*) FROM members") == n_members  # the run's members
+        # other settings assess every network again
+        assert assess(s, AssessParams(min_strength=3.0)) == len(nids)
+        assert assess(s) == len(nids)  # only the last settings' assessments are kept
+        assert _assessed(s)[0].equals(full)
+
+
+def test_new_members_are_assessed_again(demo_store: Path, tmp_path: Path) -> None:
+    from cibwatch.assess import assess
+
+    path = tmp_path / "s.duckdb"
+    path.write_bytes(demo_store.read_bytes())
+    with Store(path) as s:
+        nid, aid = s.fetchall("SELECT network_id, min(aid) FROM members GROUP BY 1 "
+                              "ORDER BY 1 LIMIT 1")[0]
+        s.execute("DELETE FROM members WHERE aid = ?", [aid])
+        assert assess(s) == 1
+        row = s.fetchall("SELECT count(*) FROM members WHERE network_id = ?", [nid])[0][0]
+        assert row >= 1

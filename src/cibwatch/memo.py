@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = ["digest", "source_digest", "recall", "remember", "kept_table", "remember_query",
-           "recall_blobs", "remember_blobs", "arrow_digest"]
+           "recall_blobs", "remember_blobs", "arrow_digest", "content_key"]
 
 _KEYS = "memo_keys"
 
@@ -49,6 +49,20 @@ def source_digest(*modules: Any) -> str:
     for m in modules:
         h.update(Path(m.__file__).read_bytes())
     return h.hexdigest()
+
+
+def content_key(store: Store) -> list[Any]:
+    """What the store's data is, for :func:`digest`: its layout version, the files ingested
+    into it (their digests and counts, in order), the number of posts and the largest post
+    number, and the key of the co-action stage whose tables it holds (``run_stage``, or
+    None). Ingest is the only writer of posts and accounts, so the same files in the same
+    order are the same data."""
+    return [store.schema_version(),
+            store.fetchall("SELECT source_id, sha256, format, kind, rows_read, rows_loaded, "
+                           "rows_rejected FROM sources ORDER BY source_id"),
+            store.fetchall("SELECT count(*), max(pid) FROM posts"),
+            store.fetchall("SELECT stage_key FROM run_stage")
+            if store.table_exists("run_stage") else None]
 
 
 def digest(*parts: Any) -> str:

@@ -221,37 +221,103 @@ def _params(obj: Any) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in fields(obj) if f.init}
 
 
-def assess(store: Store, params: AssessParams | None = None) -> dict[str, Verdict]:
+_SCHEMA = pa.schema([
+    ("network_id", pa.string()), ("assessment", pa.string()), ("kind", pa.string()),
+    ("score", pa.float64()), ("utc_offset", pa.float64()), ("families", pa.string()),
+    ("strengths", pa.string()), ("disarm", pa.string()), ("reasons", pa.string()),
+    ("clock", pa.string())])
+
+
+def _row(nid: str, v: Verdict, f: dict[str, Any]) -> dict[str, Any]:
+    """A network's ``assessments`` row, and its repurposed accounts (``_flags``)."""
+    return {"network_id": nid, "assessment": v.assessment, "kind": v.kind, "score": v.score,
+            "utc_offset": v.utc_offset, "families": ";".join(v.families),
+            "strengths": v.strengths(), "disarm": v.codes(), "reasons": v.reason_text(),
+            "clock": f["clock"].describe() if "clock" in f else None,
+            "_flags": [int(a) for a in f["_repurposed_aids"]]}
+
+
+def _network_keys(store: Store, params: AssessParams) -> dict[str, str]:
+    """Per network of ``members``, a digest of what its assessment is computed from
+    (:mod:`cibwatch.memo`): the assessment's code and parameters, the store's content
+    (:func:`cibwatch.memo.content_key`), the network's members and its group-evidence items
+    (their number per family and their span), not its id (which a run gives anew:
+    :func:`cibwatch.runs.finish_run`). Every fact of
+    :func:`_network_facts` is the network's own or the whole data's (the baselines): no
+    other network's members enter it (``tests/test_memo.py`` checks that a network assessed
+    alone gets the same row)."""
+    import dataclasses
+    import sys
+
+    from .. import memo
+
+    modules = sorted((m for n, m in sys.modules.items()
+                      if n == __name__ or n.startswith(__name__ + ".")), key=lambda m: m.__name__)
+    data = memo.digest(
+        "assess", memo.source_digest(*modules),
+        {k: _params(v) if dataclasses.is_dataclass(v) else v for k, v in _params(params).items()},
+        memo.content_key(store))
+    items: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    if store.table_exists("network_items"):
+        for nid, *rest in store.fetchall(
+                "SELECT network_id, fam, count(*), min(first_ts), max(last_ts) "
+                "FROM network_items GROUP BY 1, 2 ORDER BY 1, 2"):
+            items[nid].append(tuple(rest))
+    m = store.arrow("SELECT network_id, aid FROM members ORDER BY network_id, aid")
+    nids = m.column("network_id").to_numpy(zero_copy_only=False)
+    aids = m.column("aid").to_numpy().astype(np.int64)
+    keys: dict[str, str] = {}
+    if nids.shape[0]:
+        cuts = np.nonzero(nids[1:] != nids[:-1])[0] + 1
+        for seg_n, seg_a in zip(np.split(nids, cuts), np.split(aids, cuts), strict=True):
+            nid = str(seg_n[0])
+            keys[nid] = memo.digest(data, seg_a, items.get(nid, []))
+    return keys
+
+
+def assess(store: Store, params: AssessParams | None = None) -> int:
     """Assess every network of the last detection run; writes ``assessments(network_id,
     assessment, kind, score, utc_offset, families, disarm, reasons)`` and
-    ``account_flags(aid, repurposed)``; returns the verdicts."""
+    ``account_flags(aid, repurposed)``; returns how many networks were assessed anew.
+
+    Lazy: a network whose members, items, data and settings are those of a network the run
+    before assessed (:func:`_network_keys`) takes that assessment back (``memo_assessments``,
+    :mod:`cibwatch.memo`); only the others are assessed, on a ``members`` table that holds them
+    alone (a temporary table of that name, which the queries read in place of the run's)."""
+    import json
+
+    from .. import memo
+
     params = params or AssessParams()
-    facts = _network_facts(store, params)
-    verdicts = {nid: decide(nid, f, params.min_families, params.min_commercial,
-                            params.min_strength)
-                for nid, f in sorted(facts.items())}
-    rows = {
-        "network_id": list(verdicts),
-        "assessment": [v.assessment for v in verdicts.values()],
-        "kind": [v.kind for v in verdicts.values()],
-        "score": [v.score for v in verdicts.values()],
-        "utc_offset": [v.utc_offset for v in verdicts.values()],
-        "families": [";".join(v.families) for v in verdicts.values()],
-        "strengths": [v.strengths() for v in verdicts.values()],
-        "disarm": [v.codes() for v in verdicts.values()],
-        "reasons": [v.reason_text() for v in verdicts.values()],
-        "clock": [facts[n]["clock"].describe() if "clock" in facts[n] else None
-                  for n in verdicts],
-    }
-    table = pa.table(rows, schema=pa.schema([
-        ("network_id", pa.string()), ("assessment", pa.string()), ("kind", pa.string()),
-        ("score", pa.float64()), ("utc_offset", pa.float64()), ("families", pa.string()),
-        ("strengths", pa.string()),
-        ("disarm", pa.string()), ("reasons", pa.string()), ("clock", pa.string())]))
-    flags = pa.table({"aid": pa.array([a for f in facts.values() for a in f["_repurposed_aids"]],
+    keys = _network_keys(store, params)
+    kept = {k: json.loads(v) for k, v in memo.recall_blobs(store, "assessments").items()
+            if k in set(keys.values())}
+    todo = sorted(n for n, k in keys.items() if k not in kept)
+    rows = {n: kept[k] | {"network_id": n} for n, k in keys.items() if k in kept}
+    if todo:
+        subset = len(todo) < len(keys)
+        if subset:
+            with store.registered("assess_todo", pa.table({"network_id": todo})):
+                store.execute("CREATE OR REPLACE TEMP TABLE members AS SELECT * FROM main.members"
+                              " WHERE network_id IN (SELECT network_id FROM assess_todo)")
+        try:
+            facts = _network_facts(store, params)
+        finally:
+            if subset:
+                store.execute("DROP TABLE temp.members")
+        for nid in todo:
+            f = facts[nid]
+            rows[nid] = _row(nid, decide(nid, f, params.min_families, params.min_commercial,
+                                         params.min_strength), f)
+    memo.remember_blobs(store, "assessments", {
+        keys[n]: json.dumps(r, sort_keys=True).encode() for n, r in rows.items()})
+    ordered = [rows[n] for n in sorted(rows)]
+    table = pa.Table.from_pylist([{c: r[c] for c in _SCHEMA.names} for r in ordered],
+                                 schema=_SCHEMA)
+    flags = pa.table({"aid": pa.array(sorted(a for r in ordered for a in r["_flags"]),
                                       pa.int32())})
     with store.registered("assess_in", table), store.registered("flags_in", flags):
         backend = DuckDBBackend(store)
         backend.replace("assessments", "SELECT * FROM assess_in")
         backend.replace("account_flags", "SELECT aid, TRUE AS repurposed FROM flags_in")
-    return verdicts
+    return len(todo)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -450,12 +451,15 @@ def _literal(value: str | None) -> str:
     return "CAST(NULL AS VARCHAR)" if value is None else "'" + value.replace("'", "''") + "'"
 
 
-def _write_edges(store: Store, path: Path, run: str) -> None:
-    """One row per kept account pair, trace and window: counts, timing, the test's expected
-    count and p-value, the pair's combined p- and q-value, example evidence; ``run`` (an SQL
-    literal) is the run's id."""
-    t = store.arrow(
-        f"""
+def _pair_rows(store: Store) -> pa.Table:
+    """The rows of ``edges.parquet`` for the kept account pairs, in order, without the
+    network and the run (``_aid_a``, ``_aid_b`` in their place, for :func:`_write_edges`).
+    They depend only on the co-action stage's tables and the data, so a rerun with other
+    network settings takes them back (:mod:`cibwatch.memo`, ``memo_edge_rows``): building
+    the evidence lists is most of the cost of the file."""
+    from .. import memo, significance
+
+    sql = f"""
         WITH ev AS (
           SELECT x.trace, x.win, x.aid_a, x.aid_b,
                  list({{'post_id_a': qa.post_id, 'post_id_b': qb.post_id, 'key': x.v.key,
@@ -472,28 +476,56 @@ def _write_edges(store: Store, path: Path, run: str) -> None:
                {_ts('p.first_ts')} AS first_coaction, {_ts('p.last_ts')} AS last_coaction,
                {_expected_cols(store)}
                e.weight, e.p_value AS pair_p_value, e.q_value AS pair_q_value,
-               CASE WHEN ma.network_id = mb.network_id THEN ma.network_id END AS network_id,
-               ev.evidence, {run} AS run_id
+               p.aid_a AS _aid_a, p.aid_b AS _aid_b, ev.evidence
         FROM pairs p
         JOIN edges e ON e.aid_a = p.aid_a AND e.aid_b = p.aid_b
         JOIN ev ON ev.trace = p.trace AND ev.win = p.win AND ev.aid_a = p.aid_a
                AND ev.aid_b = p.aid_b
         JOIN account_index aa ON aa.aid = p.aid_a
         JOIN account_index ab ON ab.aid = p.aid_b
-        LEFT JOIN members ma ON ma.aid = p.aid_a
-        LEFT JOIN members mb ON mb.aid = p.aid_b
         ORDER BY platform_a, account_id_a, platform_b, account_id_b, p.trace, p.win
         """
-    )
-    # one chunk per column: the bytes must not depend on how DuckDB batched the rows
+    content = memo.content_key(store)
+    key = (memo.digest("edge_rows", memo.source_digest(sys.modules[__name__], significance),
+                       sql, content)
+           if content[-1] is not None else None)  # no co-action stage key: not remembered
+    kept = memo.recall(store, "edge_rows", key) if key is not None else None
+    if kept is not None:
+        return kept
+    t = store.arrow(sql)
     if "expected" in t.column_names:  # each test's own p-value, for the rows kept (few)
-        from ..significance import poisson_upper_tail
-
         lam = t.column("expected").to_numpy(zero_copy_only=False).astype(float)
         k = t.column("n_coactions").to_numpy().astype(float)
-        p = np.where(np.isnan(lam), np.nan, poisson_upper_tail(k, np.nan_to_num(lam, nan=1.0)))
+        p = np.where(np.isnan(lam), np.nan,
+                     significance.poisson_upper_tail(k, np.nan_to_num(lam, nan=1.0)))
         t = t.set_column(t.column_names.index("p_value"), "p_value",
                          pa.array(p, pa.float64(), from_pandas=True))
+    if key is not None:
+        memo.remember(store, "edge_rows", key, t)
+    return t
+
+
+def _write_edges(store: Store, path: Path, run: str) -> None:
+    """One row per kept account pair, trace and window: counts, timing, the test's expected
+    count and p-value, the pair's combined p- and q-value, example evidence; ``run`` (an SQL
+    literal) is the run's id."""
+    t = _pair_rows(store)
+    # the pair's network: that of its two accounts, when it is the same
+    m = store.arrow("SELECT aid, network_id FROM members ORDER BY aid")
+    m_aid = m.column("aid").to_numpy().astype(np.int64)
+    m_net = m.column("network_id").combine_chunks()
+    network = pa.nulls(t.num_rows, pa.string())
+    if m_aid.shape[0] and t.num_rows:
+        code = pc.dictionary_encode(m_net).indices.to_numpy()
+        ia, ib = (np.minimum(np.searchsorted(m_aid, x), m_aid.shape[0] - 1)
+                  for x in (t.column(c).to_numpy().astype(np.int64) for c in ("_aid_a", "_aid_b")))
+        same = ((m_aid[ia] == t.column("_aid_a").to_numpy())
+                & (m_aid[ib] == t.column("_aid_b").to_numpy()) & (code[ia] == code[ib]))
+        network = pc.if_else(pa.array(same), pc.take(m_net, pa.array(ia)), network)
+    t = t.drop_columns(["_aid_a", "_aid_b"])
+    t = t.add_column(t.column_names.index("evidence"), "network_id", network.cast(pa.string()))
+    run_id = store.scalar(f"SELECT {run}")
+    t = t.append_column("run_id", pa.array([run_id] * t.num_rows, pa.string()))
     if store.table_exists("group_links"):
         g = store.arrow(
             f"""
