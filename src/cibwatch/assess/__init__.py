@@ -242,10 +242,9 @@ def _network_keys(store: Store, params: AssessParams) -> dict[str, str]:
     (:mod:`cibwatch.memo`): the assessment's code and parameters, the store's content
     (:func:`cibwatch.memo.content_key`), the network's members and its group-evidence items
     (their number per family and their span), not its id (which a run gives anew:
-    :func:`cibwatch.runs.finish_run`). Every fact of
-    :func:`_network_facts` is the network's own or the whole data's (the baselines): no
-    other network's members enter it (``tests/test_memo.py`` checks that a network assessed
-    alone gets the same row)."""
+    :func:`cibwatch.runs.finish_run`). Every fact of :func:`_network_facts` is the network's
+    own or the whole data's (the baselines): no other network's members enter it
+    (``tests/test_memo.py`` checks that a network assessed alone gets the same row)."""
     import dataclasses
     import sys
 
@@ -290,8 +289,9 @@ def assess(store: Store, params: AssessParams | None = None) -> int:
 
     params = params or AssessParams()
     keys = _network_keys(store, params)
+    wanted = set(keys.values())
     kept = {k: json.loads(v) for k, v in memo.recall_blobs(store, "assessments").items()
-            if k in set(keys.values())}
+            if k in wanted}
     todo = sorted(n for n, k in keys.items() if k not in kept)
     rows = {n: kept[k] | {"network_id": n} for n, k in keys.items() if k in kept}
     if todo:

@@ -561,6 +561,7 @@ def _write_edges(store: Store, path: Path, run: str) -> None:
             keys = [(c, "ascending") for c in ("platform_a", "account_id_a", "platform_b",
                                                "account_id_b", "trace", "window_s")]
             t = t.take(pc.sort_indices(t.select([c for c, _ in keys]), sort_keys=keys))
+    # one chunk per column: the bytes must not depend on how DuckDB batched the rows
     pq.write_table(t.combine_chunks(), path, compression="zstd")
 
 
