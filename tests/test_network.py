@@ -65,6 +65,28 @@ def test_bounded_leiden_equals_unbounded_when_it_converges() -> None:
         leiden_membership(edges, max_iterations=0)
 
 
+def test_graphs_in_other_processes_get_the_same_communities(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """:func:`leiden_memberships` hands every graph but the first to a process of its own;
+    the results are those of one call after the other, in order, errors included."""
+    import cibwatch.network as net
+
+    graphs = [_planted(seed=3), _planted(n=500, k=7, seed=4), _planted(n=300, k=5, seed=6)]
+    alone = [leiden_membership(g, seed=5, max_iterations=10) for g in graphs]
+    monkeypatch.setattr(net, "_cores", lambda: 2)  # as on the CI machine, whatever this is
+    together = net.leiden_memberships(graphs, min_links=0, seed=5, max_iterations=10)
+    assert len(together) == 3
+    for (a1, l1), (a2, l2) in zip(alone, together, strict=True):
+        assert np.array_equal(a1, a2) and np.array_equal(l1, l2)
+    assert len({len(np.unique(lab)) for _, lab in together}) > 1  # three different graphs
+    with pytest.raises(ValueError, match="at least 1"):  # as one call after the other would
+        net.leiden_memberships(graphs[:2], min_links=0, max_iterations=0)
+    # one core, or small graphs: all here, the same results
+    monkeypatch.setattr(net, "_cores", lambda: 1)
+    here = net.leiden_memberships(graphs, min_links=0, seed=5, max_iterations=10)
+    assert all(np.array_equal(x[1], y[1]) for x, y in zip(alone, here, strict=True))
+
+
 def test_empty_graph() -> None:
     aids, labels = leiden_membership(pa.table({"aid_a": [1], "aid_b": [1], "weight": [1.0]}))
     assert aids.size == 0 and labels.size == 0

@@ -93,6 +93,33 @@ def test_spark_gives_the_same_files_on_a_simulated_world_with_peer_options(
     assert pq.read_metadata(outs["spark"] / "edges.parquet").num_rows > 0
 
 
+def test_expand_on_spark_gives_the_same_files(spark: Any, tmp_path: Path) -> None:
+    """``expand --engine spark``: the co-action stage on Spark, the hops on the store; the
+    same files as the DuckDB engine from the same seeds (four accounts of an operation)."""
+    import csv
+
+    from cibwatch.api import ExpandRequest, run_expansion
+    from cibwatch.expand import Seed
+    from cibwatch.simulate import simulate
+
+    world = tmp_path / "world"
+    simulate(world, seed=5, scale=0.05)
+    with open(world / "truth.csv", newline="", encoding="utf-8") as fh:
+        op = sorted((r["platform"], r["account_id"]) for r in csv.DictReader(fh)
+                    if r["group"].startswith("op_"))[:4]
+    seeds = [Seed("account", a, p, "account_id", i) for i, (p, a) in enumerate(op, start=2)]
+    inputs = Inputs([world / "posts.parquet", world / "accounts.parquet"])
+    outs = {}
+    for engine in ("duckdb", "spark"):
+        outs[engine] = tmp_path / engine
+        res = run_expansion(ExpandRequest(out=outs[engine], seed_list=seeds, inputs=inputs,
+                                          pictures=0, engine=EngineOptions(engine)))
+    _assert_same_files(outs)
+    # not vacuous: the seeds grew, and the stage ran on Spark
+    assert sum(res.expansion.per_hop.get(h, 0) for h in range(1, 6)) > 0
+    assert (outs["spark"] / "store.duckdb.warehouse" / "edges").is_dir()
+
+
 #: The words the dialect module's Spark forms use where the DuckDB forms differ
 #: (:mod:`cibwatch.engine.dialect`, and the Spark names of the declared types).
 _SPARK_WORDS = {"slice", "transform", "array_sort", "collect_list", "named_struct", "x", "v",

@@ -666,7 +666,7 @@ class ExpandRequest:
     """An expansion run from the seeds file ``seeds`` (or the seeds ``seed_list``): as
     :class:`DetectRequest`, with at most ``max_hops`` rounds; of ``options`` the co-action
     settings are used (traces, windows, fdr, crowd_accounts, max_neighbours, group_evidence,
-    assess)."""
+    assess); ``engine``: where the co-action stage runs (:class:`EngineOptions`)."""
 
     out: Path
     seeds: Path | None = None
@@ -680,6 +680,7 @@ class ExpandRequest:
     overwrite: bool = False
     threads: int | None = None
     top: int = 15
+    engine: EngineOptions = field(default_factory=EngineOptions)
 
 
 @dataclass(frozen=True)
@@ -711,6 +712,7 @@ def run_expansion(request: ExpandRequest, reporter: Reporter | None = None, *,
     check_numbers(pictures=r.pictures, threads=r.threads, max_hops=r.max_hops, top=r.top)
     o = r.options
     cfg = detect_config(DetectOptions(**{k: getattr(o, k) for k in _EXPAND_OPTIONS}))
+    engine = engine_for(r.engine)
     problems: list[str] = []
     if r.seed_list is not None:
         seed_list = list(r.seed_list)
@@ -722,8 +724,8 @@ def run_expansion(request: ExpandRequest, reporter: Reporter | None = None, *,
     store_path = store_path_for(r.store_path, r.out, r.inputs.paths, r.overwrite)
     with Store(store_path, threads=r.threads) as store:
         names, report = _load(store, r.inputs, reporter, on_ingest)
-        res = expand(store, seed_list, ExpandConfig(detect=cfg, max_hops=r.max_hops),
-                     reporter, problems)
+        res = expand(store, seed_list, ExpandConfig(detect=cfg, max_hops=r.max_hops,
+                                                    engine=engine), reporter, problems)
         paths = write_outputs(store, res.run, r.out, graphml=r.graphml, inputs=names,
                               pictures=r.pictures, expansion=res.as_dict())
         top = list_networks(store, res.run.run_id, limit=r.top)

@@ -316,6 +316,9 @@ def expand_cmd(
     graphml: GraphmlOpt = False,
     overwrite: OverwriteOpt = False,
     threads: ThreadsOpt = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
+    warehouse: WarehouseOpt = None,
 ) -> None:
     """Grow a network from seed accounts or indicators, hop by hop, with evidence; write it to
     OUT as detect does (accounts.csv adds rank, confidence, hop, proximity, seed). OUT must not
@@ -326,6 +329,7 @@ def expand_cmd(
         req = ExpandRequest(
             out=out, seeds=seeds, store_path=db, max_hops=max_hops, pictures=pictures,
             graphml=graphml, overwrite=overwrite, threads=threads,
+            engine=EngineOptions(engine, spark_master, warehouse),
             inputs=Inputs(files or [], accounts or [], fmt, platform, strict, object_as),
             options=DetectOptions(
                 traces=traces, window=window, trace_windows=trace_window, fdr=fdr,

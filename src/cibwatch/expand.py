@@ -86,11 +86,16 @@ class ExpandConfig:
         Most rounds of expansion (default 5; it stops earlier when a round adds nobody).
     fdr:
         False discovery rate of each round's test (default: ``detect.fdr``).
+    engine:
+        Where the co-action stage runs when it is made: None (the store itself) or a
+        :class:`cibwatch.engine.spark.SparkEngine`, as in :func:`cibwatch.pipeline.detect`.
+        The hops run on the store either way.
     """
 
     detect: DetectConfig = field(default_factory=DetectConfig)
     max_hops: int = 5
     fdr: float | None = None
+    engine: Any = None
 
     @property
     def fdr_used(self) -> float:
@@ -205,7 +210,7 @@ def _expand(store: Store, seeds: list[Seed], config: ExpandConfig, reporter: Rep
             problems: list[str] | None) -> ExpandResult:
     """The stages of :func:`expand`, into the stage tables."""
     dcfg = config.detect
-    counts = coaction_stage(store, dcfg, reporter, reuse=True)
+    counts = coaction_stage(store, dcfg, reporter, reuse=True, engine=config.engine)
     resolved, unresolved = resolve_seeds(store, seeds)
     seed_table = pa.table({"aid": pa.array([r["aid"] for r in resolved], pa.int32()),
                            "line": pa.array([r["line"] for r in resolved], pa.int64()),

@@ -105,7 +105,7 @@ import pyarrow.compute as pc
 from .engine import DuckDBBackend, dialect
 from .engine.tables import STAGE_TABLES
 from .errors import ConfigError
-from .network import leiden_membership
+from .network import leiden_membership, leiden_memberships
 from .normalize import url_host_sql
 
 if TYPE_CHECKING:
@@ -356,14 +356,24 @@ def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
     """
 
 
+def weak_graph(store: Store, fold: int | None, params: GroupParams) -> pa.Table:
+    """The weak account graph of ``fold`` (:func:`projection_sql`), in order."""
+    return store.arrow(projection_sql(fold, params.max_partners, params.top_links)
+                       + " ORDER BY aid_a, aid_b")
+
+
 def candidate_groups(store: Store, fold: int | None, params: GroupParams, min_size: int,
                      seed: int) -> pa.Table:
     """Leiden communities (of at least ``min_size`` accounts) of the weak graph of ``fold``:
     ``(aid, gid)``."""
-    edges = store.arrow(projection_sql(fold, params.max_partners, params.top_links)
-                        + " ORDER BY aid_a, aid_b")
-    aids, labels = leiden_membership(edges, resolution=params.resolution, seed=seed,
+    aids, labels = leiden_membership(weak_graph(store, fold, params),
+                                     resolution=params.resolution, seed=seed,
                                      max_iterations=params.leiden_iterations)
+    return _candidates(aids, labels, min_size)
+
+
+def _candidates(aids: np.ndarray, labels: np.ndarray, min_size: int) -> pa.Table:
+    """``(aid, gid)`` of the communities ``labels`` of at least ``min_size`` accounts."""
     if labels.shape[0] == 0:
         return pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64())})
     sizes = np.bincount(labels)
@@ -487,8 +497,13 @@ def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
     var, p, q, passed)``."""
     found: list[dict[str, Any]] = []
     cand_tables = []
-    for fold in (0, 1):
-        cand = candidate_groups(store, fold, params, min_size, seed)
+    # the two folds' Leiden runs at the same time (one process each): the same candidates
+    # as one after the other (candidate_groups), in half the time on two cores
+    parts = leiden_memberships([weak_graph(store, fold, params) for fold in (0, 1)],
+                               resolution=params.resolution, seed=seed,
+                               max_iterations=params.leiden_iterations)
+    for fold, (aids_f, labels_f) in zip((0, 1), parts, strict=True):
+        cand = _candidates(aids_f, labels_f, min_size)
         if cand.num_rows == 0:
             continue
         res = group_test(store, cand, 1 - fold, params)

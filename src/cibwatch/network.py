@@ -30,15 +30,16 @@ the edge table (QUT parity) but play no part in communities.
 
 from __future__ import annotations
 
+import os
 import random
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import pyarrow as pa
 
 from .engine import dialect
 
-__all__ = ["WEIGHTS", "Weight", "fused_edges_sql", "leiden_membership"]
+__all__ = ["WEIGHTS", "Weight", "fused_edges_sql", "leiden_membership", "leiden_memberships"]
 
 Weight = Literal["events", "keys", "coactions", "posts"]
 WEIGHTS: Final = ("events", "keys", "coactions", "posts")
@@ -114,7 +115,9 @@ def leiden_membership(
     ib = np.searchsorted(aids, b)
     import igraph as ig  # here, not at import: igraph loads matplotlib (a second of start-up)
 
-    g = ig.Graph(n=int(aids.shape[0]), edges=np.column_stack([ia, ib]).tolist(), directed=False)
+    # the edge list as a numpy array, not a list of pairs: igraph reads it without a Python
+    # object per link (docs/BENCHMARKS.md, "Fourth pass")
+    g = ig.Graph(n=int(aids.shape[0]), edges=np.column_stack([ia, ib]), directed=False)
     g.es["weight"] = w.tolist()
     previous = ig.set_random_number_generator(random.Random(seed))
     options = dict(objective_function="modularity", weights="weight", resolution=resolution,
@@ -132,3 +135,47 @@ def leiden_membership(
     finally:
         ig.set_random_number_generator(previous if previous is not None else random)
     return aids.astype(np.int64), np.asarray(part.membership, np.int64)
+
+
+#: Fewest links of a graph for :func:`leiden_memberships` to hand it to another process: a
+#: smaller graph takes less time than starting one (about a second).
+PARALLEL_MIN_LINKS = 200_000
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def leiden_memberships(graphs: list[pa.Table], *, min_links: int = PARALLEL_MIN_LINKS,
+                       **options: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`leiden_membership` of each of ``graphs`` (independent graphs, e.g. the two
+    folds of the group-evidence search) with the same ``options``: the first in this
+    process and, on a machine with more than one core, each other graph of at least
+    ``min_links`` links at the same time in a process of its own (started fresh, not forked:
+    the store's threads hold locks). The same results either way: each call is the same
+    function on the same input with its own seeded random source. Should the other process
+    fail (memory, a killed worker), its graph is done here instead."""
+    n = len(graphs)
+    away = [i for i in range(1, n) if graphs[i].num_rows >= min_links] if _cores() > 1 else []
+    if not away:
+        return [leiden_membership(g, **options) for g in graphs]
+    import concurrent.futures as cf
+    import multiprocessing as mp
+    from concurrent.futures.process import BrokenProcessPool
+
+    out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
+    with cf.ProcessPoolExecutor(max_workers=min(len(away), _cores() - 1),
+                                mp_context=mp.get_context("spawn")) as pool:
+        futures = {i: pool.submit(leiden_membership, graphs[i], **options) for i in away}
+        for i in range(n):
+            if i not in futures:
+                out[i] = leiden_membership(graphs[i], **options)
+        for i, f in futures.items():
+            try:
+                out[i] = f.result()
+            except (BrokenProcessPool, OSError, MemoryError):
+                out[i] = leiden_membership(graphs[i], **options)
+    return [r for r in out if r is not None]

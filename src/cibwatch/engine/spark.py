@@ -67,8 +67,50 @@ LOCAL_PARTITIONS_PER_CORE = 2
 PROGRESS_POLL_S = 0.5
 
 
+#: Spark Connect's port when a ``sc://`` URL names none.
+CONNECT_DEFAULT_PORT = 15002
+
+#: Seconds to wait for a Spark Connect server to accept a connection before giving up (the
+#: Connect client itself retries an unreachable server for many minutes without a word).
+CONNECT_TIMEOUT_S = 10.0
+
+
 class SparkUnavailable(CibwatchError):
-    """PySpark (or the Java it runs on) is missing."""
+    """PySpark (or the Java it runs on) is missing, or the Spark master cannot be reached."""
+
+
+def _connect_address(url: str) -> tuple[str, int]:
+    """The host and port of a Spark Connect URL ``sc://host[:port][/;param=value...]``."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise SparkUnavailable(f"not a Spark Connect URL: {url!r} ({exc})",
+                               parameters=("spark_master",),
+                               remedy="a URL such as sc://host:15002") from exc
+    if not host:
+        raise SparkUnavailable(f"not a Spark Connect URL: {url!r} (no host)",
+                               parameters=("spark_master",),
+                               remedy="a URL such as sc://host:15002")
+    return host, port or CONNECT_DEFAULT_PORT
+
+
+def _check_reachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Raise :class:`SparkUnavailable` unless the Connect server of ``url`` accepts a TCP
+    connection within ``timeout`` seconds."""
+    import socket
+
+    host, port = _connect_address(url)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise SparkUnavailable(
+            f"no Spark Connect server answers at {host}:{port} ({url}): {exc}",
+            parameters=("spark_master",),
+            remedy="starting the server (sbin/start-connect-server.sh) or correcting "
+                   "the URL") from exc
 
 
 def _local_cores(master: str) -> int:
@@ -91,6 +133,7 @@ def spark_session(master: str | None = None) -> Any:
                                remedy="pip install 'pyspark>=4.0,<4.1'") from exc
     master = master or "local[*]"
     if master.startswith("sc://"):
+        _check_reachable(master)
         builder = SparkSession.builder.remote(master)
     else:
         builder = SparkSession.builder.master(master).appName("cibwatch")
@@ -142,7 +185,6 @@ class SparkBackend:
         self.warehouse.mkdir(parents=True, exist_ok=True)
         self.reporter = reporter or SilentReporter()
         self.record = record
-        self._views: set[str] = set()
         self._functions()
 
     def _functions(self) -> None:
@@ -171,7 +213,6 @@ class SparkBackend:
 
     def _view(self, name: str, path: Path) -> None:
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
-        self._views.add(name)
 
     def _write(self, df: Any, path: Path, mode: str = "overwrite") -> None:
         with self._progress(f"Spark: {path.name}"):
@@ -266,11 +307,9 @@ class SparkBackend:
 
     def _alias(self, name: str, table: str) -> None:
         self.spark.read.parquet(str(self.path(table))).createOrReplaceTempView(name)
-        self._views.add(name)
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
-        self._views.discard(name)
         for d in (self.path(name), self.path(f"_scratch_{name}")):
             shutil.rmtree(d, ignore_errors=True)
 
@@ -293,36 +332,70 @@ class SparkBackend:
     # -- progress ---------------------------------------------------------------------------
     @contextmanager
     def _progress(self, description: str) -> Iterator[None]:
-        """Tasks done / tasks of the running Spark stages, read from Spark's status tracker
-        while the block runs (nothing shown on Spark Connect, which has no tracker)."""
+        """Tasks done / tasks of the running Spark stages while the block runs: read from
+        Spark's status tracker (classic sessions), or told by the server (Spark Connect,
+        which has no tracker: a progress handler of the session)."""
+        if isinstance(self.reporter, SilentReporter):
+            yield
+            return
         sc = getattr(self.spark, "sparkContext", None)
         try:
             tracker = sc.statusTracker() if sc is not None else None
         except Exception:  # Spark Connect: no SparkContext
             tracker = None
-        if tracker is None or isinstance(self.reporter, SilentReporter):
-            yield
-            return
-        done = threading.Event()
         with self.reporter.task(description, total=None) as task:
-            def poll() -> None:
-                while not done.wait(PROGRESS_POLL_S):
-                    total = finished = 0
-                    for sid in tracker.getActiveStageIds():
-                        info = tracker.getStageInfo(sid)
-                        if info is not None:
-                            total += info.numTasks
-                            finished += info.numCompletedTasks
-                    if total:
-                        task.update(completed=finished, total=total)
-
-            t = threading.Thread(target=poll, daemon=True)
-            t.start()
-            try:
+            if tracker is not None:
+                with _polled(tracker, task):
+                    yield
+            elif hasattr(self.spark, "registerProgressHandler"):
+                with _told(self.spark, task):
+                    yield
+            else:  # pragma: no cover - neither (a Spark older than 4.0)
                 yield
-            finally:
-                done.set()
-                t.join()
+
+
+@contextmanager
+def _polled(tracker: Any, task: Any) -> Iterator[None]:
+    """``task`` kept at the tasks done / tasks of the active stages of ``tracker``, read
+    every :data:`PROGRESS_POLL_S` seconds by a thread while the block runs."""
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(PROGRESS_POLL_S):
+            total = finished = 0
+            for sid in tracker.getActiveStageIds():
+                info = tracker.getStageInfo(sid)
+                if info is not None:
+                    total += info.numTasks
+                    finished += info.numCompletedTasks
+            if total:
+                task.update(completed=finished, total=total)
+
+    t = threading.Thread(target=poll, daemon=True)
+    t.start()
+    try:
+        yield
+    finally:
+        done.set()
+        t.join()
+
+
+@contextmanager
+def _told(session: Any, task: Any) -> Iterator[None]:
+    """``task`` kept at the tasks done / tasks of the stages a Spark Connect server reports
+    for the block's operations (``SparkSession.registerProgressHandler``)."""
+    def handler(stages: Any, inflight_tasks: int, operation_id: str | None,
+                done: bool) -> None:
+        stages = list(stages or ())
+        total = sum(st.num_tasks for st in stages)
+        if total:
+            task.update(completed=sum(st.num_completed_tasks for st in stages), total=total)
+
+    session.registerProgressHandler(handler)
+    try:
+        yield
+    finally:
+        session.removeProgressHandler(handler)
 
 
 class SparkEngine:
@@ -343,6 +416,8 @@ class SparkEngine:
 
     def __init__(self, master: str | None = None, warehouse: str | os.PathLike[str] | None = None,
                  session: Any = None) -> None:
+        if session is None and master is not None and master.startswith("sc://"):
+            _check_reachable(master)  # before the run's ingest, not after it
         self.master = master
         self.warehouse = warehouse
         self.session = session

@@ -8,6 +8,7 @@ same pictures.
 
 from __future__ import annotations
 
+import functools
 import random
 import sys
 from pathlib import Path
@@ -107,14 +108,15 @@ class _Remembered:
         memo.remember_blobs(self.store, "pictures", self.now)
 
 
-def _versions() -> list[str]:
+@functools.cache
+def _versions() -> tuple[str, ...]:
     import igraph
     import matplotlib
 
     from .. import memo
 
-    return [memo.source_digest(sys.modules[__name__]), matplotlib.__version__,
-            igraph.__version__]
+    return (memo.source_digest(sys.modules[__name__]), matplotlib.__version__,
+            igraph.__version__)
 
 
 def clock_picture(times: np.ndarray, offset: float, label: str, folder: Path,
