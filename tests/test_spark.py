@@ -125,6 +125,7 @@ def test_expand_on_spark_gives_the_same_files(spark: Any, tmp_path: Path) -> Non
 _SPARK_WORDS = {"slice", "transform", "array_sort", "collect_list", "named_struct", "x", "v",
                 "k", "acc", "aggregate", "collect_set", "percentile", "cibwatch_log10",
                 "CAST", "AS", "DOUBLE", "STRING", "ARRAY", "STRUCT", "max_by", "min_by",
+                "size", "array_distinct", "BIGINT",
                 "struct", "0", "1"} | {f"k{i}" for i in range(8)}
 
 
@@ -170,6 +171,44 @@ def test_spark_runs_the_same_statements_but_for_the_dialect(spark: Any, tmp_path
     assert not differ, differ[:2]
     # and the dialect's forms were among them (the comparison set something aside)
     assert sum(a != b for a, b in zip(duck, sparks, strict=True)) >= 3
+
+
+def test_a_statement_with_undeclared_columns_writes_nothing(spark: Any, tmp_path: Path) -> None:
+    """The Spark backend checks a statement's columns before writing (as DuckDB's does):
+    a wrong type or a missing column is refused, and the table is left as it was."""
+    from cibwatch.engine.spark import SparkBackend
+    from cibwatch.engine.tables import StageSchemaError
+
+    backend = SparkBackend(spark, tmp_path / "wh")
+    with pytest.raises(StageSchemaError, match=r"'windows'.*column 'win' is int32 where "
+                       r"double is declared"):
+        backend.materialise("windows", "SELECT 'url' AS trace, 60 AS win, TRUE AS estimated")
+    assert not backend.path("windows").exists() and not list((tmp_path / "wh").iterdir())
+    backend.create("windows")
+    backend.append("windows", "SELECT 'url', 60, TRUE")
+    with pytest.raises(StageSchemaError, match=r"'windows'.*column 2 is 'window'"):
+        backend.replace("windows", "SELECT trace, win AS window, estimated FROM windows")
+    assert backend.arrow("windows").to_pylist() == [
+        {"trace": "url", "win": 60.0, "estimated": True}]  # kept, and still readable
+    backend.append("windows", "SELECT 'hashtag', 30, FALSE")
+    assert sorted(backend.arrow("windows").column("win").to_pylist()) == [30.0, 60.0]
+
+
+def test_count_distinct_is_the_same_on_both_engines(spark: Any) -> None:
+    """:func:`dialect.count_distinct`: distinct non-null values per group, as a BIGINT."""
+    from cibwatch.engine import dialect
+
+    rows = "VALUES ('a', 1), ('a', 1), ('a', 2), ('a', NULL), ('b', NULL), ('c', 3)"
+    sql = ("SELECT g, {n} AS n FROM (SELECT * FROM ({rows}) AS t(g, x)) AS s "
+           "GROUP BY g ORDER BY g")
+    want = [("a", 2), ("b", 0), ("c", 1)]
+    got = spark.sql(sql.format(n=dialect.count_distinct("x", "spark"), rows=rows))
+    assert [tuple(r) for r in got.collect()] == want
+    assert dict(got.dtypes)["n"] == "bigint"
+    import duckdb
+
+    duck = duckdb.sql(sql.format(n=dialect.count_distinct("x"), rows=rows))
+    assert duck.fetchall() == want and duck.types[1] == "BIGINT"
 
 
 def test_engine_settings_are_checked() -> None:

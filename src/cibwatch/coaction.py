@@ -184,9 +184,13 @@ def pair_stats_sql(coactions: str, n_evidence: int = 5, dialect_name: str = "duc
     """
     ev = evidence_agg(int(n_evidence), dialect_name)
     us = dialect.double(US)
+
+    def distinct(x: str) -> str:
+        return dialect.count_distinct(x, dialect_name)
+
     return f"""
-        SELECT trace, win, aid_a, aid_b, COUNT(*) AS n_coactions, COUNT(DISTINCT key) AS n_keys,
-               COUNT(DISTINCT pid_a) AS n_posts_a, COUNT(DISTINCT pid_b) AS n_posts_b,
+        SELECT trace, win, aid_a, aid_b, COUNT(*) AS n_coactions, {distinct("key")} AS n_keys,
+               {distinct("pid_a")} AS n_posts_a, {distinct("pid_b")} AS n_posts_b,
                AVG(dt) / {us} AS mean_dt_s, MIN(dt) / {us} AS min_dt_s,
                MIN(LEAST(ts_a, ts_b)) AS first_ts, MAX(GREATEST(ts_a, ts_b)) AS last_ts,
                {ev} AS evidence

@@ -242,15 +242,16 @@ def _stage(backend: Backend, config: DetectConfig, reporter: Reporter,
                 "windows_s": list(windows),
                 "crowd_accounts": crowd,
                 "window_estimated": estimated,
-                "actions": int(backend.scalar(
-                    f"SELECT count(*) FROM actions WHERE trace = '{trace.name}'")),
-                "coactions": int(backend.scalar(
-                    f"SELECT count(*) FROM coactions WHERE trace = '{trace.name}'")),
-                "bounded_keys": int(backend.scalar(
-                    f"SELECT count(DISTINCT key) FROM bounded_keys WHERE trace = '{trace.name}'")),
             }
             task.advance()
     backend.drop("crowd_keys")
+    # counted once for all traces: a statement per trace and count was a Spark job each
+    for field, sql in (
+            ("actions", "SELECT trace, count(*) FROM actions GROUP BY trace"),
+            ("coactions", "SELECT trace, count(*) FROM coactions GROUP BY trace"),
+            ("bounded_keys", "SELECT trace, count(*) FROM (SELECT DISTINCT trace, key "
+                             "FROM bounded_keys) AS k GROUP BY trace")):
+        _count_per_trace(backend, counts, field, sql)
     if update is not None:
         assert added is not None
         # the old contributions were added with negative counts: one row per account again
@@ -324,6 +325,16 @@ def _join_trace(backend: Backend, config: DetectConfig, trace: Any,
         backend.drop("ranked")
 
 
+def _count_per_trace(backend: Backend, counts: dict[str, dict[str, Any]], field: str,
+                     sql: str) -> None:
+    """``counts[trace][field]`` for every trace of ``counts``: from ``sql``'s rows (a trace
+    and its count), 0 for a trace it has no row for."""
+    table = backend.arrow(sql)
+    got = dict(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
+    for trace, row in counts.items():
+        row[field] = int(got.get(trace) or 0)
+
+
 def _pairs_and_edges(backend: Backend, config: DetectConfig, reporter: Reporter,
                      counts: dict[str, dict[str, Any]], d: str) -> None:
     """``pairs``, ``pair_scores`` and ``edges`` from ``coactions`` (and ``activity``)."""
@@ -334,10 +345,8 @@ def _pairs_and_edges(backend: Backend, config: DetectConfig, reporter: Reporter,
         # ``expected`` is filled by the significance test (significance.score_pairs)
         backend.materialise("pairs", f"SELECT p.*, CAST(NULL AS DOUBLE) AS expected "
                             f"FROM ({pairs}) AS p")
-        for name in counts:
-            counts[name]["pairs"] = int(backend.scalar(
-                "SELECT count(*) FROM (SELECT DISTINCT aid_a, aid_b FROM pairs "
-                f"WHERE trace = '{name}') AS d"))
+        _count_per_trace(backend, counts, "pairs", "SELECT trace, count(*) FROM ("
+                         "SELECT DISTINCT trace, aid_a, aid_b FROM pairs) AS d GROUP BY trace")
         task.advance()
         if config.significance:
             n_windows = int(backend.scalar("SELECT count(DISTINCT win) FROM windows"))

@@ -16,6 +16,7 @@ __all__ = [
     "DIALECTS",
     "arg_max",
     "arg_min",
+    "count_distinct",
     "double",
     "ordered_sum",
     "quantile_cont",
@@ -60,6 +61,18 @@ def arg_min(arg: str, *key: str, dialect: str = "duckdb") -> str:
     a total order when the last one is unique)."""
     name = "arg_min" if _check(dialect) == "duckdb" else "min_by"
     return f"{name}({arg}, {_key(key, dialect)})"
+
+
+def count_distinct(x: str, dialect: str = "duckdb") -> str:
+    """The number of distinct non-null values of ``x`` in a group, as ``COUNT(DISTINCT x)``.
+
+    Spark plans several ``COUNT(DISTINCT ...)`` beside other aggregates by expanding every
+    input row once per distinct column; collecting the group's distinct values is 2.7x
+    faster for ``pairs`` at 1 M posts (10.7 s against 3.9 s; docs/BENCHMARKS.md, "Spark
+    engine"). Cost: the group's distinct values in memory, as the evidence's examples are.
+    """
+    return _pick(dialect, f"COUNT(DISTINCT {x})",
+                 f"CAST(size(array_distinct(collect_list({x}))) AS BIGINT)")
 
 
 def arg_max(arg: str, *key: str, dialect: str = "duckdb") -> str:

@@ -211,33 +211,36 @@ class SparkBackend:
         """The Parquet directory of the table ``name``."""
         return self.warehouse / name
 
-    def _view(self, name: str, path: Path) -> None:
-        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+    def _view(self, name: str, path: Path, schema: Any = None) -> None:
+        """Register the Parquet table at ``path`` as the view ``name``; with ``schema`` (the
+        Spark schema it was written with), without reading its files' footers again."""
+        reader = self.spark.read if schema is None else self.spark.read.schema(schema)
+        reader.parquet(str(path)).createOrReplaceTempView(name)
 
     def _write(self, df: Any, path: Path, mode: str = "overwrite") -> None:
         with self._progress(f"Spark: {path.name}"):
             df.write.mode(mode).parquet(str(path))
 
-    def _check(self, name: str, path: Path) -> None:
+    def _check(self, name: str, df: Any) -> None:
+        """Refuse ``df`` as the table ``name`` unless it has the declared columns: from its
+        schema, before anything is written (reading the written files back for their schema
+        was a Spark job per statement)."""
         if not tables.declared(name):
             return
-        schema = self.spark.read.parquet(str(path)).limit(0).toArrow().schema
-        try:
-            tables.check_schema(name, schema)
-        except tables.StageSchemaError:
-            shutil.rmtree(path, ignore_errors=True)
-            raise
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        tables.check_schema(name, to_arrow_schema(df.schema))
 
     def _put(self, name: str, df: Any) -> None:
         """Write ``df`` as the table ``name`` (replacing it), checked, and register it."""
         final = self.path(name)
         nxt = final.with_name(final.name + ".next")
         shutil.rmtree(nxt, ignore_errors=True)
+        self._check(name, df)
         self._write(df, nxt)
-        self._check(name, nxt)
         shutil.rmtree(final, ignore_errors=True)
         nxt.rename(final)
-        self._view(name, final)
+        self._view(name, final, df.schema)
 
     def materialise(self, name: str, select: str) -> None:
         self._note("materialise", name, select)
@@ -264,9 +267,9 @@ class SparkBackend:
             want = tables.STAGE_TABLES[name]
             df = df.select([col(f"`{c}`").cast(from_arrow_type(f.type)).alias(f.name)
                             for c, f in zip(df.columns, want, strict=True)])
+        self._check(name, df)
         self._write(df, path, mode="append")
-        self._check(name, path)
-        self._view(name, path)
+        self._view(name, path, df.schema)
 
     def write_arrow(self, name: str, table: pa.Table) -> None:
         self._note("replace", name, f"SELECT * FROM {name}__arrow")
@@ -306,7 +309,7 @@ class SparkBackend:
         self._alias(name, f"_scratch_{name}")
 
     def _alias(self, name: str, table: str) -> None:
-        self.spark.read.parquet(str(self.path(table))).createOrReplaceTempView(name)
+        self.spark.table(table).createOrReplaceTempView(name)
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
