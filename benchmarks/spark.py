@@ -24,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from bench_table import print_table  # noqa: E402
 from cibwatch import DetectConfig, Store, ingest_files  # noqa: E402
 from cibwatch.engine import DuckDBBackend  # noqa: E402
 from cibwatch.engine.spark import SparkEngine, spark_session  # noqa: E402
@@ -115,11 +116,7 @@ def main() -> None:
         return
     a.work.mkdir(parents=True, exist_ok=True)
     rows = [run(s, SIZES[s], a.work, a.masters.split(",")) for s in a.sizes.split(",")]
-    cols = list(rows[0])
-    print("| " + " | ".join(cols) + " |")
-    print("|" + "---|" * len(cols))
-    for r in rows:
-        print("| " + " | ".join(str(r[c]) for c in cols) + " |")
+    print_table(rows)
     if a.json:
         a.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 

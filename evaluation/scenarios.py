@@ -1,7 +1,7 @@
 """Detection quality over the scenario family (issue 10): simulate, detect, evaluate, expand.
 
     .venv/bin/python evaluation/scenarios.py --split tune|heldout|all [--scenarios 3,7]
-        [--world-dir DIR ...] [--jobs 1] [--out DIR] [--keep-stores]
+        [--world-dir DIR ...] [--jobs 1] [--out DIR] [--keep-stores] [--extra=--OPTION ...]
 
 For each scenario seed of the split: ``cibwatch simulate --scenario N`` (a world already in
 ``OUT/sN/world`` is reused: the same seed gives the same bytes), ``cibwatch detect`` with its
@@ -84,6 +84,10 @@ def _since(world: Path) -> str | None:
     return None
 
 
+#: Options added to every detect and expand command (``--extra``).
+EXTRA: list[str] = []
+
+
 def one(name: str, world: Path, work: Path, scenario: int | None,
         keep_store: bool) -> dict[str, Any]:
     """Run and evaluate one world; returns its row (or its error)."""
@@ -102,7 +106,7 @@ def _one(name: str, world: Path, work: Path, scenario: int | None,
     det = work / "detect"
     row["detect_s"] = _timed([*CLI, "detect", str(world / "posts.parquet"), "--accounts",
                               str(world / "accounts.parquet"), "--out", str(det),
-                              "--pictures", "0"])
+                              "--pictures", "0", *EXTRA])
     since = _since(world)
     ev = [*CLI, "evaluate", str(det), "--truth", str(world / "truth.csv"), "--posts",
           str(world / "posts.parquet"), *(["--since", since] if since else [])]
@@ -124,7 +128,7 @@ def _one(name: str, world: Path, work: Path, scenario: int | None,
         label = seeds.stem.removesuffix("_four")
         out = work / f"expand_{label}"
         secs = _timed([*CLI, "expand", "--seeds", str(seeds), "--db", str(det / "store.duckdb"),
-                       "--out", str(out), "--pictures", "0"])
+                       "--out", str(out), "--pictures", "0", *EXTRA])
         run([*CLI, "evaluate", str(out), "--truth", str(world / "truth.csv"), "--seeds",
              str(seeds)])
         e = json.loads((out / "evaluation.json").read_text())["expansion"]
@@ -328,7 +332,11 @@ def main() -> None:
                     help="work and results [evaluation/results/scenarios-SPLIT]")
     ap.add_argument("--keep-stores", action="store_true",
                     help="keep each detection run's store.duckdb")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="an option for every detect and expand command, e.g. "
+                    "--extra=--driver-max-links=0 (repeatable)")
     args = ap.parse_args()
+    EXTRA.extend(args.extra)
     seeds: tuple[int, ...] = ()
     if args.scenarios:
         seeds = tuple(int(s) for s in args.scenarios.split(","))

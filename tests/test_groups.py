@@ -228,3 +228,21 @@ def test_a_rerun_with_another_resolution_reuses_the_tested_groups(tmp_path: Path
         assert searched == [1]  # another least size: searched again
     finally:
         groups.find_groups = real  # type: ignore[assignment]
+
+
+def test_the_distributed_community_method_finds_the_rotating_crew(tmp_path: Path) -> None:
+    """Above the driver's graph size (here forced: 0 links), the candidate search and the pair
+    communities run as label propagation in the store: the crew is still found as one group,
+    the background still left alone, and the run records the setting."""
+    path = write_posts_csv(tmp_path / "posts.csv", rotating_world())
+    store = Store(None)
+    ingest_files(store, [path])
+    result = detect(store, DetectConfig(driver_max_links=0))
+    assert result.config.as_dict()["driver_max_links"] == 0
+    nets = _groups(store)
+    assert len([c for c in nets.values() if c["op"]]) == 1
+    assert sum(c["organic"] for c in nets.values()) == 0
+    eligible = _eligible(store)
+    found = {a for (a,) in store.fetchall(
+        "SELECT ai.account_id FROM members m JOIN account_index ai USING (aid)")}
+    assert len(eligible & found) >= 0.9 * len(eligible)

@@ -148,7 +148,7 @@ def test_a_failed_run_is_marked_and_earlier_results_stay(tmp_path: Path,
         def broken(*a: Any, **k: Any) -> Any:
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setattr(pipeline, "leiden_membership", broken)
+        monkeypatch.setattr(pipeline, "communities", broken)
         with pytest.raises(RuntimeError, match="disk on fire"):
             detect(store, DetectConfig(**CFG))  # type: ignore[arg-type]
         runs = list_runs(store)

@@ -224,3 +224,32 @@ def test_engine_settings_are_checked() -> None:
     assert "--spark-master is only used" in shown and "adding --engine spark" in shown
     assert engine_for(EngineOptions()) is None
     assert engine_for(EngineOptions("spark", "local[1]")).master == "local[1]"
+
+
+def test_label_propagation_is_the_same_on_both_engines(spark: Any, tmp_path: Path) -> None:
+    """The distributed community method (:func:`cibwatch.network.label_propagation`) gives
+    the same communities on Spark as in the store: integer votes, an integer modularity and
+    a hash both engines compute alike."""
+    import numpy as np
+    import pyarrow as pa
+
+    from cibwatch.engine import DuckDBBackend
+    from cibwatch.engine.spark import SparkBackend
+    from cibwatch.network import label_propagation
+
+    rng = np.random.default_rng(7)
+    a, b = rng.integers(0, 90, 900), rng.integers(0, 90, 900)
+    keep = ((a % 3) == (b % 3)) | (rng.random(900) < 0.1)
+    lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    pairs = np.unique(np.column_stack([lo, hi]), axis=0)
+    edges = pa.table({"aid_a": pa.array(pairs[:, 0], pa.int32()),
+                      "aid_b": pa.array(pairs[:, 1], pa.int32()),
+                      "weight": rng.random(pairs.shape[0]) + 0.1})
+    store = Store(None)
+    with store.registered("g", edges):
+        duck = label_propagation(DuckDBBackend(store), "g", seed=3, max_rounds=8)
+    backend = SparkBackend(spark, tmp_path / "wh")
+    with backend.register("g", edges):
+        on_spark = label_propagation(backend, "g", seed=3, max_rounds=8)
+    assert np.array_equal(duck[0], on_spark[0]) and np.array_equal(duck[1], on_spark[1])
+    assert duck[2] == on_spark[2] and 1 < len(np.unique(duck[1])) < 30

@@ -375,7 +375,7 @@ _RANGES: dict[str, dict[str, Any]] = {
     "min_participation": {"least": 1}, "min_size": {"least": 1},
     "max_neighbours": {}, "seed": {"most": 2.0**63}, "pictures": {},
     "threads": {"least": 1}, "max_hops": {}, "scale": {"strictly": True},
-    "min_accounts": {"least": 1}, "top": {},
+    "min_accounts": {"least": 1}, "top": {}, "driver_max_links": {},
 }
 
 
@@ -443,6 +443,7 @@ class DetectOptions:
     seed: int | None = None
     group_evidence: bool | None = None
     assess: bool | None = None
+    driver_max_links: int | None = None
 
 
 def _seconds(value: str | float, parameter: str) -> float:
@@ -487,7 +488,7 @@ def detect_config(options: DetectOptions) -> DetectConfig:
         attach=o.attach, weight=o.weight, min_weight=o.min_weight,
         min_participation=o.min_participation, min_size=o.min_size,
         self_loops=o.self_loops, resolution=o.resolution, seed=o.seed,
-        group_evidence=o.group_evidence, assess=o.assess,
+        group_evidence=o.group_evidence, assess=o.assess, driver_max_links=o.driver_max_links,
     )
     if o.max_neighbours == 0:  # 0: no bound
         cfg = dataclasses.replace(cfg, max_neighbours=None)
@@ -666,7 +667,7 @@ class ExpandRequest:
     """An expansion run from the seeds file ``seeds`` (or the seeds ``seed_list``): as
     :class:`DetectRequest`, with at most ``max_hops`` rounds; of ``options`` the co-action
     settings are used (traces, windows, fdr, crowd_accounts, max_neighbours, group_evidence,
-    assess); ``engine``: where the co-action stage runs (:class:`EngineOptions`)."""
+    assess, driver_max_links); ``engine``: where the co-action stage runs (:class:`EngineOptions`)."""
 
     out: Path
     seeds: Path | None = None
@@ -699,7 +700,7 @@ class ExpandOutcome:
 
 #: The parameters of :class:`DetectOptions` an expansion uses.
 _EXPAND_OPTIONS = ("traces", "window", "trace_windows", "fdr", "crowd_accounts",
-                   "max_neighbours", "group_evidence", "assess")
+                   "max_neighbours", "group_evidence", "assess", "driver_max_links")
 
 
 def run_expansion(request: ExpandRequest, reporter: Reporter | None = None, *,

@@ -114,7 +114,7 @@ ObjectOpt = Annotated[
                  + ", ".join(OBJECT_FIELDS) + ")."),
 ]
 MaxNeighboursOpt = Annotated[int | None, typer.Option(
-    "--max-neighbours", help="Hot-key bound of the window join; 0 for none [default: 200].")]
+    "--max-neighbours", help="Hot-key bound of the window join; 0 for none \\[default: 200].")]
 
 FilesArg = Annotated[list[Path] | None, typer.Argument(
     help="Input files; none to use what --db already holds.")]
@@ -126,24 +126,24 @@ TracesOpt = Annotated[str | None, typer.Option(
     + "; also: " + ",".join(t for t in TRACES if t not in DEFAULT_TRACES) + ").")]
 WindowOpt = Annotated[str | None, typer.Option(
     "--window", help="One co-action window for every trace, e.g. 60s, 10, 5m, or 'auto' to "
-    "estimate it per trace from the data (CooRnet's rule) [default: each trace's windows, "
+    "estimate it per trace from the data (CooRnet's rule) \\[default: each trace's windows, "
     "1 min and 10 min for most].")]
 TraceWindowOpt = Annotated[list[str] | None, typer.Option(
     "--trace-window", help="Per-trace windows, TRACE=DURATION[,DURATION...] (repeatable; "
     "several windows are each tested), e.g. url=60s,1d.")]
 FdrOpt = Annotated[float | None, typer.Option(
-    "--fdr", help="False discovery rate of the significance test [default: 0.01].")]
+    "--fdr", help="False discovery rate of the significance test \\[default: 0.01].")]
 CrowdOpt = Annotated[int | None, typer.Option(
     "--crowd-accounts", help="Items acted on by more accounts than this are crowds: not "
-    "counted by the significance test [default: 2 % of the accounts with actions, at "
+    "counted by the significance test \\[default: 2 % of the accounts with actions, at "
     "least 50].")]
 AssessOpt = Annotated[bool | None, typer.Option(
     "--assess/--no-assess", help="Assess each network inauthentic or coordinated from the "
-    "accounts' fingerprints [default: on].")]
+    "accounts' fingerprints \\[default: on].")]
 GroupOpt = Annotated[bool | None, typer.Option(
     "--group-evidence/--no-group-evidence", help="Also find networks whose accounts are each "
     "weakly linked but, as a group, post on the same rare items far beyond chance, tested on "
-    "held-out items; every account joins by its own evidence with the group [default: on].")]
+    "held-out items; every account joins by its own evidence with the group \\[default: on].")]
 GraphmlOpt = Annotated[bool, typer.Option("--graphml", help="Also write network.graphml.")]
 OverwriteOpt = Annotated[bool, typer.Option(
     "--overwrite", help="Replace the results of an earlier run in OUT. Without it, an OUT "
@@ -152,6 +152,11 @@ OverwriteOpt = Annotated[bool, typer.Option(
     "store.duckdb, are removed. The store of an unfinished run (interrupted, or stopped by a "
     "bad file) of the same input files is gone on with: the same command resumes.")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")]
+DriverLinksOpt = Annotated[int | None, typer.Option(
+    "--driver-max-links", help="Most links of a graph (the fused edges, each weak graph of "
+    "the group-evidence search) whose communities Leiden finds in this process; a larger "
+    "one is split by label propagation in the store, in SQL (a little less modularity, "
+    "docs/EVALUATION.md) \\[default: 50,000,000].")]
 EngineOpt = Annotated[str, typer.Option(
     "--engine", help="Where the co-action stage (window join, pairs, significance, edges) "
     "runs: duckdb (in the store) or spark (Apache Spark on Parquet tables in --warehouse; "
@@ -210,30 +215,31 @@ def detect_cmd(
     trace_window: TraceWindowOpt = None,
     significance: Annotated[bool | None, typer.Option(
         "--significance/--no-significance", help="Test each pair against chance co-action "
-        "and control the false discovery rate [default: on; presets: off].")] = None,
+        "and control the false discovery rate \\[default: on; presets: off].")] = None,
     fdr: FdrOpt = None,
     crowd_accounts: CrowdOpt = None,
     attach: Annotated[bool | None, typer.Option(
         "--attach/--no-attach", help="Attach accounts whose co-actions with a network as a "
-        "whole are beyond chance [default: on].")] = None,
+        "whole are beyond chance \\[default: on].")] = None,
     weight: Annotated[str | None, typer.Option(
-        "--weight", help="Edge weight: events, keys, coactions, posts [default: events].")] = None,
+        "--weight", help="Edge weight: events, keys, coactions, posts \\[default: events].")] = None,
     min_weight: Annotated[float | None, typer.Option(
-        "--min-weight", help="Least edge weight kept [default: 1 with the significance test, "
+        "--min-weight", help="Least edge weight kept \\[default: 1 with the significance test, "
         "2 without].")] = None,
     min_participation: Annotated[int | None, typer.Option(
-        "--min-participation", help="CooRTweet's min_participation [default: 1, off].")] = None,
+        "--min-participation", help="CooRTweet's min_participation \\[default: 1, off].")] = None,
     min_size: Annotated[int | None, typer.Option(
-        "--min-size", help="Least accounts in a reported network [default: 3].")] = None,
+        "--min-size", help="Least accounts in a reported network \\[default: 3].")] = None,
     max_neighbours: MaxNeighboursOpt = None,
     self_loops: Annotated[bool | None, typer.Option(
         "--self-loops/--no-self-loops", help="Also pair an account's own actions (QUT parity).")
     ] = None,
     resolution: Annotated[float | None, typer.Option(
-        "--resolution", help="Leiden modularity resolution [default: 1].")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed [default: 0].")] = None,
+        "--resolution", help="Leiden modularity resolution \\[default: 1].")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed \\[default: 0].")] = None,
     group_evidence: GroupOpt = None,
     assess: AssessOpt = None,
+    driver_max_links: DriverLinksOpt = None,
     pictures: Annotated[int, typer.Option(
         "--pictures", help="Draw the posting clock, timeline and graph of this many of the "
         "largest networks (0: none).")] = 10,
@@ -267,7 +273,8 @@ def detect_cmd(
                 attach=attach, weight=weight, min_weight=min_weight,
                 min_participation=min_participation, min_size=min_size,
                 max_neighbours=max_neighbours, self_loops=self_loops, resolution=resolution,
-                seed=seed, group_evidence=group_evidence, assess=assess))
+                seed=seed, group_evidence=group_evidence, assess=assess,
+                driver_max_links=driver_max_links))
         res = run_detection(req, RichReporter(err_console), on_ingest=_print_ingest)
         result = res.result
         out_console.print(networks_table(res.networks))
@@ -310,6 +317,7 @@ def expand_cmd(
     max_neighbours: MaxNeighboursOpt = None,
     group_evidence: GroupOpt = None,
     assess: AssessOpt = None,
+    driver_max_links: DriverLinksOpt = None,
     pictures: Annotated[int, typer.Option(
         "--pictures", help="Draw the network's posting clock, timeline and graph (0: no)."
     )] = 1,
@@ -334,7 +342,8 @@ def expand_cmd(
             options=DetectOptions(
                 traces=traces, window=window, trace_windows=trace_window, fdr=fdr,
                 crowd_accounts=crowd_accounts, max_neighbours=max_neighbours,
-                group_evidence=group_evidence, assess=assess))
+                group_evidence=group_evidence, assess=assess,
+                driver_max_links=driver_max_links))
         res = run_expansion(req, RichReporter(err_console), on_ingest=_print_ingest)
         x = res.expansion
         for msg in res.seed_problems:
@@ -380,7 +389,7 @@ def evidence(
     account_b: Annotated[str, typer.Argument(help="PLATFORM:ACCOUNT_ID")],
     db: Annotated[Path, typer.Option("--db", help="The store of the detection run.")],
     window: Annotated[str | None, typer.Option(
-        "--window", help="Window [default: the windows of the last detection run].")] = None,
+        "--window", help="Window \\[default: the windows of the last detection run].")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write CSV here.")] = None,
 ) -> None:
     """List every co-action of two accounts (all traces run), with both posts."""
@@ -434,7 +443,7 @@ def export_stix(
         help="Network id (stable), or its label in the latest run, e.g. N0001 or E0001.")],
     db: Annotated[Path, typer.Option("--db", help="The store of the detect or expand run.")],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Bundle file [default: NETWORK.stix.json].")] = None,
+        "--out", "-o", help="Bundle file \\[default: NETWORK.stix.json].")] = None,
     tlp: Annotated[str, typer.Option(
         "--tlp", help="TLP marking: clear, green, amber, red.")] = "amber",
     min_accounts: Annotated[int, typer.Option(
@@ -471,7 +480,7 @@ def release_cmd(
         "hashed.")] = 5000,
     name: Annotated[str, typer.Option("--name", help="Prefix of the file names.")] = "cibwatch",
     run: Annotated[str | None, typer.Option(
-        "--run", help="The run whose networks these are [default: the latest that has them]."
+        "--run", help="The run whose networks these are \\[default: the latest that has them]."
     )] = None,
 ) -> None:
     """Write a researcher data release of networks in the Twitter information-operations
@@ -499,7 +508,7 @@ def report_threat(
     db: Annotated[Path, typer.Option("--db", help="The store of the detect or expand run.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
     run: Annotated[str | None, typer.Option(
-        "--run", help="The run to report from [default: the latest finished run that has "
+        "--run", help="The run to report from \\[default: the latest finished run that has "
         "each network].")] = None,
     evidence: Annotated[Path | None, typer.Option(
         "--evidence", help="JSON file of analyst evidence per network id (media, "
@@ -637,7 +646,7 @@ def evaluate_cmd(
     truth: Annotated[Path, typer.Option("--truth", help="Ground truth CSV: platform, "
                                         "account_id, group (cibwatch simulate writes one).")],
     output: Annotated[Path | None, typer.Option(
-        "--output", help="Write the metrics as JSON here [default: RESULTS/evaluation.json].")
+        "--output", help="Write the metrics as JSON here \\[default: RESULTS/evaluation.json].")
     ] = None,
     posts: Annotated[Path | None, typer.Option(
         "--posts", help="The world's posts (Parquet): count each operation's posts per member "

@@ -27,7 +27,7 @@ case_app = typer.Typer(help="Cases, decisions, statements and appeals, for scrip
 
 CaseDbOpt = Annotated[str | None, typer.Option(
     "--case-db", help="The case store: a SQLAlchemy URL (postgresql://user@host/db, "
-    "sqlite:///path) or a file path [default: $CIBWATCH_CASE_DB, else STORE.cases.sqlite "
+    "sqlite:///path) or a file path \\[default: $CIBWATCH_CASE_DB, else STORE.cases.sqlite "
     "beside --db].")]
 FromOpt = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (UTC).")]
 ToOpt = Annotated[str, typer.Option("--to", help="Last day, inclusive, YYYY-MM-DD (UTC).")]
@@ -152,7 +152,7 @@ def case_list(
 def case_open(
     network_id: Annotated[str, typer.Argument(help="The network's stable id.")],
     results: ResultsOpt = None,
-    run_id: Annotated[str | None, typer.Option("--run", help="Run id [default: latest].")] = None,
+    run_id: Annotated[str | None, typer.Option("--run", help="Run id \\[default: latest].")] = None,
     token: TokenOpt = None, case_db: CaseDbOpt = None, db: StoreOpt = DEFAULT_STORE,
 ) -> None:
     """Open a case on a network (a snapshot of it is kept as evidence)."""

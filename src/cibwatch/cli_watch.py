@@ -48,11 +48,11 @@ def watch_run(
     case_db: CaseDbOpt = None,
     since: Annotated[str | None, typer.Option(
         "--since", help="Only take up of the removed networks' items in posts from this day or "
-        "time on (UTC), e.g. the start of the latest ingest [default: the takedown].")] = None,
+        "time on (UTC), e.g. the start of the latest ingest \\[default: the takedown].")] = None,
     threshold: Annotated[float | None, typer.Option(
-        "--threshold", help="Least score of an alert, in (0, 1] [default: 0.6].")] = None,
+        "--threshold", help="Least score of an alert, in (0, 1] \\[default: 0.6].")] = None,
     run_id: Annotated[str | None, typer.Option(
-        "--run", help="The detection run whose networks give group evidence [default: the "
+        "--run", help="The detection run whose networks give group evidence \\[default: the "
         "latest finished run].")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Score and print, write no alert.")] = False,
@@ -95,7 +95,7 @@ def watch_run(
 @watch_app.command("list")
 def watch_list(
     status: Annotated[str | None, typer.Option(
-        "--status", help="open, confirmed or dismissed [default: all].")] = None,
+        "--status", help="open, confirmed or dismissed \\[default: all].")] = None,
     token: TokenOpt = None, case_db: CaseDbOpt = None, db: StoreOpt = DEFAULT_STORE,
 ) -> None:
     """List the alerts, highest score first (JSON, without their evidence rows)."""

@@ -55,9 +55,15 @@ import pyarrow as pa
 
 from .engine import DuckDBBackend, dialect
 from .engine.tables import select_list
-from .network import leiden_membership
 from .normalize import canonical_url_sql, hashtag_sql, normalize_text_sql, url_host_sql
-from .pipeline import NETWORKS_SQL, DetectConfig, DetectResult, coaction_stage, run_result
+from .pipeline import (
+    NETWORKS_SQL,
+    DetectConfig,
+    DetectResult,
+    coaction_stage,
+    pair_communities,
+    run_result,
+)
 from .progress import Reporter, SilentReporter
 from .runs import finish_run, recorded_run
 from .seeds import SEED_TYPES, Seed, read_seeds
@@ -270,7 +276,8 @@ def _group_hop(store: Store, config: DetectConfig, fdr: float, seeds: list[int])
     params = config.groups
     if not store.table_exists("items"):
         build_items(store, params)
-    comms = candidate_groups(store, None, params, config.min_size, config.seed)
+    comms = candidate_groups(store, None, params, config.min_size, config.seed,
+                             config.driver_max_links)
     seed_arr = np.array(sorted(set(seeds)), np.int64)
     linked = linked_communities(store, seed_arr, comms, params, fdr)
     gids = comms.column("gid").to_numpy()
@@ -327,10 +334,7 @@ def _communities(store: Store, config: DetectConfig) -> None:
     """``communities(aid, cid)``: Leiden communities of the significant pairs, as detection
     finds them (same weights, resolution, seed and least size). A table, not a temporary one:
     the test reads it through a second cursor."""
-    edges = store.arrow(
-        f"SELECT aid_a, aid_b, {'evidence' if config.significance else 'weight'} AS weight "
-        "FROM edges ORDER BY aid_a, aid_b")
-    aids, labels = leiden_membership(edges, resolution=config.resolution, seed=config.seed)
+    aids, labels = pair_communities(store, config)
     t = pa.table({"aid": pa.array(aids, pa.int32()), "cid": pa.array(labels, pa.int64())})
     with store.registered("community_rows", t):
         DuckDBBackend(store).replace(

@@ -43,7 +43,10 @@ bound of :mod:`cibwatch.coaction`, applied before the join, so the cost is at mo
 only its ``top_links`` strongest links (a k-nearest-neighbour sparsification: an operation's
 members are each other's strongest links, an ordinary account's links are few and weak), which
 bounds the graph at ``top_links`` edges per account. Leiden communities
-(:func:`cibwatch.network.leiden_membership`) of this weak graph are the candidate groups.
+(:func:`cibwatch.network.leiden_membership`) of this weak graph are the candidate groups; a
+graph of more than ``driver_max_links`` links is split by label propagation in the store
+instead (:func:`cibwatch.network.label_propagation`; what that costs in quality:
+docs/EVALUATION.md).
 
 **2. The group test, on held-out items.** Communities found on some data look dense on that
 data whatever the truth (selection). So the items are split in two folds by a hash of the
@@ -105,7 +108,7 @@ import pyarrow.compute as pc
 from .engine import DuckDBBackend, dialect
 from .engine.tables import STAGE_TABLES
 from .errors import ConfigError
-from .network import leiden_membership, leiden_memberships
+from .network import DRIVER_MAX_LINKS, communities, label_propagation, leiden_memberships
 from .normalize import url_host_sql
 
 if TYPE_CHECKING:
@@ -363,12 +366,16 @@ def weak_graph(store: Store, fold: int | None, params: GroupParams) -> pa.Table:
 
 
 def candidate_groups(store: Store, fold: int | None, params: GroupParams, min_size: int,
-                     seed: int) -> pa.Table:
-    """Leiden communities (of at least ``min_size`` accounts) of the weak graph of ``fold``:
-    ``(aid, gid)``."""
-    aids, labels = leiden_membership(weak_graph(store, fold, params),
-                                     resolution=params.resolution, seed=seed,
-                                     max_iterations=params.leiden_iterations)
+                     seed: int, driver_max_links: int = DRIVER_MAX_LINKS) -> pa.Table:
+    """Communities (of at least ``min_size`` accounts) of the weak graph of ``fold``:
+    ``(aid, gid)``; Leiden, or label propagation for a graph of more than
+    ``driver_max_links`` links (:func:`cibwatch.network.communities`)."""
+    backend = DuckDBBackend(store)
+    backend.scratch("weak_graph", projection_sql(fold, params.max_partners, params.top_links))
+    aids, labels = communities(backend, "weak_graph", resolution=params.resolution, seed=seed,
+                               driver_max_links=driver_max_links,
+                               max_iterations=params.leiden_iterations)
+    backend.drop("weak_graph")
     return _candidates(aids, labels, min_size)
 
 
@@ -490,18 +497,32 @@ def _bh(p: np.ndarray, m: int) -> np.ndarray:
 
 
 def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
-                seed: int) -> list[dict[str, Any]]:
+                seed: int, driver_max_links: int = DRIVER_MAX_LINKS) -> list[dict[str, Any]]:
     """Candidate groups of both folds that pass the group test on the other fold (BH over all
     candidates at ``fdr``): ``[{fold, gid, aids, t, mean, p, q}]``, strongest first. Also
     writes ``group_candidates(fold, gid, aid)`` and ``group_tests(fold, gid, size, t, mean,
-    var, p, q, passed)``."""
+    var, p, q, passed)``. A weak graph of more than ``driver_max_links`` links is split by
+    label propagation in the store (:func:`cibwatch.network.label_propagation`) instead of
+    Leiden on the driver."""
     found: list[dict[str, Any]] = []
     cand_tables = []
-    # the two folds' Leiden runs at the same time (one process each): the same candidates
-    # as one after the other (candidate_groups), in half the time on two cores
-    parts = leiden_memberships([weak_graph(store, fold, params) for fold in (0, 1)],
-                               resolution=params.resolution, seed=seed,
-                               max_iterations=params.leiden_iterations)
+    backend = DuckDBBackend(store)
+    for fold in (0, 1):
+        backend.scratch(f"weak_graph_{fold}",
+                        projection_sql(fold, params.max_partners, params.top_links))
+    sizes = [int(backend.scalar(f"SELECT count(*) FROM weak_graph_{fold}")) for fold in (0, 1)]
+    if max(sizes) > driver_max_links:
+        parts = [label_propagation(backend, f"weak_graph_{fold}", resolution=params.resolution,
+                                   seed=seed)[:2] for fold in (0, 1)]
+    else:
+        # the two folds' Leiden runs at the same time (one process each): the same
+        # candidates as one after the other (candidate_groups), in half the time on two cores
+        parts = leiden_memberships(
+            [backend.arrow(f"SELECT * FROM weak_graph_{fold} ORDER BY aid_a, aid_b")
+             for fold in (0, 1)],
+            resolution=params.resolution, seed=seed, max_iterations=params.leiden_iterations)
+    for fold in (0, 1):
+        backend.drop(f"weak_graph_{fold}")
     for fold, (aids_f, labels_f) in zip((0, 1), parts, strict=True):
         cand = _candidates(aids_f, labels_f, min_size)
         if cand.num_rows == 0:
@@ -518,7 +539,6 @@ def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
     for f, qv in zip(found, q, strict=True):
         f["q"] = float(qv)
     cols = ("t", "mean", "var", "x", "x_mean", "p_excess", "p_exclusive", "p", "q")
-    backend = DuckDBBackend(store)
     tests = pa.Table.from_pylist(
         [{"fold": f["fold"], "gid": f["gid"], "size": len(f["aids"]),
           **{c: float(f[c]) for c in cols}, "passed": f["q"] <= fdr} for f in found],

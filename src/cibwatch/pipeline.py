@@ -23,7 +23,7 @@ from .engine import DuckDBBackend
 from .engine.tables import StageSchemaError, check_schema, select_list
 from .errors import ConfigError
 from .groups import GroupParams
-from .network import WEIGHTS, Weight, leiden_membership
+from .network import DRIVER_MAX_LINKS, WEIGHTS, Weight, communities
 from .progress import Reporter, SilentReporter
 from .runs import finish_run, record_increment, recorded_run
 from .significance import attach_to_networks
@@ -116,6 +116,11 @@ class DetectConfig:
     n_evidence:
         Example co-actions kept per pair and trace in ``edges.parquet`` (all of them can be
         listed from the store: ``cibwatch evidence``).
+    driver_max_links:
+        Most links of a graph (the fused edges, each weak graph of the group-evidence search)
+        whose communities Leiden finds on the driver; a larger one is split by label
+        propagation on the engine (:func:`cibwatch.network.communities`; default
+        :data:`cibwatch.network.DRIVER_MAX_LINKS`).
     """
 
     traces: tuple[Trace, ...] = field(default_factory=lambda: tuple(make_traces()))
@@ -139,6 +144,7 @@ class DetectConfig:
     resolution: float = 1.0
     seed: int = 0
     n_evidence: int = 5
+    driver_max_links: int = DRIVER_MAX_LINKS
 
     def __post_init__(self) -> None:
         if self.window_s is not None and self.window_s < 0:
@@ -278,7 +284,7 @@ _ACTIONS_PREV = "actions_prev"
 
 #: Config fields that only concern networks, not the co-action tables.
 _NETWORK_FIELDS = ("attach", "assess", "min_size", "resolution", "seed", "group_evidence",
-                   "groups")
+                   "groups", "driver_max_links")
 
 
 def _stage_key(store: Store, config: DetectConfig) -> str:
@@ -457,10 +463,7 @@ def _detect(store: Store, config: DetectConfig, reporter: Reporter,
               "network_evidence", "group_links", "network_items"):
         store.execute(f"DROP TABLE IF EXISTS {t}")
     with reporter.task("Communities", total=3) as task:
-        graph_weight = "evidence" if config.significance else "weight"
-        edges = store.arrow(
-            f"SELECT aid_a, aid_b, {graph_weight} AS weight FROM edges ORDER BY aid_a, aid_b")
-        aids, labels = leiden_membership(edges, resolution=config.resolution, seed=config.seed)
+        aids, labels = pair_communities(store, config)
         task.advance()
         pair_groups = _communities_of(aids, labels, config.min_size)
         if config.significance and config.group_evidence:
@@ -483,6 +486,15 @@ def _detect(store: Store, config: DetectConfig, reporter: Reporter,
         with reporter.task("Assessing networks", total=None):
             assess(store)
     return n_attached, counts, increment
+
+
+def pair_communities(store: Store, config: DetectConfig) -> tuple[Any, Any]:
+    """Communities of the fused edges (on the evidence with the significance test, else on
+    the weight): ``(aids, labels)`` (:func:`cibwatch.network.communities`)."""
+    weight = "evidence" if config.significance else "weight"
+    return communities(DuckDBBackend(store), f"(SELECT aid_a, aid_b, {weight} AS weight "
+                       "FROM edges)", resolution=config.resolution, seed=config.seed,
+                       driver_max_links=config.driver_max_links)
 
 
 def run_result(store: Store, config: DetectConfig, counts: dict[str, dict[str, Any]],
@@ -528,7 +540,8 @@ def _group_key(store: Store, config: DetectConfig) -> str:
     pair-level communities."""
     d = config.as_dict()
     return json.dumps({"stage": _stage_key(store, config), "groups": d["groups"],
-                       "min_size": d["min_size"], "fdr": d["fdr"], "seed": d["seed"]},
+                       "min_size": d["min_size"], "fdr": d["fdr"], "seed": d["seed"],
+                       "driver_max_links": d["driver_max_links"]},
                       sort_keys=True, default=str)
 
 
@@ -557,7 +570,7 @@ def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reu
     if found is None:
         build_items(store, params)
         found = find_groups(store, params, min_size=config.min_size, fdr=config.fdr,
-                            seed=config.seed)
+                            seed=config.seed, driver_max_links=config.driver_max_links)
         DuckDBBackend(store).write_arrow("group_stage", pa.table(
             {"group_key": pa.array([key], pa.string())}))
     inputs = [g for g in pair_groups] + [f["aids"] for f in found]
