@@ -192,6 +192,10 @@ def test_a_statement_with_undeclared_columns_writes_nothing(spark: Any, tmp_path
         {"trace": "url", "win": 60.0, "estimated": True}]  # kept, and still readable
     backend.append("windows", "SELECT 'hashtag', 30, FALSE")
     assert sorted(backend.arrow("windows").column("win").to_pylist()) == [30.0, 60.0]
+    with pytest.raises(StageSchemaError, match=r"'windows' has 3 columns .*appended to it "
+                       r"have 2"):
+        backend.append("windows", "SELECT 'reply', 10")
+    assert backend.arrow("windows").num_rows == 2  # nothing written
 
 
 def test_count_distinct_is_the_same_on_both_engines(spark: Any) -> None:

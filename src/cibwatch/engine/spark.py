@@ -265,6 +265,11 @@ class SparkBackend:
             from pyspark.sql.pandas.types import from_arrow_type
 
             want = tables.STAGE_TABLES[name]
+            if len(df.columns) != len(want):  # as DuckDB's INSERT refuses it, before writing
+                raise tables.StageSchemaError(
+                    f"internal error: the stage table {name!r} has {len(want)} columns "
+                    f"({', '.join(want.names)}); the rows appended to it have "
+                    f"{len(df.columns)} ({', '.join(df.columns)})")
             df = df.select([col(f"`{c}`").cast(from_arrow_type(f.type)).alias(f.name)
                             for c, f in zip(df.columns, want, strict=True)])
         self._check(name, df)
