@@ -359,12 +359,6 @@ def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
     """
 
 
-def weak_graph(store: Store, fold: int | None, params: GroupParams) -> pa.Table:
-    """The weak account graph of ``fold`` (:func:`projection_sql`), in order."""
-    return store.arrow(projection_sql(fold, params.max_partners, params.top_links)
-                       + " ORDER BY aid_a, aid_b")
-
-
 def candidate_groups(store: Store, fold: int | None, params: GroupParams, min_size: int,
                      seed: int, driver_max_links: int = DRIVER_MAX_LINKS) -> pa.Table:
     """Communities (of at least ``min_size`` accounts) of the weak graph of ``fold``:
