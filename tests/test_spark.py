@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from cibwatch import DetectConfig, Store, ingest_files
@@ -73,7 +74,11 @@ def test_spark_gives_the_same_files_on_real_data(spark: Any, tmp_path: Path) -> 
     _assert_same_files(outs)
     # the run found networks (an empty result would be equal too)
     assert len((outs["spark"] / "networks.csv").read_text().splitlines()) > 10
-    assert (tmp_path / "spark" / "store.duckdb.warehouse" / "edges").is_dir()
+    warehouse = tmp_path / "spark" / "store.duckdb.warehouse"
+    assert (warehouse / "edges").is_dir()
+    # the group-evidence search ran there too, and tested candidates
+    assert (warehouse / "items").is_dir() and (warehouse / "group_tests").is_dir()
+    assert pq.read_table(warehouse / "group_tests").num_rows > 0
 
 
 def test_spark_gives_the_same_files_on_a_simulated_world_with_peer_options(
@@ -83,14 +88,33 @@ def test_spark_gives_the_same_files_on_a_simulated_world_with_peer_options(
     world = tmp_path / "world"
     simulate(world, seed=3, scale=0.05)
     inputs = Inputs([world / "posts.parquet", world / "accounts.parquet"])
-    import pyarrow.parquet as pq
-
     outs = _both(tmp_path / "a", inputs, DetectOptions(self_loops=True, min_participation=2))
     _assert_same_files(outs)
     assert len((outs["spark"] / "accounts.csv").read_text().splitlines()) > 3
     outs = _both(tmp_path / "b", inputs, DetectOptions(significance=False))  # no test
     _assert_same_files(outs)
     assert pq.read_metadata(outs["spark"] / "edges.parquet").num_rows > 0
+
+
+def test_spark_gives_the_same_files_above_the_driver_limit(spark: Any, tmp_path: Path) -> None:
+    """With ``--driver-max-links 0`` every community (pair-level, and both folds of the
+    group-evidence search) is found by label propagation; on Spark that runs on the engine:
+    still the same files, and the operation is still found."""
+    import csv
+
+    from cibwatch.simulate import simulate
+
+    world = tmp_path / "world"
+    simulate(world, seed=4, scale=0.05)
+    inputs = Inputs([world / "posts.parquet", world / "accounts.parquet"])
+    outs = _both(tmp_path, inputs, DetectOptions(driver_max_links=0))
+    _assert_same_files(outs)
+    with open(world / "truth.csv", newline="", encoding="utf-8") as fh:
+        ops = {(r["platform"], r["account_id"]) for r in csv.DictReader(fh)
+               if r["group"].startswith("op_")}
+    with open(outs["spark"] / "accounts.csv", newline="", encoding="utf-8") as fh:
+        found = {(r["platform"], r["account_id"]) for r in csv.DictReader(fh)}
+    assert len(found & ops) >= 0.5 * len(ops)
 
 
 def test_expand_on_spark_gives_the_same_files(spark: Any, tmp_path: Path) -> None:
@@ -125,7 +149,7 @@ def test_expand_on_spark_gives_the_same_files(spark: Any, tmp_path: Path) -> Non
 _SPARK_WORDS = {"slice", "transform", "array_sort", "collect_list", "named_struct", "x", "v",
                 "k", "acc", "aggregate", "collect_set", "percentile", "cibwatch_log10",
                 "CAST", "AS", "DOUBLE", "STRING", "ARRAY", "STRUCT", "max_by", "min_by",
-                "size", "array_distinct", "BIGINT",
+                "size", "array_distinct", "BIGINT", "conv", "16", "10",
                 "struct", "0", "1"} | {f"k{i}" for i in range(8)}
 
 
@@ -171,6 +195,37 @@ def test_spark_runs_the_same_statements_but_for_the_dialect(spark: Any, tmp_path
     assert not differ, differ[:2]
     # and the dialect's forms were among them (the comparison set something aside)
     assert sum(a != b for a, b in zip(duck, sparks, strict=True)) >= 3
+
+
+def test_the_group_search_runs_the_same_statements_but_for_the_dialect(
+        spark: Any, tmp_path: Path) -> None:
+    """The group-evidence search (items, weak graphs, tests) on both engines: the same
+    statements once the dialect's forms are set aside, and the same tested groups."""
+    from cibwatch import groups
+    from cibwatch.engine import DuckDBBackend
+    from cibwatch.engine.spark import SparkEngine
+    from cibwatch.pipeline import _coactions
+    from cibwatch.progress import SilentReporter
+
+    with Store(tmp_path / "s.duckdb") as store:
+        ingest_files(store, [DEMO / "russian_coord_tweets.csv.gz"])
+        _coactions(store, DetectConfig(), SilentReporter())
+        params = groups.GroupParams()
+        duck: list[str] = []
+        local = DuckDBBackend(store, record=duck)
+        groups.build_items(local, params)
+        a = groups.find_groups(local, params, min_size=5, fdr=0.05, seed=1)
+        with SparkEngine(session=spark).open(store, None, groups.search_inputs(store)) as remote:
+            remote.record = []
+            groups.build_items(remote, params)
+            b = groups.find_groups(remote, params, min_size=5, fdr=0.05, seed=1)
+            sparks = remote.record
+    assert a, "no group passed: the comparison would be vacuous"
+    assert [(f["fold"], f["aids"].tolist(), f["p"]) for f in a] == \
+        [(f["fold"], f["aids"].tolist(), f["p"]) for f in b]
+    assert len(sparks) > 10 and len(sparks) == len(duck)
+    differ = [(x, y, w) for x, y in zip(duck, sparks, strict=True) if (w := _undialected(x, y))]
+    assert not differ, differ[:2]
 
 
 def test_a_statement_with_undeclared_columns_writes_nothing(spark: Any, tmp_path: Path) -> None:
@@ -257,3 +312,70 @@ def test_label_propagation_is_the_same_on_both_engines(spark: Any, tmp_path: Pat
         on_spark = label_propagation(backend, "g", seed=3, max_rounds=8)
     assert np.array_equal(duck[0], on_spark[0]) and np.array_equal(duck[1], on_spark[1])
     assert duck[2] == on_spark[2] and 1 < len(np.unique(duck[1])) < 30
+
+
+def test_ingest_on_spark_loads_what_the_store_loads(spark: Any, tmp_path: Path) -> None:
+    """``ingest --engine spark``: a directory of Parquet part files read by Spark gives the
+    store the same posts, accounts, rejects (file, line, field) and source digests as the
+    store's own reader given the same files; a rerun skips them; a missing path is an error
+    naming it."""
+    import pyarrow as pa
+
+    from cibwatch.engine.spark import SparkEngine
+    from cibwatch.errors import InputError
+    from cibwatch.simulate import simulate
+
+    world = tmp_path / "world"
+    simulate(world, seed=6, scale=0.03)
+    posts = pq.read_table(world / "posts.parquet")
+    ids = posts.column("account_id").to_pylist()
+    ids[7] = None  # a post without its account: rejected, with its file and line
+    posts = posts.set_column(posts.schema.get_field_index("account_id"), "account_id",
+                             pa.array(ids, pa.string()))
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    half = posts.num_rows // 2
+    pq.write_table(posts.slice(half), parts / "part-1.parquet")  # the bad row is in part 0
+    pq.write_table(posts.slice(0, half), parts / "part-0.parquet")
+    accounts = world / "accounts.parquet"
+    stores = {}
+    for name, files, engine in (
+            ("duckdb", [parts / "part-0.parquet", parts / "part-1.parquet", accounts,
+                        DEMO / "russian_coord_tweets.csv.gz"], None),
+            ("spark", [str(parts), str(accounts), DEMO / "russian_coord_tweets.csv.gz"],
+             SparkEngine(session=spark))):
+        store = Store(tmp_path / f"{name}.duckdb")
+        report = ingest_files(store, files, engine=engine)
+        assert report.rejected >= 1 and report.posts_loaded > posts.num_rows
+        stores[name] = store
+    queries = ("SELECT * FROM posts ORDER BY pid",
+               "SELECT * EXCLUDE (source_id) FROM accounts ORDER BY aid",
+               "SELECT s.path, r.* EXCLUDE (source_id) FROM rejects r "
+               "JOIN sources s USING (source_id) ORDER BY ALL",
+               "SELECT * FROM conversions ORDER BY ALL",
+               "SELECT * FROM sources ORDER BY source_id")
+    for q in queries:
+        assert stores["duckdb"].fetchall(q) == stores["spark"].fetchall(q), q
+    bad = stores["spark"].fetchall("SELECT s.path, r.line, r.field FROM rejects r "
+                                   "JOIN sources s USING (source_id) WHERE s.path LIKE '%part%'")
+    assert bad == [(str(parts / "part-0.parquet"), 8, "account_id")]
+    # the CSV file (not Parquet) was read by the store, the Parquet parts by Spark
+    assert (stores["spark"].fetchall("SELECT format FROM sources ORDER BY source_id")
+            == stores["duckdb"].fetchall("SELECT format FROM sources ORDER BY source_id"))
+    again = ingest_files(stores["spark"], [str(parts)], engine=SparkEngine(session=spark))
+    assert len(again.skipped) == 2 and again.posts_loaded == 0
+    with pytest.raises(InputError, match="nowhere"):
+        ingest_files(stores["spark"], [str(tmp_path / "nowhere")],
+                     engine=SparkEngine(session=spark))
+    # a damaged part file: named, and the one before it is loaded
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    pq.write_table(posts.slice(0, 100).set_column(1, "post_id", pa.array(
+        [f"x{i}" for i in range(100)])), damaged / "a.parquet")
+    (damaged / "b.parquet").write_bytes((parts / "part-1.parquet").read_bytes()[:5000])
+    with Store(tmp_path / "damaged.duckdb") as store:
+        with pytest.raises(InputError, match=r"b\.parquet: not loaded.*not a Parquet file"):
+            ingest_files(store, [str(damaged)], engine=SparkEngine(session=spark))
+        assert store.count_posts() == 99  # a.parquet, but for its row without an account
+    for store in stores.values():
+        store.close()

@@ -516,8 +516,10 @@ def store_path_for(store_path: Path | None, out: Path, inputs: Sequence[Path],
 
 
 def _load(store: Store, inputs: Inputs, reporter: Reporter | None,
-          on_ingest: Callable[[IngestReport], None] | None) -> tuple[list[str], IngestReport | None]:
-    """Ingest the run's input files (if any); their names, and the ingest's report."""
+          on_ingest: Callable[[IngestReport], None] | None, engine: Any = None
+          ) -> tuple[list[str], IngestReport | None]:
+    """Ingest the run's input files (if any; their Parquet files read by ``engine`` when
+    given); their names, and the ingest's report."""
     from .ingest import ingest_files, settle_accounts
 
     paths = inputs.paths
@@ -525,7 +527,8 @@ def _load(store: Store, inputs: Inputs, reporter: Reporter | None,
         settle_accounts(store)  # an ingest interrupted before it numbered its accounts
         return [], None
     report = ingest_files(store, paths, inputs.fmt, platform=inputs.platform,
-                          strict=inputs.strict, object_as=inputs.object_as, reporter=reporter)
+                          strict=inputs.strict, object_as=inputs.object_as, reporter=reporter,
+                          engine=engine)
     if on_ingest is not None:
         on_ingest(report)
     return [str(p) for p in paths], report
@@ -543,17 +546,26 @@ class IngestOutcome:
     n_accounts: int
 
 
-def ingest(store_path: Path, files: Sequence[Path], *, fmt: str = "auto",
+def ingest(store_path: Path, files: Sequence[str | Path], *, fmt: str = "auto",
            platform: str | None = None, strict: bool = False, object_as: str = "reshare",
-           rejects: Path | None = None, reporter: Reporter | None = None) -> IngestOutcome:
+           rejects: Path | None = None, reporter: Reporter | None = None,
+           engine: EngineOptions | None = None) -> IngestOutcome:
     """Load ``files`` into the store ``store_path`` (made when missing), each file's layout
     recognised (``fmt="auto"``) or as ``fmt``; rejected records are written to ``rejects``
-    (default: ``STORE.rejects.csv`` beside the store)."""
+    (default: ``STORE.rejects.csv`` beside the store). With ``engine`` spark, each of
+    ``files`` is Parquet (a file or a directory, a local path or a URL Spark reads), read by
+    Spark (:func:`cibwatch.ingest.ingest_files`)."""
     from .ingest import ingest_files
 
+    options = engine or EngineOptions()
+    if options.warehouse is not None:
+        raise ConfigError("{warehouse} is not used by an ingest: Spark reads the files, the "
+                          "store keeps their rows", remedy="leaving {warehouse} out",
+                          parameters=("warehouse",))
+    reader = engine_for(options)
     with Store(store_path) as store:
         report = ingest_files(store, list(files), fmt, platform=platform, strict=strict,
-                              object_as=object_as, reporter=reporter)
+                              object_as=object_as, reporter=reporter, engine=reader)
         path = None
         if store.scalar("SELECT count(*) FROM rejects"):
             path = rejects or Path(store_path).with_suffix(".rejects.csv")
@@ -653,7 +665,7 @@ def run_detection(request: DetectRequest, reporter: Reporter | None = None, *,
                           parameters=("incremental", "engine"))
     store_path = store_path_for(r.store_path, r.out, r.inputs.paths, r.overwrite)
     with Store(store_path, threads=r.threads) as store:
-        names, report = _load(store, r.inputs, reporter, on_ingest)
+        names, report = _load(store, r.inputs, reporter, on_ingest, engine)
         result = detect(store, cfg, reporter, reuse=r.store_path is not None and not names,
                         engine=engine, incremental=r.incremental)
         paths = write_outputs(store, result, r.out, graphml=r.graphml, inputs=names,
@@ -724,7 +736,7 @@ def run_expansion(request: ExpandRequest, reporter: Reporter | None = None, *,
                              remedy="giving {seeds}: a CSV of seed accounts or indicators")
     store_path = store_path_for(r.store_path, r.out, r.inputs.paths, r.overwrite)
     with Store(store_path, threads=r.threads) as store:
-        names, report = _load(store, r.inputs, reporter, on_ingest)
+        names, report = _load(store, r.inputs, reporter, on_ingest, engine)
         res = expand(store, seed_list, ExpandConfig(detect=cfg, max_hops=r.max_hops,
                                                     engine=engine), reporter, problems)
         paths = write_outputs(store, res.run, r.out, graphml=r.graphml, inputs=names,

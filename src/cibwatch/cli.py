@@ -155,12 +155,14 @@ ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="DuckDB thread
 DriverLinksOpt = Annotated[int | None, typer.Option(
     "--driver-max-links", help="Most links of a graph (the fused edges, each weak graph of "
     "the group-evidence search) whose communities Leiden finds in this process; a larger "
-    "one is split by label propagation in the store, in SQL (a little less modularity, "
+    "one is split by label propagation where the graph is (the store, or Spark), in SQL (a little less modularity, "
     "docs/EVALUATION.md) \\[default: 50,000,000].")]
 EngineOpt = Annotated[str, typer.Option(
     "--engine", help="Where the co-action stage (window join, pairs, significance, edges) "
-    "runs: duckdb (in the store) or spark (Apache Spark on Parquet tables in --warehouse; "
-    "the same results). The rest of the run stays on the store.")]
+    "and the group-evidence search (items, weak graphs, group tests) run: duckdb (in the "
+    "store) or spark (Apache Spark on Parquet tables in --warehouse; the same results). "
+    "With spark, Parquet input files and directories are read by Spark too. The rest of the "
+    "run stays on the store.")]
 SparkMasterOpt = Annotated[str | None, typer.Option(
     "--spark-master", help="With --engine spark: the Spark master URL (local[*] by default; "
     "spark://host:7077, yarn, ...) or a Spark Connect URL (sc://host:15002).")]
@@ -169,9 +171,19 @@ WarehouseOpt = Annotated[Path | None, typer.Option(
     "(default: STORE.warehouse beside the store; on a cluster, a path every node reads).")]
 
 
+IngestEngineOpt = Annotated[str, typer.Option(
+    "--engine", help="Who reads the files: duckdb (the store's readers) or spark (Apache "
+    "Spark reads every FILE that is Parquet, a directory of Parquet part files or a URL it "
+    "reads, e.g. hdfs://, s3a://; the rows are then checked and merged in the store as with "
+    "duckdb, each part file a source of its own; CSV and JSON files are read by the "
+    "store).")]
+
+
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Input files (CSV, JSONL, Parquet; .gz ok).")],
+    files: Annotated[list[str], typer.Argument(
+        help="Input files (CSV, JSONL, Parquet; .gz ok); with --engine spark, Parquet files "
+        "or directories, local or URLs.")],
     db: Annotated[Path, typer.Option("--db", help="The investigation store (DuckDB file).")] = Path(
         "cibwatch.duckdb"),
     fmt: FormatOpt = "auto",
@@ -180,13 +192,17 @@ def ingest(
     object_as: ObjectOpt = "reshare",
     rejects: Annotated[Path | None, typer.Option(
         "--rejects", help="Where to write rejected records (default: next to the store).")] = None,
+    engine: IngestEngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """Load posts and accounts into the store, recognising each file's layout."""
+    from .api import EngineOptions
     from .api import ingest as run
 
     try:
         res = run(db, files, fmt=fmt, platform=platform, strict=strict, object_as=object_as,
-                  rejects=rejects, reporter=RichReporter(err_console))
+                  rejects=rejects, reporter=RichReporter(err_console),
+                  engine=EngineOptions(engine, spark_master))
         _print_ingest(res.report)
         if res.rejects_path is not None:
             err_console.print(f"{res.report.rejected:,} record(s) rejected; details in "

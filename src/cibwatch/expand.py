@@ -47,6 +47,7 @@ grouped join of the co-actions with the set.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +96,8 @@ class ExpandConfig:
     engine:
         Where the co-action stage runs when it is made: None (the store itself) or a
         :class:`cibwatch.engine.spark.SparkEngine`, as in :func:`cibwatch.pipeline.detect`.
-        The hops run on the store either way.
+        So does the group-evidence search from the seeds (items and the weak graph's
+        communities); the hops and the membership decisions run on the store either way.
     """
 
     detect: DetectConfig = field(default_factory=DetectConfig)
@@ -238,7 +240,8 @@ def _expand(store: Store, seeds: list[Seed], config: ExpandConfig, reporter: Rep
         first = 1
         if dcfg.group_evidence:
             with reporter.task("Group evidence around the seeds", total=None):
-                n = _group_hop(store, dcfg, config.fdr_used, [r["aid"] for r in resolved])
+                n = _group_hop(store, dcfg, config.fdr_used, [r["aid"] for r in resolved],
+                               config.engine, reporter)
             if n:
                 per_hop[1] = n
                 first = 2
@@ -266,24 +269,40 @@ def _expand(store: Store, seeds: list[Seed], config: ExpandConfig, reporter: Rep
                         resolved=resolved, unresolved=unresolved, per_hop=per_hop)
 
 
-def _group_hop(store: Store, config: DetectConfig, fdr: float, seeds: list[int]) -> int:
+def _group_hop(store: Store, config: DetectConfig, fdr: float, seeds: list[int],
+               engine: Any = None, reporter: Reporter | None = None) -> int:
     """Group evidence from the seeds (:mod:`cibwatch.groups`): the communities of the weak
     item graph that the seeds, together, belong to join them; then every account's
     membership of the grown set is decided by its evidence with it (the seeds are kept).
-    The accounts that join are hop 1. Returns how many."""
-    from .groups import build_items, candidate_groups, linked_communities, membership
+    The accounts that join are hop 1. Returns how many. With ``engine``, the items, the
+    communities and the membership counts are made there (the items read back into the
+    store)."""
+    from .groups import (
+        build_items,
+        candidate_groups,
+        linked_communities,
+        membership,
+        search_inputs,
+    )
 
     params = config.groups
-    if not store.table_exists("items"):
-        build_items(store, params)
-    comms = candidate_groups(store, None, params, config.min_size, config.seed,
-                             config.driver_max_links)
     seed_arr = np.array(sorted(set(seeds)), np.int64)
-    linked = linked_communities(store, seed_arr, comms, params, fdr)
-    gids = comms.column("gid").to_numpy()
-    aids = comms.column("aid").to_numpy()
-    group = np.unique(np.concatenate([seed_arr] + [aids[gids == g] for g in linked]))
-    assign, ev = membership(store, [group], params, fdr, {int(a): 0 for a in seed_arr})
+    remote = (engine.open(store, reporter, search_inputs(store)) if engine is not None
+              else nullcontext(None))
+    with remote as where:
+        if where is None and not store.table_exists("items"):
+            build_items(store, params)
+        elif where is not None:
+            build_items(where, params)
+            engine.bring_back(store, where, ("items", "item_sizes"))
+        comms = candidate_groups(where or store, None, params, config.min_size, config.seed,
+                                 config.driver_max_links)
+        linked = linked_communities(where or store, seed_arr, comms, params, fdr)
+        gids = comms.column("gid").to_numpy()
+        aids = comms.column("aid").to_numpy()
+        group = np.unique(np.concatenate([seed_arr] + [aids[gids == g] for g in linked]))
+        assign, ev = membership(where or store, [group], params, fdr,
+                                {int(a): 0 for a in seed_arr})
     new = [a for a in sorted(assign) if a not in set(seed_arr.tolist())]
     if not new:
         return 0

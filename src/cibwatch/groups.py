@@ -44,9 +44,10 @@ only its ``top_links`` strongest links (a k-nearest-neighbour sparsification: an
 members are each other's strongest links, an ordinary account's links are few and weak), which
 bounds the graph at ``top_links`` edges per account. Leiden communities
 (:func:`cibwatch.network.leiden_membership`) of this weak graph are the candidate groups; a
-graph of more than ``driver_max_links`` links is split by label propagation in the store
-instead (:func:`cibwatch.network.label_propagation`; what that costs in quality:
-docs/EVALUATION.md).
+graph of more than ``driver_max_links`` links is split instead by label propagation where it
+is (:func:`cibwatch.network.label_propagation`; what that costs in quality:
+docs/EVALUATION.md). Every step of the search but Leiden and the tests' arithmetic is SQL on
+one engine: the store's DuckDB, or Spark with ``--engine spark`` (:func:`search_inputs`).
 
 **2. The group test, on held-out items.** Communities found on some data look dense on that
 data whatever the truth (selection). So the items are split in two folds by a hash of the
@@ -99,24 +100,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .engine import DuckDBBackend, dialect
+from .engine import Backend, DuckDBBackend, dialect
 from .engine.tables import STAGE_TABLES
 from .errors import ConfigError
 from .network import DRIVER_MAX_LINKS, communities, label_propagation, leiden_memberships
 from .normalize import url_host_sql
-
-if TYPE_CHECKING:
-    from .store import Store
+from .store import Store
 
 __all__ = ["GroupParams", "FAMILIES", "build_items", "find_groups", "tested_groups", "membership",
            "group_test", "candidate_groups", "group_links", "merge_groups", "linked_communities",
-           "own_items",
+           "own_items", "search_inputs",
            "ITEM_TABLES"]
 
 
@@ -246,13 +245,32 @@ def _fam_list(params: GroupParams) -> str:
     return ", ".join(f"'{f}'" for f in params.families)
 
 
-def build_items(store: Store, params: GroupParams | None = None) -> int:
+def _backend(where: Store | Backend) -> Backend:
+    """The engine the candidate search runs on: a store's own DuckDB, or a backend (Spark)
+    whose warehouse holds :func:`search_inputs`."""
+    return DuckDBBackend(where) if isinstance(where, Store) else where
+
+
+def search_inputs(store: Store) -> dict[str, str]:
+    """What :func:`build_items`, :func:`find_groups` and :func:`membership` read, as SELECTs
+    on the store: for an engine's warehouse (:meth:`cibwatch.engine.spark.SparkEngine.open`)."""
+    inputs = {"actions": "SELECT * FROM actions",
+              "account_index": "SELECT aid, platform FROM account_index",
+              "posts": "SELECT pid, aid, created_at, lang FROM posts"}
+    if store.table_exists("near_text"):
+        inputs["near_text"] = "SELECT norm, rep FROM near_text"
+    return inputs
+
+
+def build_items(where: Store | Backend, params: GroupParams | None = None) -> int:
     """``items(fam, item, aid, pid, ts, stratum)``: one row per post and item, from the run's
     ``actions`` (and ``near_text`` for the text family); ``item_sizes(fam, item, stratum, k,
-    fold)``: each item's popularity and fold. Returns the number of incidences."""
+    fold)``: each item's popularity and fold. Returns the number of incidences. ``where``: the
+    store, or an engine holding :func:`search_inputs`."""
     params = params or GroupParams()
-    near = ("LEFT JOIN near_text nt ON nt.norm = a.key" if store.table_exists("near_text")
-            else "LEFT JOIN (SELECT CAST(NULL AS VARCHAR) AS norm, CAST(NULL AS VARCHAR) AS rep "
+    backend = _backend(where)
+    near = ("LEFT JOIN near_text nt ON nt.norm = a.key" if backend.has_table("near_text")
+            else "LEFT JOIN (SELECT CAST(NULL AS STRING) AS norm, CAST(NULL AS STRING) AS rep "
                  "WHERE FALSE) nt ON nt.norm = a.key")
     parts = {
         "text": f"SELECT 'text' AS fam, coalesce(nt.rep, a.key) AS item, a.aid, a.pid, a.ts "
@@ -270,32 +288,35 @@ def build_items(store: Store, params: GroupParams | None = None) -> int:
     union = " UNION ALL ".join(f"({parts[f]})" for f in params.families)
     scoped = ", ".join(f"'{f}'" for f in PLATFORM_SCOPED)
     del scoped  # every family is stratified by platform and language (below)
-    store.execute(
+    backend.scratch(
+        "_items",
         f"""
-        CREATE OR REPLACE TEMP TABLE _items AS
         SELECT DISTINCT t.fam, t.item, t.aid, t.pid, t.ts, ai.platform,
                coalesce(lower(p.lang), '') AS lang
         FROM ({union}) AS t JOIN account_index ai USING (aid) JOIN posts p ON p.pid = t.pid
         WHERE t.item IS NOT NULL AND t.item <> ''
         """
     )
-    backend = DuckDBBackend(store)
+    sql = backend.dialect
     backend.replace(
         "item_sizes",
         f"""
         WITH s AS (
-          SELECT fam, item, {dialect.arg_max("platform", "n", "platform")} AS platform,
+          SELECT fam, item,
+                 {dialect.arg_max("platform", "n", "platform", dialect=sql)} AS platform,
                  COUNT(DISTINCT aid) AS k
           FROM (SELECT fam, item, platform, aid, COUNT(*) OVER (PARTITION BY fam, item, platform)
-                       AS n FROM _items) GROUP BY fam, item),
+                       AS n FROM _items) AS c GROUP BY fam, item),
         l AS (
-          SELECT fam, item, {dialect.arg_max("lang", "n", "lang")} AS lang
-          FROM (SELECT fam, item, lang, COUNT(*) AS n FROM _items GROUP BY ALL)
+          SELECT fam, item, {dialect.arg_max("lang", "n", "lang", dialect=sql)} AS lang
+          FROM (SELECT fam, item, lang, COUNT(*) AS n FROM _items GROUP BY fam, item, lang)
+               AS c
           GROUP BY fam, item)
         SELECT s.fam, s.item,
                {"s.platform" if "platform" in params.strata else "''"} || '|' ||
                {"l.lang" if "lang" in params.strata else "''"} AS stratum, s.k,
-               CAST({dialect.hex_prefix_int("s.fam || chr(31) || s.item", 8)} % 2 AS INTEGER)
+               CAST({dialect.hex_prefix_int("s.fam || chr(31) || s.item", 8, sql)} % 2
+                    AS INTEGER)
                AS fold
         FROM s JOIN l USING (fam, item)
         """
@@ -307,8 +328,8 @@ def build_items(store: Store, params: GroupParams | None = None) -> int:
         FROM _items i JOIN item_sizes s USING (fam, item)
         """
     )
-    store.execute("DROP TABLE _items")
-    return int(store.scalar("SELECT count(*) FROM items"))
+    backend.drop("_items")
+    return int(backend.scalar("SELECT count(*) FROM items"))
 
 
 def _incidence_sql(fold: int | None = None) -> str:
@@ -316,7 +337,7 @@ def _incidence_sql(fold: int | None = None) -> str:
     where = "" if fold is None else f"WHERE s.fold = {int(fold)}"
     return f"""
         SELECT i.fam, i.item, i.stratum, i.aid, s.k, s.fold
-        FROM (SELECT DISTINCT fam, item, stratum, aid FROM items) i
+        FROM (SELECT DISTINCT fam, item, stratum, aid FROM items AS d) i
         JOIN item_sizes s USING (fam, item) {where}
     """
 
@@ -336,8 +357,8 @@ def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
         WITH inc AS (
           SELECT fam, item, aid, k,
                  ROW_NUMBER() OVER (PARTITION BY fam, item
-                                    ORDER BY md5(CAST(aid AS VARCHAR) || item), aid) - 1 AS rn
-          FROM ({_incidence_sql(fold)}) WHERE k >= 2),
+                                    ORDER BY md5(CAST(aid AS STRING) || item), aid) - 1 AS rn
+          FROM ({_incidence_sql(fold)}) AS c WHERE k >= 2),
         b AS (SELECT *, CAST(floor(rn / {m}) AS BIGINT) AS rb FROM inc),
         pairs AS (
           SELECT x.aid AS ax, y.aid AS ay,
@@ -359,12 +380,13 @@ def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
     """
 
 
-def candidate_groups(store: Store, fold: int | None, params: GroupParams, min_size: int,
-                     seed: int, driver_max_links: int = DRIVER_MAX_LINKS) -> pa.Table:
+def candidate_groups(where: Store | Backend, fold: int | None, params: GroupParams,
+                     min_size: int, seed: int, driver_max_links: int = DRIVER_MAX_LINKS
+                     ) -> pa.Table:
     """Communities (of at least ``min_size`` accounts) of the weak graph of ``fold``:
     ``(aid, gid)``; Leiden, or label propagation for a graph of more than
     ``driver_max_links`` links (:func:`cibwatch.network.communities`)."""
-    backend = DuckDBBackend(store)
+    backend = _backend(where)
     backend.scratch("weak_graph", projection_sql(fold, params.max_partners, params.top_links))
     aids, labels = communities(backend, "weak_graph", resolution=params.resolution, seed=seed,
                                driver_max_links=driver_max_links,
@@ -407,37 +429,45 @@ def excess_tail(t: float, mean: float, var: float, null_error: float = 0.0) -> f
     return float(_stats().poisson.sf(t - 1, mean))
 
 
-def group_test(store: Store, groups: pa.Table, fold: int | None,
+def _rows(backend: Backend, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` as tuples (read as Arrow, from either engine)."""
+    t = backend.arrow(sql)
+    return list(zip(*(c.to_pylist() for c in t.columns), strict=True)) if t.num_rows else []
+
+
+def group_test(where: Store | Backend, groups: pa.Table, fold: int | None,
                params: GroupParams) -> dict[int, dict[str, float]]:
     """The group test (module docstring, step 2) of every group of ``groups(aid, gid)`` on the
-    items of ``fold``: gid -> {t, mean, var, p}."""
+    items of ``fold``: gid -> {t, mean, var, p}. The counts are made by the engine
+    (``where``); only a few rows per group and family come back."""
+    backend = _backend(where)
     fams = _fam_list(params)
-    where = "TRUE" if fold is None else f"s.fold = {int(fold)}"
+    cond = "TRUE" if fold is None else f"s.fold = {int(fold)}"
     ex = float(params.exclusive)
     kx = int(params.min_exclusive_k)
-    with store.registered("grp", groups):
-        obs_rows = store.fetchall(
-            f"""
-            SELECT gid, fam, stratum, SUM(m - 1),
-                   COUNT(*) FILTER (WHERE k >= {kx} AND m >= {ex} * k)
+    with backend.register("grp", groups.select(["aid", "gid"])) as grp:
+        obs_rows = _rows(backend, f"""
+            SELECT gid, fam, stratum, SUM(m - 1) AS t,
+                   COUNT(*) FILTER (WHERE k >= {kx} AND m >= {ex} * k) AS x
             FROM (
               SELECT g.gid, i.fam, i.stratum, i.item, any_value(i.k) AS k, COUNT(*) AS m
-              FROM ({_incidence_sql(fold)}) i JOIN grp g USING (aid)
-              WHERE i.fam IN ({fams}) GROUP BY 1, 2, 3, 4 HAVING COUNT(*) >= 2)
-            GROUP BY 1, 2, 3
+              FROM ({_incidence_sql(fold)}) i JOIN {grp} g ON g.aid = i.aid
+              WHERE i.fam IN ({fams}) GROUP BY g.gid, i.fam, i.stratum, i.item
+              HAVING COUNT(*) >= 2) AS o
+            GROUP BY gid, fam, stratum ORDER BY gid, fam, stratum
             """)
-        shares = store.fetchall(
-            f"""
-            SELECT g.gid, i.fam, i.stratum, COUNT(*) FROM ({_incidence_sql(fold)}) i
-            JOIN grp g USING (aid) WHERE i.fam IN ({fams}) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        shares = _rows(backend, f"""
+            SELECT g.gid, i.fam, i.stratum, COUNT(*) AS n FROM ({_incidence_sql(fold)}) i
+            JOIN {grp} g ON g.aid = i.aid WHERE i.fam IN ({fams})
+            GROUP BY g.gid, i.fam, i.stratum ORDER BY g.gid, i.fam, i.stratum
             """)
-    totals = {(f, s): int(n) for f, s, n in store.fetchall(
-        f"SELECT fam, stratum, COUNT(*) FROM ({_incidence_sql(fold)}) WHERE fam IN ({fams}) "
-        "GROUP BY 1, 2")}
+    totals = {(f, s): int(n) for f, s, n in _rows(backend, f"""
+        SELECT fam, stratum, COUNT(*) AS n FROM ({_incidence_sql(fold)}) AS c
+        WHERE fam IN ({fams}) GROUP BY fam, stratum""")}
     hist: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-    rows = store.fetchall(
-        f"SELECT fam, stratum, k, COUNT(*) FROM item_sizes s WHERE {where} AND k >= 2 "
-        f"AND fam IN ({fams}) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    rows = _rows(backend, f"""
+        SELECT fam, stratum, k, COUNT(*) AS n FROM item_sizes s WHERE {cond} AND k >= 2
+        AND fam IN ({fams}) GROUP BY fam, stratum, k ORDER BY fam, stratum, k""")
     for f, s, k, c in rows:
         hist.setdefault((f, s), (np.empty(0), np.empty(0)))
         ks, cs = hist[(f, s)]
@@ -490,17 +520,19 @@ def _bh(p: np.ndarray, m: int) -> np.ndarray:
     return out
 
 
-def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
+def find_groups(where: Store | Backend, params: GroupParams, *, min_size: int, fdr: float,
                 seed: int, driver_max_links: int = DRIVER_MAX_LINKS) -> list[dict[str, Any]]:
     """Candidate groups of both folds that pass the group test on the other fold (BH over all
     candidates at ``fdr``): ``[{fold, gid, aids, t, mean, p, q}]``, strongest first. Also
     writes ``group_candidates(fold, gid, aid)`` and ``group_tests(fold, gid, size, t, mean,
     var, p, q, passed)``. A weak graph of more than ``driver_max_links`` links is split by
-    label propagation in the store (:func:`cibwatch.network.label_propagation`) instead of
-    Leiden on the driver."""
+    label propagation on the engine (:func:`cibwatch.network.label_propagation`) instead of
+    Leiden on the driver. ``where``: the store, or an engine (Spark) holding
+    :func:`search_inputs` and :func:`build_items`' tables, where the weak graphs, the label
+    propagation and the tests' counts then run."""
     found: list[dict[str, Any]] = []
     cand_tables = []
-    backend = DuckDBBackend(store)
+    backend = _backend(where)
     for fold in (0, 1):
         backend.scratch(f"weak_graph_{fold}",
                         projection_sql(fold, params.max_partners, params.top_links))
@@ -521,7 +553,7 @@ def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
         cand = _candidates(aids_f, labels_f, min_size)
         if cand.num_rows == 0:
             continue
-        res = group_test(store, cand, 1 - fold, params)
+        res = group_test(backend, cand, 1 - fold, params)
         cand_tables.append(cand.append_column("fold", pa.array([fold] * cand.num_rows,
                                                                pa.int32())))
         aids = cand.column("aid").to_numpy()
@@ -537,15 +569,15 @@ def find_groups(store: Store, params: GroupParams, *, min_size: int, fdr: float,
         [{"fold": f["fold"], "gid": f["gid"], "size": len(f["aids"]),
           **{c: float(f[c]) for c in cols}, "passed": f["q"] <= fdr} for f in found],
         schema=STAGE_TABLES["group_tests"])
-    with store.registered("gt_rows", tests):
+    with backend.register("gt_rows", tests) as gt_rows:
         backend.replace("group_tests", f"SELECT fold, gid, size, {', '.join(cols)}, "
-                        "passed FROM gt_rows ORDER BY fold, gid")
+                        f"passed FROM {gt_rows} ORDER BY fold, gid")
     cands = (pa.concat_tables(cand_tables) if cand_tables else
              pa.table({"aid": pa.array([], pa.int32()), "gid": pa.array([], pa.int64()),
                        "fold": pa.array([], pa.int32())}))
-    with store.registered("gc_rows", cands):
+    with backend.register("gc_rows", cands) as gc_rows:
         backend.replace("group_candidates",
-                        "SELECT fold, gid, aid FROM gc_rows ORDER BY fold, gid, aid")
+                        f"SELECT fold, gid, aid FROM {gc_rows} ORDER BY fold, gid, aid")
     passed = [f for f in found if f["q"] <= fdr]
     passed.sort(key=lambda f: (f["p"], -len(f["aids"]), f["fold"], f["gid"]))
     return passed
@@ -599,14 +631,18 @@ def merge_groups(groups: list[np.ndarray], min_overlap: float = 0.5
     return merged, index
 
 
-def membership(store: Store, groups: list[np.ndarray], params: GroupParams, fdr: float,
-               fixed: dict[int, int] | None = None) -> tuple[dict[int, int], dict[int, dict[str, Any]]]:
+def membership(where: Store | Backend, groups: list[np.ndarray], params: GroupParams,
+               fdr: float, fixed: dict[int, int] | None = None
+               ) -> tuple[dict[int, int], dict[int, dict[str, Any]]]:
     """Decide every account's membership of ``groups`` (module docstring, step 3), repeating
     until stable (at most ``params.rounds`` times). ``fixed``: accounts whose group is given
     (pair-level members: aid -> group index), kept whatever their test says.
 
     Returns ``(assignment, evidence)``: aid -> group index, and per assigned account its test
-    (``y`` posts on the group's items of ``d`` in the period, ``pi``, ``p``, ``q``)."""
+    (``y`` posts on the group's items of ``d`` in the period, ``pi``, ``p``, ``q``). The
+    counts of every round are made on ``where`` (the store, or an engine holding
+    :func:`search_inputs` and the items); the tests on the driver."""
+    store = _backend(where)
     fixed = dict(fixed or {})
     current = [np.asarray(g, dtype=np.int64) for g in groups]
     assign: dict[int, int] = dict(fixed)
@@ -646,7 +682,8 @@ def membership(store: Store, groups: list[np.ndarray], params: GroupParams, fdr:
     return assign, evidence
 
 
-def own_items(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa.Table:
+def own_items(where: Store | Backend, groups: list[np.ndarray], params: GroupParams
+              ) -> pa.Table:
     """The items that are each group's own: ``(gid, fam, item, k, m, member_ok,
     outsider_ok)``. For an account on the item, the others on it are ``m - 1`` members (if it
     is one) or ``m``; the item is the group's for it when at least ``min_others`` and at
@@ -660,20 +697,21 @@ def own_items(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa
     aids = np.concatenate(groups) if groups else np.empty(0, np.int64)
     grp = pa.table({"gid": pa.array(gids, pa.int64()), "aid": pa.array(aids, pa.int32())})
     fams = _fam_list(params)
-    with store.registered("ogrp", grp):
-        rows = store.arrow(
+    backend = _backend(where)
+    with backend.register("ogrp", grp) as ogrp:
+        rows = backend.arrow(
             f"""
             WITH inc AS (SELECT DISTINCT fam, item, stratum, aid FROM items
                          WHERE fam IN ({fams})),
             share AS (
               SELECT g.gid, i.fam, i.stratum, COUNT(*) / any_value(t.n) AS s
-              FROM inc i JOIN ogrp g USING (aid)
+              FROM inc i JOIN {ogrp} g USING (aid)
               JOIN (SELECT fam, stratum, COUNT(*) AS n FROM inc GROUP BY 1, 2) t
                 USING (fam, stratum)
               GROUP BY 1, 2, 3),
             gi AS (
               SELECT g.gid, i.fam, i.stratum, i.item, COUNT(*) AS m
-              FROM inc i JOIN ogrp g USING (aid) GROUP BY 1, 2, 3, 4
+              FROM inc i JOIN {ogrp} g USING (aid) GROUP BY 1, 2, 3, 4
               HAVING COUNT(*) >= {int(params.min_others)})
             SELECT gi.gid, gi.fam, gi.item, sz.k, gi.m, sh.s
             FROM gi JOIN item_sizes sz ON sz.fam = gi.fam AND sz.item = gi.item
@@ -695,26 +733,29 @@ def own_items(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa
                      "member_ok": pa.array(ok[0]), "outsider_ok": pa.array(ok[1])})
 
 
-def _member_rows(store: Store, groups: list[np.ndarray], params: GroupParams) -> pa.Table:
+def _member_rows(where: Store | Backend, groups: list[np.ndarray], params: GroupParams
+                 ) -> pa.Table:
     """Per (group, account) with at least one post on the group's own items
     (:func:`own_items`): ``y``, ``d`` and the group's ``pi`` (module docstring, step 3)."""
     gids = np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(groups)]) \
         if groups else np.empty(0, np.int64)
     aids = np.concatenate(groups) if groups else np.empty(0, np.int64)
     grp = pa.table({"gid": pa.array(gids, pa.int64()), "aid": pa.array(aids, pa.int32())})
-    own = own_items(store, groups, params)
-    margin = float(params.margin_days) * 86400e6
-    with store.registered("mgrp", grp), store.registered("gown", own):
-        return store.arrow(
+    backend = _backend(where)
+    own = own_items(backend, groups, params)
+    margin = round(float(params.margin_days) * 86400e6)  # whole microseconds, an integer
+    at = dialect.epoch_us("p.created_at", backend.dialect)
+    with backend.register("mgrp", grp) as mgrp, backend.register("gown", own) as gown:
+        return backend.arrow(
             f"""
             WITH flag AS (   -- posts on the group's items, from their poster's point of view
               SELECT o.gid, it.aid, it.pid, it.ts
-              FROM gown o JOIN items it ON it.fam = o.fam AND it.item = o.item
-              LEFT JOIN mgrp g ON g.gid = o.gid AND g.aid = it.aid
+              FROM {gown} o JOIN items it ON it.fam = o.fam AND it.item = o.item
+              LEFT JOIN {mgrp} g ON g.gid = o.gid AND g.aid = it.aid
               WHERE CASE WHEN g.aid IS NULL THEN o.outsider_ok ELSE o.member_ok END),
             period AS (
               SELECT f.gid, MIN(f.ts) - {margin} AS t0, MAX(f.ts) + {margin} AS t1
-              FROM flag f SEMI JOIN mgrp g ON g.gid = f.gid AND g.aid = f.aid GROUP BY f.gid),
+              FROM flag f SEMI JOIN {mgrp} g ON g.gid = f.gid AND g.aid = f.aid GROUP BY f.gid),
             fin AS (
               SELECT f.* FROM flag f JOIN period pr USING (gid)
               WHERE f.ts BETWEEN pr.t0 AND pr.t1),
@@ -722,10 +763,10 @@ def _member_rows(store: Store, groups: list[np.ndarray], params: GroupParams) ->
             yall AS (SELECT gid, COUNT(DISTINCT pid) AS n FROM fin GROUP BY 1),
             posts_in AS (
               SELECT pr.gid, COUNT(*) AS n FROM period pr JOIN posts p
-                ON epoch_us(p.created_at) BETWEEN pr.t0 AND pr.t1 GROUP BY 1),
+                ON {at} BETWEEN pr.t0 AND pr.t1 GROUP BY 1),
             d AS (
               SELECT y.gid, y.aid, COUNT(*) AS d FROM y JOIN period pr USING (gid)
-              JOIN posts p ON p.aid = y.aid AND epoch_us(p.created_at) BETWEEN pr.t0 AND pr.t1
+              JOIN posts p ON p.aid = y.aid AND {at} BETWEEN pr.t0 AND pr.t1
               GROUP BY 1, 2)
             SELECT y.gid, y.aid, LEAST(y.y, d.d) AS y, d.d,
                    yall.n / posts_in.n AS pi
@@ -803,7 +844,7 @@ def group_links(store: Store, params: GroupParams) -> int:
     return int(store.scalar("SELECT count(*) FROM group_links"))
 
 
-def linked_communities(store: Store, unit: np.ndarray, communities: pa.Table,
+def linked_communities(where: Store | Backend, unit: np.ndarray, communities: pa.Table,
                        params: GroupParams, fdr: float) -> list[int]:
     """The communities of ``communities(aid, gid)`` that the accounts ``unit`` (an
     expansion's seeds), taken together, belong to: the membership test of step 3 with the
@@ -816,7 +857,7 @@ def linked_communities(store: Store, unit: np.ndarray, communities: pa.Table,
     groups = [np.sort(aids[gids == g]).astype(np.int64) for g in order]
     if not groups:
         return []
-    rows = _member_rows(store, groups, params)
+    rows = _member_rows(where, groups, params)
     mine = np.isin(rows.column("aid").to_numpy(), np.asarray(unit))
     gid = rows.column("gid").to_numpy()[mine]
     y = rows.column("y").to_numpy()[mine].astype(float)

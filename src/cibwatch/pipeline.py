@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -467,7 +468,8 @@ def _detect(store: Store, config: DetectConfig, reporter: Reporter,
         task.advance()
         pair_groups = _communities_of(aids, labels, config.min_size)
         if config.significance and config.group_evidence:
-            networks, evidence, reused = _group_stage(store, config, pair_groups, reuse)
+            networks, evidence, reused = _group_stage(store, config, pair_groups, reuse,
+                                                      engine, reporter)
         else:
             networks = [(g, "pairs", None) for g in pair_groups]
             evidence, reused = {}, False
@@ -532,6 +534,7 @@ def _communities_of(aids: Any, labels: Any, min_size: int) -> list[Any]:
 
 #: The tables of the group-evidence search that a later run may reuse.
 _GROUP_TABLES = ("items", "item_sizes", "group_tests", "group_candidates", "group_stage")
+# (the first four are made by the search, on the engine; ``group_stage`` by the store)
 
 
 def _group_key(store: Store, config: DetectConfig) -> str:
@@ -545,7 +548,8 @@ def _group_key(store: Store, config: DetectConfig) -> str:
                       sort_keys=True, default=str)
 
 
-def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reuse: bool = False
+def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reuse: bool = False,
+                 engine: Any = None, reporter: Reporter | None = None
                  ) -> tuple[list[tuple[Any, str, dict[str, float] | None]], dict[int, Any], bool]:
     """Group-level evidence (:mod:`cibwatch.groups`): candidate groups that pass the group
     test on held-out items, merged with the pair-level communities; every account's
@@ -556,30 +560,41 @@ def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reu
     With ``reuse``, the items and the tested candidates of an earlier run with the same
     :func:`_group_key` are read back (:func:`cibwatch.groups.tested_groups`) instead of being
     searched again: the search is most of the stage's cost, and a rerun with another
-    resolution or attachment setting does not change it."""
-    from .groups import build_items, find_groups, merge_groups, tested_groups
+    resolution or attachment setting does not change it.
+
+    With ``engine`` (:class:`cibwatch.engine.spark.SparkEngine`), the search (items, weak
+    graphs, label propagation above the driver limit, the tests' counts) and the counts of
+    the membership rounds run there; the search's tables are read back into the store (for
+    the group links, the workspace and a later reuse)."""
+    from .groups import build_items, find_groups, merge_groups, search_inputs, tested_groups
 
     params = config.groups
     key = _group_key(store, config)
-    found = None
     reused = reuse and all(store.table_exists(t) for t in _GROUP_TABLES) \
         and _as_declared(store, _GROUP_TABLES) \
         and store.fetchall("SELECT group_key FROM group_stage") == [(key,)]
-    if reused:
-        found = tested_groups(store, config.fdr)
-    if found is None:
-        build_items(store, params)
-        found = find_groups(store, params, min_size=config.min_size, fdr=config.fdr,
-                            seed=config.seed, driver_max_links=config.driver_max_links)
-        DuckDBBackend(store).write_arrow("group_stage", pa.table(
-            {"group_key": pa.array([key], pa.string())}))
-    inputs = [g for g in pair_groups] + [f["aids"] for f in found]
-    merged, index = merge_groups(inputs)
-    fixed: dict[int, int] = {}
-    for i, g in enumerate(pair_groups):
-        for a in g:
-            fixed[int(a)] = index[i]
-    assign, evidence = _membership(store, merged, config, fixed, key, reused)
+    # the search (and the membership rounds after it) on the engine, when it runs this time
+    remote = (engine.open(store, reporter, search_inputs(store)) if engine is not None
+              and not reused else nullcontext(None))
+    with remote as where:
+        if reused:
+            found = tested_groups(store, config.fdr)
+        else:
+            build_items(where or store, params)
+            found = find_groups(where or store, params, min_size=config.min_size,
+                                fdr=config.fdr, seed=config.seed,
+                                driver_max_links=config.driver_max_links)
+            if where is not None:
+                engine.bring_back(store, where, _GROUP_TABLES[:4])
+            DuckDBBackend(store).write_arrow("group_stage", pa.table(
+                {"group_key": pa.array([key], pa.string())}))
+        inputs = [g for g in pair_groups] + [f["aids"] for f in found]
+        merged, index = merge_groups(inputs)
+        fixed: dict[int, int] = {}
+        for i, g in enumerate(pair_groups):
+            for a in g:
+                fixed[int(a)] = index[i]
+        assign, evidence = _membership(store, merged, config, fixed, key, reused, where)
     evidence = {a: e for a, e in evidence.items() if a not in fixed}
     out: list[tuple[Any, str, dict[str, float] | None]] = []
     import numpy as np
@@ -602,10 +617,12 @@ _MEMBERSHIP_SCHEMA = pa.schema([("aid", pa.int64()), ("gid", pa.int64()), ("test
 
 
 def _membership(store: Store, merged: list[Any], config: DetectConfig, fixed: dict[int, int],
-                group_key: str, reused: bool) -> tuple[dict[int, int], dict[int, Any]]:
+                group_key: str, reused: bool, remote: Any = None
+                ) -> tuple[dict[int, int], dict[int, Any]]:
     """:func:`cibwatch.groups.membership`, taken back from the store (:mod:`cibwatch.memo`)
     when the items are those of the run before (``reused``) and the groups, the pair-level
-    members and the settings are the same."""
+    members and the settings are the same. ``remote``: the engine whose warehouse holds the
+    items (the rounds' counts run there), else the store."""
     import numpy as np
 
     from . import groups, memo
@@ -618,7 +635,8 @@ def _membership(store: Store, merged: list[Any], config: DetectConfig, fixed: di
         return ({r["aid"]: r["gid"] for r in rows},
                 {r["aid"]: {k: r[k] for k in ("y", "d", "pi", "p", "q")}
                  for r in rows if r["tested"]})
-    assign, evidence = groups.membership(store, merged, config.groups, config.fdr, fixed)
+    assign, evidence = groups.membership(remote or store, merged, config.groups, config.fdr,
+                                         fixed)
     none = dict.fromkeys(("y", "d", "pi", "p", "q"))
     memo.remember(store, "membership", key, pa.Table.from_pylist(
         [{"aid": a, "gid": g, "tested": a in evidence, **evidence.get(a, none)}

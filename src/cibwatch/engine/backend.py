@@ -75,6 +75,9 @@ class Backend(Protocol):
     def drop(self, name: str) -> None:
         """Drop the table (or scratch table) ``name`` when it exists."""
 
+    def has_table(self, name: str) -> bool:
+        """Whether the engine holds a table (or view) ``name``."""
+
     def map_batches(self, name: str, select: str, fn: Callable[[pa.RecordBatch], pa.RecordBatch],
                     schema: pa.Schema) -> None:
         """The scratch table ``name``: ``fn`` applied to every Arrow batch of ``select``
@@ -169,6 +172,9 @@ class DuckDBBackend:
 
     def drop(self, name: str) -> None:
         self._run(f"DROP TABLE IF EXISTS {name}")
+
+    def has_table(self, name: str) -> bool:
+        return self.store.table_exists(name)
 
     def map_batches(self, name: str, select: str, fn: Callable[[pa.RecordBatch], pa.RecordBatch],
                     schema: pa.Schema) -> None:

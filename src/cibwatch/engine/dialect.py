@@ -117,8 +117,10 @@ def epoch_s(ts: str, dialect: str = "duckdb") -> str:
 
 
 def epoch_us(ts: str, dialect: str = "duckdb") -> str:
-    """A timestamp as integer microseconds since 1970-01-01 UTC."""
-    return _pick(dialect, f"epoch_us({ts})", f"unix_micros({ts})")
+    """A timestamp as integer microseconds since 1970-01-01 UTC (on Spark also a timestamp
+    without time zone, such as DuckDB's ``TIMESTAMP`` written to Parquet: read as UTC, the
+    sessions' time zone)."""
+    return _pick(dialect, f"epoch_us({ts})", f"unix_micros(CAST({ts} AS TIMESTAMP))")
 
 
 def timestamp_us(us: str, dialect: str = "duckdb") -> str:

@@ -1,10 +1,12 @@
 """The Apache Spark engine: the co-action stage (window join, pairs, significance, fused edges)
-run by Spark SQL on Parquet tables in a warehouse directory.
+and the group-evidence search run by Spark SQL on Parquet tables in a warehouse directory.
 
 What runs where (docs/ARCHITECTURE.md, "Engines"):
 
-- The ingest, the traces' preparation (text normalisation, MinHash) and the extraction of
-  ``actions`` run on the investigation store (DuckDB), as with the default engine.
+- Parquet input (files, directories of part files, URLs Spark reads) is read by Spark one
+  file at a time (:meth:`SparkEngine.input_files`) and converted and merged in the
+  investigation store (DuckDB) as the store's own reader would; the traces' preparation (text
+  normalisation, MinHash) and the extraction of ``actions`` run on the store.
 - :meth:`SparkEngine.open` writes ``actions`` and the accounts' platforms (``account_index``)
   to the warehouse as Parquet; from there on, every statement of the co-action stage
   (:func:`cibwatch.stage.coaction_tables`) runs on Spark through :class:`SparkBackend`:
@@ -12,9 +14,16 @@ What runs where (docs/ARCHITECTURE.md, "Engines"):
   forms. The Poisson tails run distributed (``mapInArrow``, the same numpy function as on
   DuckDB).
 - The stage tables Spark made are read back into the store (:meth:`SparkEngine.bring_back`),
-  where communities (Leiden, on the driver), group evidence, attachment, assessment and the
-  outputs run unchanged: a Spark run and a DuckDB run of the same input give the same files
-  (``tests/test_spark.py``).
+  where the pair-level communities run.
+- The group-evidence search (:func:`cibwatch.groups.build_items`,
+  :func:`cibwatch.groups.find_groups`) opens the engine again with what it reads
+  (:func:`cibwatch.groups.search_inputs`: actions, platforms, the posts' languages, the
+  near-duplicate clusters): the items, both folds' weak graphs (the projection's join), label
+  propagation above the driver limit, the group tests' counts and the membership rounds'
+  counts run on Spark; a weak graph within the limit is read to the driver for Leiden. Its
+  tables come back to the store, where the group links, attachment, assessment and the
+  outputs run unchanged: a
+  Spark run and a DuckDB run of the same input give the same files (``tests/test_spark.py``).
 
 Hot keys: the same bound as on DuckDB (``max_neighbours``, :mod:`cibwatch.coaction`) applies
 before the join's shuffle, so pair volume stays linear. The bucket join's equality key is
@@ -34,7 +43,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +54,7 @@ from ..progress import Reporter, SilentReporter
 from . import dialect, tables
 
 if TYPE_CHECKING:
+    from ..ingest.readers import ArrowFile
     from ..store import Store
 
 __all__ = ["SparkBackend", "SparkEngine", "spark_session", "SparkUnavailable"]
@@ -316,6 +326,9 @@ class SparkBackend:
     def _alias(self, name: str, table: str) -> None:
         self.spark.table(table).createOrReplaceTempView(name)
 
+    def has_table(self, name: str) -> bool:
+        return bool(self.spark.catalog.tableExists(name))
+
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         for d in (self.path(name), self.path(f"_scratch_{name}")):
@@ -338,28 +351,32 @@ class SparkBackend:
         self._alias(name, f"_scratch_{name}")
 
     # -- progress ---------------------------------------------------------------------------
-    @contextmanager
-    def _progress(self, description: str) -> Iterator[None]:
-        """Tasks done / tasks of the running Spark stages while the block runs: read from
-        Spark's status tracker (classic sessions), or told by the server (Spark Connect,
-        which has no tracker: a progress handler of the session)."""
-        if isinstance(self.reporter, SilentReporter):
-            yield
-            return
-        sc = getattr(self.spark, "sparkContext", None)
-        try:
-            tracker = sc.statusTracker() if sc is not None else None
-        except Exception:  # Spark Connect: no SparkContext
-            tracker = None
-        with self.reporter.task(description, total=None) as task:
-            if tracker is not None:
-                with _polled(tracker, task):
-                    yield
-            elif hasattr(self.spark, "registerProgressHandler"):
-                with _told(self.spark, task):
-                    yield
-            else:  # pragma: no cover - neither (a Spark older than 4.0)
+    def _progress(self, description: str) -> AbstractContextManager[None]:
+        return _progress(self.spark, self.reporter, description)
+
+
+@contextmanager
+def _progress(session: Any, reporter: Reporter, description: str) -> Iterator[None]:
+    """Tasks done / tasks of the running Spark stages while the block runs: read from
+    Spark's status tracker (classic sessions), or told by the server (Spark Connect, which
+    has no tracker: a progress handler of the session)."""
+    if isinstance(reporter, SilentReporter):
+        yield
+        return
+    sc = getattr(session, "sparkContext", None)
+    try:
+        tracker = sc.statusTracker() if sc is not None else None
+    except Exception:  # Spark Connect: no SparkContext
+        tracker = None
+    with reporter.task(description, total=None) as task:
+        if tracker is not None:
+            with _polled(tracker, task):
                 yield
+        elif hasattr(session, "registerProgressHandler"):
+            with _told(session, task):
+                yield
+        else:  # pragma: no cover - neither (a Spark older than 4.0)
+            yield
 
 
 @contextmanager
@@ -406,6 +423,22 @@ def _told(session: Any, task: Any) -> Iterator[None]:
         session.removeProgressHandler(handler)
 
 
+#: What the co-action stage reads from the store: its actions, and each account's platform.
+STAGE_INPUTS: dict[str, str] = {"actions": "SELECT * FROM actions",
+                                "account_index": "SELECT aid, platform FROM account_index"}
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of a (Java) exception's message, without Spark's error class prefix
+    noise."""
+    java = getattr(exc, "java_exception", None)  # an error PySpark did not translate:
+    while java is not None and java.getCause() is not None:  # its root cause says why
+        java = java.getCause()
+    text = str(java.getMessage() if java is not None else getattr(exc, "desc", None) or exc)
+    text = text.strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class SparkEngine:
     """Run the co-action stage of a detection on Spark (see the module docstring).
 
@@ -440,19 +473,69 @@ class SparkEngine:
         return store.path.with_name(store.path.name + ".warehouse")
 
     @contextmanager
-    def open(self, store: Store, reporter: Reporter | None = None) -> Iterator[SparkBackend]:
-        """A backend whose warehouse holds the store's ``actions`` and ``account_index``
-        (``aid``, ``platform``), written as Parquet by DuckDB."""
+    def open(self, store: Store, reporter: Reporter | None = None,
+             inputs: dict[str, str] | None = None) -> Iterator[SparkBackend]:
+        """A backend whose warehouse holds ``inputs`` (table name -> a SELECT on the store),
+        written as Parquet by DuckDB; by default what the co-action stage reads
+        (:data:`STAGE_INPUTS`)."""
         session = self.session or spark_session(self.master)
         backend = SparkBackend(session, self.warehouse_for(store), reporter)
-        for name, select in (("actions", "SELECT * FROM actions"),
-                             ("account_index", "SELECT aid, platform FROM account_index")):
+        for name, select in (STAGE_INPUTS if inputs is None else inputs).items():
             path = backend.path(name)
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(parents=True)
             store.execute(f"COPY ({select}) TO '{path / 'part-0.parquet'}' (FORMAT parquet)")
             backend._view(name, path)
         yield backend
+
+    def input_files(self, path: str, reporter: Reporter | None = None) -> Iterator[ArrowFile]:
+        """Each Parquet file of ``path`` (a file, or a directory of part files, on any file
+        system Spark reads: ``hdfs://``, ``s3a://``, ``gs://``, ``file://`` or a local path),
+        read by Spark one at a time, in name order: its address (a local path for
+        ``file:``), size, the SHA-256 of its bytes, and its rows as Arrow with each row's
+        number in the file (:data:`cibwatch.ingest.readers.ROW_INDEX`, from Spark's
+        ``_metadata.row_index``). Only one file's rows are on the driver at a time. A
+        directory's partition columns (``date=...``) are not read: each file is read on
+        its own. ``reporter`` shows Spark's progress while a file is read."""
+        import hashlib
+        from urllib.parse import unquote, urlparse
+
+        from ..errors import InputError
+        from ..ingest.readers import ROW_INDEX, ArrowFile
+
+        session = self.session or spark_session(self.master)
+        try:  # listed as files (their footers are read one file at a time, below)
+            files = sorted(r["path"] for r in session.read.format("binaryFile")
+                           .option("recursiveFileLookup", "true").load(path)
+                           .select("path").collect())
+        except Exception as exc:  # Spark's AnalysisException (a path not found)
+            raise InputError(f"{path}: Spark cannot read it: {_first_line(exc)}",
+                             remedy="checking the path (a Parquet file or a directory of "
+                             "them, on a file system Spark reads)") from exc
+        if not files:
+            raise InputError(f"{path}: no files in it", remedy="checking the path")
+        for url in files:
+            parts = urlparse(url)
+            name = unquote(parts.path) if parts.scheme == "file" else url
+            try:
+                with _progress(session, reporter or SilentReporter(),
+                               f"Spark: reading {Path(name).name}"):
+                    blob = session.read.format("binaryFile").load(url).select(
+                        "length", "content").collect()[0]
+                    if bytes(blob["content"][:4]) != b"PAR1":
+                        raise InputError(f"{name}: not a Parquet file (the files before it "
+                                         "are loaded)", remedy="passing only Parquet files, "
+                                         "or CSV and JSON files as local paths")
+                    table = session.read.parquet(url).selectExpr(
+                        "*", f"_metadata.row_index AS {ROW_INDEX}").toArrow()
+            except InputError:
+                raise
+            except Exception as exc:
+                raise InputError(f"{name}: not loaded: Spark cannot read it: "
+                                 f"{_first_line(exc)} (the files before it are loaded)",
+                                 remedy="getting an intact copy of the file") from exc
+            yield ArrowFile(name, int(blob["length"]),
+                            hashlib.sha256(bytes(blob["content"])).hexdigest(), table)
 
     @staticmethod
     def bring_back(store: Store, backend: SparkBackend, names: tuple[str, ...]) -> None:

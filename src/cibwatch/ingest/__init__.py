@@ -30,9 +30,10 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -49,7 +50,7 @@ from .files import _read_file, _read_json
 from .jsonformat import JsonFormat
 from .merge import _AID_MARK as _AID_MARK  # noqa: F401  (re-exported: the meta key)
 from .merge import _merge, settle_accounts
-from .readers import DEFAULT_BATCH_ROWS, TabularFile, open_tabular
+from .readers import DEFAULT_BATCH_ROWS, ArrowFile, TabularFile, open_tabular
 from .staging import _check_columns, _count_conversions, _create_stage
 
 __all__ = ["ingest_files", "IngestReport", "FORMATS", "detect_format", "OBJECT_FIELDS",
@@ -85,6 +86,7 @@ def ingest_files(
     reporter: Reporter | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
     latest_us: int | None = None,
+    engine: Any = None,
 ) -> IngestReport:
     """Read ``paths`` into ``store``, one transaction per file; see the module docstring.
 
@@ -105,6 +107,14 @@ def ingest_files(
     latest_us:
         Latest time accepted, in epoch microseconds (default
         :func:`cibwatch.model.latest_time_us`: a day past now).
+    engine:
+        None (the store reads the files), or a :class:`cibwatch.engine.spark.SparkEngine`:
+        then each path that is Parquet (a file, or a directory of part files) or a URL of a
+        file system Spark reads (``hdfs://``, ``s3a://``, ...) is read by Spark, one file at
+        a time (:meth:`~cibwatch.engine.spark.SparkEngine.input_files`); each of its files is
+        a source of its own, converted, checked and merged in the store exactly as a file
+        the store reads (the same rows, rejects and conversions). Other files (CSV, JSON)
+        are read by the store.
 
     Raises
     ------
@@ -115,9 +125,7 @@ def ingest_files(
     reporter = reporter or SilentReporter()
     report = IngestReport()
     latest = latest_time_us() if latest_us is None else latest_us
-    for p in paths:
-        path = str(p)
-        tf = open_tabular(path, batch_rows)
+    for path, tf in _opened(paths, engine, batch_rows, reporter):
         f = detect_format(tf.header, path) if fmt == "auto" else get_format(fmt)
         if f.name == COORTWEET.name and object_as != "reshare":
             f = dataclasses.replace(f, object_as=object_as)  # type: ignore[call-arg]
@@ -127,7 +135,8 @@ def ingest_files(
         acc_mapping = None
         if isinstance(f, JsonFormat) and not as_json and not f.tabular:
             raise FormatError(
-                f"{path}: the {f.name} layout is JSON, and this file is {tf.container.upper()}",
+                f"{path}: the {f.name} layout is JSON, and this file is "
+                f"{'PARQUET' if isinstance(tf, ArrowFile) else tf.container.upper()}",
                 remedy="passing the JSON export, or choosing another --format",
             )
         if not as_json:
@@ -136,7 +145,7 @@ def ingest_files(
             acc_mapping = f.account_mapping(header, platform) if f.kind == "posts" else None
             if acc_mapping is not None:
                 _check_columns(acc_mapping, header, path, f)
-        sha = file_sha256(path)
+        sha = tf.sha256 if isinstance(tf, ArrowFile) else file_sha256(path)
         if (prev := store.find_source(sha, f.name)) is not None:
             reporter.log(f"[yellow]skipped[/] {terminal(path)}: already in the store (as "
                          f"{terminal(prev.path)})")
@@ -179,9 +188,38 @@ def ingest_files(
     return report
 
 
+def _for_engine(path: str) -> bool:
+    """Whether an engine (Spark) reads ``path``: a URL, a directory or a Parquet file; the
+    store reads the rest (CSV, JSON, compressed files) and says what is wrong with a path
+    that cannot be read."""
+    if "://" in path:
+        return True
+    p = Path(path)
+    try:
+        if p.is_dir():
+            return True
+        with open(p, "rb") as fh:
+            return fh.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _opened(paths: Sequence[str | os.PathLike[str]], engine: Any, batch_rows: int,
+            reporter: Reporter) -> Iterator[tuple[str, TabularFile | ArrowFile]]:
+    """The input files and their names, opened one after the other: by the store's readers,
+    or, for the paths an engine reads (:func:`_for_engine`), each Parquet file of each as the
+    engine read it."""
+    for p in paths:
+        if engine is None or not _for_engine(str(p)):
+            yield str(p), open_tabular(str(p), batch_rows)
+        else:
+            for af in engine.input_files(str(p), reporter):
+                yield af.path, af
+
+
 def _ingest_one(
     store: Store,
-    tf: TabularFile,
+    tf: TabularFile | ArrowFile,
     path: str,
     f: Format,
     mapping: dict[str, Source],
@@ -196,9 +234,10 @@ def _ingest_one(
 ) -> tuple[SourceInfo, int, int]:
     """One file, inside the caller's transaction: stage, merge, count."""
     _create_stage(store)
-    sid = store.add_source(str(Path(path)), f.name, f.kind, sha, tf.size)
+    sid = store.add_source(path if "://" in path else str(Path(path)), f.name, f.kind, sha,
+                           tf.size)
     if as_json:
-        assert isinstance(f, JsonFormat)
+        assert isinstance(f, JsonFormat) and isinstance(tf, TabularFile)
         seen = _read_json(store, tf, sid, path, f, platform, strict, reporter, latest)
     else:
         seen = _read_file(store, tf, sid, path, f, mapping, acc_mapping, strict, reporter,

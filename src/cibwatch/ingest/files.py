@@ -21,14 +21,14 @@ from .base import Format
 from .convert import Col, Expr, Source, quote_ident, sql_str
 from .jsonformat import JsonFormat, distinct_lists_sql
 from .jsonio import JsonRecords, invalid_json_reject, utf8_column
-from .readers import RawBatch, ReaderReject, TabularFile
+from .readers import ROW_INDEX, ArrowFile, RawBatch, ReaderReject, TabularFile
 from .rejects import _reader_rejects
 from .staging import _load, _Relation, _stage_rel
 
 
 def _read_file(
     store: Store,
-    tf: TabularFile,
+    tf: TabularFile | ArrowFile,
     sid: int,
     path: str,
     f: Format,
@@ -42,6 +42,17 @@ def _read_file(
     """Stage one file; returns the number of records read. ``by_group``: read a Parquet file
     row group by row group (after DuckDB's scan of it failed: a damaged file)."""
     name = f"Reading {terminal(Path(path).name)} ({f.name})"
+    if isinstance(tf, ArrowFile):  # rows an engine read (Spark): already Arrow
+        n = tf.table.num_rows
+        with reporter.task(name, total=n) as task, store.registered("raw_file", tf.table):
+            types = {fl.name: fl.type for fl in tf.table.schema if fl.name != ROW_INDEX}
+            types["_line"] = types["_rec"] = pa.int64()
+            scan = (f"(SELECT *, {ROW_INDEX} + 1 AS _line, {ROW_INDEX} + 1 AS _rec "
+                    "FROM raw_file)")
+            _load(store, sid, path, f, mapping, acc_mapping, _Relation(scan, types, latest),
+                  strict)
+            task.update(completed=n)
+        return n
     if tf.container == "parquet":
         pf = pq.ParquetFile(path)
         n = int(pf.metadata.num_rows)

@@ -716,6 +716,30 @@ def _json_batch(
     return RawBatch(pa.table(cols), rejects, seen, float(raw.tell()) if raw is not None else 0.0)
 
 
+#: The column an engine's reader adds to each row of an :class:`ArrowFile`: the row's number
+#: in its file, from 0 (the line that rejects name is this plus one, as for Parquet files
+#: read by the store).
+ROW_INDEX = "__cibwatch_row"
+
+
+@dataclass
+class ArrowFile:
+    """One Parquet file read by an engine (:meth:`cibwatch.engine.spark.SparkEngine.
+    input_files`): its address (a local path, or a URL such as ``hdfs://`` or ``s3a://``),
+    size, SHA-256 of its bytes (as :func:`cibwatch.store.file_sha256` computes it, so a file
+    loaded either way is recognised) and its rows, each with :data:`ROW_INDEX`."""
+
+    path: str
+    size: int
+    sha256: str
+    table: pa.Table
+    container: str = "arrow"
+
+    @property
+    def header(self) -> list[str]:
+        return [c for c in self.table.column_names if c != ROW_INDEX]
+
+
 def open_tabular(path: str | os.PathLike[str], batch_rows: int = DEFAULT_BATCH_ROWS) -> TabularFile:
     """Open an input file and read its header (raises :class:`InputError` when unreadable)."""
     return TabularFile(path, batch_rows)
