@@ -50,7 +50,8 @@ from cibwatch.engine.spark import SparkEngine, spark_session  # noqa: E402
 from cibwatch.pipeline import COACTION_OUTPUTS, _coactions, coaction_tables  # noqa: E402
 from cibwatch.progress import SilentReporter  # noqa: E402
 
-SIZES = {"100k": 100_000, "300k": 300_000, "1m": 1_000_000, "10m": 10_000_000}
+SIZES = {"100k": 100_000, "300k": 300_000, "1m": 1_000_000, "3m": 3_000_000,
+         "10m": 10_000_000}
 
 
 def _posts(n: int) -> Path:

@@ -9,7 +9,12 @@ import pyarrow as pa
 from scipy.stats import poisson
 
 from cibwatch import DetectConfig, Store, detect, ingest_files
-from cibwatch.significance import bh_sql, estimate_window_sql, poisson_upper_tail
+from cibwatch.significance import (
+    BH_BUCKETS,
+    bh_sql,
+    estimate_window_sql,
+    poisson_upper_tail,
+)
 from cibwatch.traces import make_traces
 
 from .conftest import post, write_posts_csv
@@ -23,21 +28,28 @@ def test_poisson_tail_matches_scipy() -> None:
 
 
 def test_benjamini_hochberg_against_the_definition() -> None:
+    """q is the smallest p * m / rank from a row's rank on, to the bit: with p-values in every
+    bucket the ranks are counted in (BH_BUCKETS), on a bucket's edge, tied, 0 and 1, the
+    many significant ones in one bucket and in several."""
     rng = np.random.default_rng(0)
-    p = np.concatenate([rng.random(50), rng.random(10) * 1e-6])
-    m = 1000
-    t = pa.table({"k": pa.array(np.arange(len(p))), "p": pa.array(p)})
-    with Store(None) as s, s.registered("pt", t):
-        rows = s.fetchall(f"SELECT k, q_value, significant FROM ({bh_sql('pt', 'k', m, 0.05)}) "
-                          "ORDER BY k")
-    q = np.array([r[1] for r in rows])
-    order = np.argsort(p)
-    ps = p[order]
-    ref = np.array([min(1.0, min(ps[j] * m / (j + 1) for j in range(i, len(ps))))
-                    for i in range(len(ps))])
-    assert np.allclose(q[order], ref)
-    assert (q >= p).all()
-    assert [r[2] for r in rows] == list(q <= 0.05)
+    edges = np.array(BH_BUCKETS)
+    p = np.concatenate([rng.random(50), rng.random(10) * 1e-6, rng.random(40) * 1e-3,
+                        10.0 ** -rng.uniform(0, 300, 60), edges, edges[::7], [0.0, 1.0, 1.0],
+                        np.repeat(rng.random(5), 3)])
+    for m in (1000, len(p), 10**9):
+        t = pa.table({"k": pa.array(np.arange(len(p))), "p": pa.array(p)})
+        with Store(None) as s, s.registered("pt", t):
+            rows = s.fetchall(f"SELECT k, q_value, significant FROM "
+                              f"({bh_sql('pt', 'k', m, 0.05)}) ORDER BY k")
+        assert [r[0] for r in rows] == list(range(len(p)))  # every row, once
+        q = np.array([r[1] for r in rows])
+        order = np.lexsort((np.arange(len(p)), p))
+        ps = p[order]
+        ref = np.minimum.accumulate([ps[j] * m / (j + 1) for j in range(len(ps))][::-1])[::-1]
+        assert (q[order] == np.minimum(ref, 1.0)).all()
+        assert (q >= np.minimum(p, 1.0)).all()
+        assert [r[2] for r in rows] == list(q <= 0.05)
+        assert 0 < sum(r[2] for r in rows) < len(p) or m == 10**9
 
 
 def test_window_estimate_follows_the_fastest_keys() -> None:

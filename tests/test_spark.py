@@ -270,6 +270,34 @@ def test_count_distinct_is_the_same_on_both_engines(spark: Any) -> None:
     assert duck.fetchall() == want and duck.types[1] == "BIGINT"
 
 
+def test_benjamini_hochberg_is_the_same_on_both_engines(spark: Any, tmp_path: Path) -> None:
+    """:func:`cibwatch.significance.bh_sql` (ranks counted per bucket of p, so no window
+    spans the whole table on Spark) gives the same q-values and evidence, to the bit, on
+    Spark as in DuckDB, with ties and p-values in every bucket."""
+    import duckdb
+    import numpy as np
+    import pyarrow as pa
+
+    from cibwatch.engine.spark import SparkBackend
+    from cibwatch.significance import BH_BUCKETS, bh_sql
+
+    rng = np.random.default_rng(3)
+    p = np.concatenate([rng.random(300), 10.0 ** -rng.uniform(0, 300, 300),
+                        np.array(BH_BUCKETS), np.repeat(rng.random(20) * 1e-4, 4), [0.0, 1.0]])
+    t = pa.table({"aid_a": pa.array(rng.integers(0, 50, len(p)), pa.int32()),
+                  "aid_b": pa.array(np.arange(len(p)), pa.int32()), "p": pa.array(p)})
+    SparkBackend(spark, tmp_path / "wh")  # registers the dialect's functions
+    spark.createDataFrame(t).createOrReplaceTempView("pt")
+    q = "SELECT * FROM ({}) AS b ORDER BY aid_a, aid_b"
+    got = [tuple(r) for r in spark.sql(
+        q.format(bh_sql("pt", "aid_a, aid_b", 10**5, 0.01, "spark"))).collect()]
+    con = duckdb.connect()
+    con.register("pt", t)
+    want = con.sql(q.format(bh_sql("pt", "aid_a, aid_b", 10**5, 0.01))).fetchall()
+    assert len(want) == len(p) and got == want
+    assert 0 < sum(r[-1] for r in want) < len(p)
+
+
 def test_engine_settings_are_checked() -> None:
     with pytest.raises(ParameterError) as e:
         engine_for(EngineOptions("flink"))
@@ -379,3 +407,55 @@ def test_ingest_on_spark_loads_what_the_store_loads(spark: Any, tmp_path: Path) 
         assert store.count_posts() == 99  # a.parquet, but for its row without an account
     for store in stores.values():
         store.close()
+
+
+def test_ingest_on_spark_reads_the_partition_directories(spark: Any, tmp_path: Path) -> None:
+    """A data set partitioned by platform and day (``platform=reddit/day=.../part.parquet``,
+    the columns not in the files, as Spark's ``partitionBy`` and pyarrow write it) loads the
+    posts the one file loads: each directory's value is its column; a NULL partition is NULL;
+    a column the file has itself keeps the file's values."""
+    import pyarrow.compute as pc
+
+    from cibwatch.engine.spark import SparkEngine, _partition_columns
+    from cibwatch.simulate import simulate
+
+    world = tmp_path / "world"
+    simulate(world, seed=6, scale=0.03)
+    posts = pq.read_table(world / "posts.parquet")
+    day = pc.strftime(posts.column("created_at"), format="%Y-%m-%d")
+    lake = tmp_path / "lake"
+    pq.write_to_dataset(posts.append_column("day", day), lake,
+                        partition_cols=["platform", "day"])
+    files = sorted(lake.rglob("*.parquet"))
+    assert len(files) > 10 and "platform" not in pq.read_schema(files[0]).names
+    stores = {}
+    for name, inputs, engine in (
+            ("file", [world / "posts.parquet", world / "accounts.parquet"], None),
+            ("lake", [str(lake), world / "accounts.parquet"], SparkEngine(session=spark))):
+        store = Store(tmp_path / f"{name}.duckdb")
+        report = ingest_files(store, inputs, engine=engine)
+        assert report.rejected == 0 and report.posts_loaded == posts.num_rows
+        stores[name] = store
+    q = ("SELECT p.* EXCLUDE (pid, aid, source_id, source_line), a.handle FROM posts p "
+         "JOIN accounts a USING (aid) ORDER BY ALL")
+    assert stores["file"].fetchall(q) == stores["lake"].fetchall(q)
+    for store in stores.values():
+        store.close()
+    # the path rules, on their own: escapes undone, NULL, the root's own name=value not a
+    # column, a file given as the root, a URL
+    root = tmp_path / "lake"
+    url = f"file:{root}/platform=x%253Dy/day=__HIVE_DEFAULT_PARTITION__/part-0.parquet"
+    assert _partition_columns(str(root), url) == [("platform", "x=y"), ("day", None)]
+    assert _partition_columns(f"{root}/platform=x%3Dy", url) == [("day", None)]
+    assert _partition_columns(url, url) == []
+    assert _partition_columns("hdfs://nn/lake", "hdfs://nn:8020/lake/lang=fr/p.parquet") == [
+        ("lang", "fr")]
+    # a column in the file and in the directory's name: the file's values
+    both = tmp_path / "both" / "lang=xx"
+    both.mkdir(parents=True)
+    pq.write_table(posts.slice(0, 50), both / "part-0.parquet")
+    with Store(tmp_path / "both.duckdb") as store:
+        ingest_files(store, [str(tmp_path / "both"), world / "accounts.parquet"],
+                     engine=SparkEngine(session=spark))
+        got = {r[0] for r in store.fetchall("SELECT DISTINCT lang FROM posts")}
+    assert "xx" not in got and got == set(posts.slice(0, 50).column("lang").to_pylist())

@@ -159,17 +159,50 @@ def _poisson_table(backend: Backend, select: str, out: str, keys: tuple[str, ...
                         tails, schema)
 
 
+#: Upper bounds of the buckets :func:`bh_sql` ranks p-values in: decades below 0.1 %, then
+#: steps of 0.1 % up to 1 % and of 1 % up to 1 (and one bucket above, for anything else).
+BH_BUCKETS: tuple[float, ...] = (
+    *(10.0 ** -k for k in (300, 200, 100, 50, 30, 20, 15, 12, 10, 9, 8, 7, 6, 5, 4)),
+    *(i / 1000 for i in range(1, 10)), *(i / 100 for i in range(1, 101)))
+
+
 def bh_sql(p_table: str, keys: str, m: int, fdr: float, dialect_name: str = "duckdb") -> str:
     """Benjamini-Hochberg in SQL over ``p_table(keys..., p)`` among ``m`` hypotheses: rows
-    ranked by p (ties by the keys, so the result is the same on every run)."""
+    ranked by p (ties by the keys, so the result is the same on every run), q the smallest
+    ``p * m / rank`` from the row's rank on.
+
+    Written so that no window spans the whole table (on Spark such a window is one task on
+    one executor): the rows are put in buckets of p (:data:`BH_BUCKETS`, in the order of p), a
+    row's rank is the rows of the buckets before it plus its rank in its bucket, and its q is
+    the smaller of the minimum from it to its bucket's end and the minimum of the later
+    buckets. The windows over the whole table are over the buckets' counts and minima (a row
+    a bucket). The same ranks, products and minima as one window over everything: the same
+    bits."""
+    cases = " ".join(f"WHEN p <= {dialect.double(b)} THEN {i}" for i, b in enumerate(BH_BUCKETS))
+    mult = int(m)
     return f"""
+        WITH b AS (SELECT *, CASE {cases} ELSE {len(BH_BUCKETS)} END AS bk FROM {p_table}),
+        sizes AS (SELECT bk, COUNT(*) AS n FROM b GROUP BY bk),
+        starts AS (SELECT bk, CAST(coalesce(SUM(n) OVER (ORDER BY bk ROWS BETWEEN UNBOUNDED
+                                     PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS start
+                   FROM sizes),
+        ranked AS (SELECT b.*, s.start + ROW_NUMBER() OVER (PARTITION BY b.bk
+                                                            ORDER BY b.p, {keys}) AS rk
+                   FROM b JOIN starts s ON s.bk = b.bk),
+        inner_q AS (SELECT *, MIN(p * {mult} / rk) OVER (PARTITION BY bk ORDER BY rk DESC
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS q_in
+                    FROM ranked),
+        later AS (SELECT bk, MIN(q_min) OVER (ORDER BY bk DESC ROWS BETWEEN UNBOUNDED
+                                              PRECEDING AND 1 PRECEDING) AS q_later
+                  FROM (SELECT bk, MIN(p * {mult} / rk) AS q_min FROM ranked GROUP BY bk)
+                       AS bm)
         SELECT {keys}, p AS p_value, LEAST(q, 1.0) AS q_value,
                LEAST(-{dialect.log10("GREATEST(p, 1e-300)", dialect_name)}, {MAX_EVIDENCE})
                  AS evidence,
                q <= {float(fdr)} AS significant
-        FROM (SELECT *, MIN(p * {int(m)} / rk) OVER (ORDER BY rk DESC
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS q
-              FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY p, {keys}) AS rk FROM {p_table}))
+        FROM (SELECT i.*, CASE WHEN l.q_later IS NULL OR i.q_in <= l.q_later THEN i.q_in
+                               ELSE l.q_later END AS q
+              FROM inner_q i JOIN later l ON l.bk = i.bk) AS qq
     """
 
 

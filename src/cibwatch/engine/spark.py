@@ -439,6 +439,31 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: The directory name Hive and Spark give a partition whose value is NULL.
+_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+
+
+def _partition_columns(root: str, url: str) -> list[tuple[str, str | None]]:
+    """The partition columns of the file ``url`` listed under ``root`` (a local path or a
+    URL): each ``name=value`` directory between the two, in order, with Hive's escapes
+    (``%3D``...) undone and ``__HIVE_DEFAULT_PARTITION__`` as NULL. A file given as ``root``
+    itself, or a directory without ``=``, gives none."""
+    from urllib.parse import unquote, urlparse
+
+    base = (unquote(urlparse(root).path) if "://" in root or root.startswith("file:")
+            else os.path.abspath(root)).rstrip("/")
+    path = unquote(urlparse(url).path)
+    if not path.startswith(base + "/"):
+        return []
+    out: list[tuple[str, str | None]] = []
+    for segment in path[len(base) + 1:].split("/")[:-1]:
+        column, eq, value = segment.partition("=")
+        if eq and column:
+            value = unquote(value)
+            out.append((unquote(column), None if value == _NULL_PARTITION else value))
+    return out
+
+
 class SparkEngine:
     """Run the co-action stage of a detection on Spark (see the module docstring).
 
@@ -494,9 +519,11 @@ class SparkEngine:
         read by Spark one at a time, in name order: its address (a local path for
         ``file:``), size, the SHA-256 of its bytes, and its rows as Arrow with each row's
         number in the file (:data:`cibwatch.ingest.readers.ROW_INDEX`, from Spark's
-        ``_metadata.row_index``). Only one file's rows are on the driver at a time. A
-        directory's partition columns (``date=...``) are not read: each file is read on
-        its own. ``reporter`` shows Spark's progress while a file is read."""
+        ``_metadata.row_index``). Only one file's rows are on the driver at a time. The
+        ``name=value`` directories between ``path`` and a file (a partitioned data set, as
+        Spark's ``partitionBy`` writes it) become string columns of its rows
+        (:func:`_partition_columns`); a column the file has itself keeps the file's values.
+        ``reporter`` shows Spark's progress while a file is read."""
         import hashlib
         from urllib.parse import unquote, urlparse
 
@@ -514,6 +541,7 @@ class SparkEngine:
                              "them, on a file system Spark reads)") from exc
         if not files:
             raise InputError(f"{path}: no files in it", remedy="checking the path")
+        told: set[str] = set()
         for url in files:
             parts = urlparse(url)
             name = unquote(parts.path) if parts.scheme == "file" else url
@@ -534,6 +562,15 @@ class SparkEngine:
                 raise InputError(f"{name}: not loaded: Spark cannot read it: "
                                  f"{_first_line(exc)} (the files before it are loaded)",
                                  remedy="getting an intact copy of the file") from exc
+            for column, value in _partition_columns(path, url):
+                if column in table.column_names:
+                    if column not in told and reporter is not None:
+                        told.add(column)
+                        reporter.log(f"{name}: the column {column} is in the file and in its "
+                                     "directory's name: the file's values are kept")
+                    continue
+                table = table.append_column(column, pa.repeat(
+                    pa.scalar(value, pa.string()), table.num_rows))
             yield ArrowFile(name, int(blob["length"]),
                             hashlib.sha256(bytes(blob["content"])).hexdigest(), table)
 
