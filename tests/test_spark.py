@@ -81,6 +81,40 @@ def test_spark_gives_the_same_files_on_real_data(spark: Any, tmp_path: Path) -> 
     assert pq.read_table(warehouse / "group_tests").num_rows > 0
 
 
+def test_detect_on_spark_reads_urls(spark: Any, tmp_path: Path) -> None:
+    """``cibwatch detect URL... --engine spark``: a directory of part files and an accounts
+    file given as ``file://`` URLs give the files a DuckDB run of the local files gives;
+    without ``--engine spark`` a URL is refused, naming it, and nothing is made."""
+    from typer.testing import CliRunner
+
+    from cibwatch.cli import app
+    from cibwatch.simulate import simulate
+
+    world = tmp_path / "world"
+    simulate(world, seed=8, scale=0.03)
+    posts = pq.read_table(world / "posts.parquet")
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    half = posts.num_rows // 2
+    pq.write_table(posts.slice(0, half), lake / "part-0.parquet")
+    pq.write_table(posts.slice(half), lake / "part-1.parquet")
+    runner = CliRunner()
+    urls = [f"file://{lake}", "--accounts", f"file://{world / 'accounts.parquet'}"]
+    r = runner.invoke(app, ["detect", *urls, "--out", str(tmp_path / "spark"), "--pictures",
+                            "0", "--engine", "spark"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["detect", str(lake / "part-0.parquet"), str(lake / "part-1.parquet"),
+                            "--accounts", str(world / "accounts.parquet"), "--out",
+                            str(tmp_path / "duckdb"), "--pictures", "0"])
+    assert r.exit_code == 0, r.output
+    _assert_same_files({"duckdb": tmp_path / "duckdb", "spark": tmp_path / "spark"})
+    assert len((tmp_path / "spark" / "networks.csv").read_text().splitlines()) > 1
+    r = runner.invoke(app, ["detect", *urls, "--out", str(tmp_path / "refused"), "--pictures",
+                            "0"])
+    assert r.exit_code != 0 and "only the Spark engine reads" in r.output
+    assert f"file://{lake}" in r.output and not (tmp_path / "refused" / "networks.csv").exists()
+
+
 def test_spark_gives_the_same_files_on_a_simulated_world_with_peer_options(
         spark: Any, tmp_path: Path) -> None:
     from cibwatch.simulate import simulate
@@ -417,6 +451,7 @@ def test_ingest_on_spark_reads_the_partition_directories(spark: Any, tmp_path: P
     import pyarrow.compute as pc
 
     from cibwatch.engine.spark import SparkEngine, _partition_columns
+    from cibwatch.errors import InputError
     from cibwatch.simulate import simulate
 
     world = tmp_path / "world"
@@ -459,3 +494,16 @@ def test_ingest_on_spark_reads_the_partition_directories(spark: Any, tmp_path: P
                      engine=SparkEngine(session=spark))
         got = {r[0] for r in store.fetchall("SELECT DISTINCT lang FROM posts")}
     assert "xx" not in got and got == set(posts.slice(0, 50).column("lang").to_pylist())
+    # an empty file among the parts: Spark does not list it (no rows, nothing lost); a file
+    # that is not Parquet is named (its first bytes are read where Spark read the file)
+    (both / "part-1.parquet").write_bytes(b"")
+    with Store(tmp_path / "empty.duckdb") as store:
+        ingest_files(store, [str(tmp_path / "both"), world / "accounts.parquet"],
+                     engine=SparkEngine(session=spark))
+        assert store.count_posts() == 50
+        assert [Path(r[0]).name for r in store.fetchall(
+            "SELECT path FROM sources ORDER BY source_id")] == ["part-0.parquet",
+                                                                 "accounts.parquet"]
+        (both / "part-1.parquet").write_text("platform,post_id\nx,1\n")
+        with pytest.raises(InputError, match=r"part-1\.parquet: not a Parquet file"):
+            ingest_files(store, [str(tmp_path / "both")], engine=SparkEngine(session=spark))

@@ -406,16 +406,19 @@ class Inputs:
     """Files to load before a run: posts (``files``) and accounts (``accounts``), read as
     ``fmt`` (``auto``: recognised by header; see :data:`cibwatch.ingest.FORMATS`)."""
 
-    files: Sequence[Path] = ()
-    accounts: Sequence[Path] = ()
+    files: Sequence[str | Path] = ()
+    accounts: Sequence[str | Path] = ()
     fmt: str = "auto"
     platform: str | None = None
     strict: bool = False
     object_as: str = "reshare"
 
     @property
-    def paths(self) -> list[Path]:
-        return [Path(p) for p in (*self.files, *self.accounts)]
+    def paths(self) -> list[str | Path]:
+        """The files, local paths as :class:`~pathlib.Path`; a URL (``hdfs://``, ``s3a://``,
+        read by the Spark engine) stays as given, since a path would fold its ``//``."""
+        return [p if isinstance(p, str) and "://" in p else Path(p)
+                for p in (*self.files, *self.accounts)]
 
 
 @dataclass(frozen=True)
@@ -495,7 +498,7 @@ def detect_config(options: DetectOptions) -> DetectConfig:
     return cfg
 
 
-def store_path_for(store_path: Path | None, out: Path, inputs: Sequence[Path],
+def store_path_for(store_path: Path | None, out: Path, inputs: Sequence[str | Path],
                    overwrite: bool) -> Path:
     """The store of a run writing to ``out``: ``store_path``, else ``out/store.duckdb`` (a new
     one when ``inputs`` are given). ``out`` is checked first

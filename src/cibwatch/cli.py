@@ -116,10 +116,11 @@ ObjectOpt = Annotated[
 MaxNeighboursOpt = Annotated[int | None, typer.Option(
     "--max-neighbours", help="Hot-key bound of the window join; 0 for none \\[default: 200].")]
 
-FilesArg = Annotated[list[Path] | None, typer.Argument(
-    help="Input files; none to use what --db already holds.")]
+FilesArg = Annotated[list[str] | None, typer.Argument(
+    help="Input files; none to use what --db already holds. With --engine spark, Parquet "
+    "files or directories, local or URLs.")]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output directory.")]
-AccountsOpt = Annotated[list[Path] | None, typer.Option(
+AccountsOpt = Annotated[list[str] | None, typer.Option(
     "--accounts", help="Account files (canonical accounts or IO-archive users).")]
 TracesOpt = Annotated[str | None, typer.Option(
     "--traces", help="Comma-separated traces (default: " + ",".join(DEFAULT_TRACES)

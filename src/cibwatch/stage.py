@@ -230,14 +230,18 @@ def _stage(backend: Backend, config: DetectConfig, reporter: Reporter,
                     backend.replace(name, f"SELECT * FROM {name} WHERE trace NOT IN ({names})")
             added["coactions_kept"] = int(backend.scalar("SELECT count(*) FROM coactions"))
     counts: dict[str, dict[str, Any]] = {}
+    window_rows: list[str] = []  # the ``windows`` rows made again: one statement for all
     with reporter.task("Window join (co-actions)", total=len(config.traces)) as task:
         for trace in config.traces:
             windows, estimated, crowd = plan[trace.name]
             old = None
             if update is not None and trace.name not in whole:
                 old = (update[1], update[0][trace.name].get("crowd_accounts"))
-            _join_trace(backend, config, trace, windows, estimated, crowd, source,
-                        update is not None, old)
+            else:  # (an update keeps the earlier rows of a trace it does not redo)
+                window_rows += [f"('{trace.name}', {dialect.double(w)}, {estimated})"
+                                for w in windows]
+            _join_trace(backend, config, trace, windows, crowd, source, update is not None,
+                        old)
             counts[trace.name] = {
                 "windows_s": list(windows),
                 "crowd_accounts": crowd,
@@ -245,6 +249,9 @@ def _stage(backend: Backend, config: DetectConfig, reporter: Reporter,
             }
             task.advance()
     backend.drop("crowd_keys")
+    if window_rows:
+        backend.append("windows", "SELECT * FROM (VALUES " + ", ".join(window_rows)
+                       + ") AS w(trace, win, estimated)")
     # counted once for all traces: a statement per trace and count was a Spark job each
     for field, sql in (
             ("actions", "SELECT trace, count(*) FROM actions GROUP BY trace"),
@@ -271,14 +278,14 @@ def _stage(backend: Backend, config: DetectConfig, reporter: Reporter,
 
 
 def _join_trace(backend: Backend, config: DetectConfig, trace: Any,
-                windows: tuple[float, ...], estimated: bool, crowd: int | None, source: str,
+                windows: tuple[float, ...], crowd: int | None, source: str,
                 changed_only: bool, old: tuple[str, int | None] | None) -> None:
-    """The window join of one trace, each of its windows: co-actions, bounded keys, activity
-    and (unless the earlier run's are kept) the ``windows`` rows. With ``changed_only``, only
-    the changed keys' actions are joined (an update); with ``old`` (the earlier run's actions
-    table and crowd size), the changed keys' old contribution to ``activity`` is added with
-    negative counts, which :func:`_stage` then sums away, and the earlier ``windows`` rows
-    are kept."""
+    """The window join of one trace, each of its windows: co-actions, bounded keys and
+    activity (:func:`_stage` writes the ``windows`` rows, all traces' in one statement).
+    With ``changed_only``, only the changed keys' actions are joined (an update); with
+    ``old`` (the earlier run's actions table and crowd size), the changed keys' old
+    contribution to ``activity`` is added with negative counts, which :func:`_stage` then
+    sums away."""
     name = trace.name
     acts = _acts(source, name)
     backend.scratch("crowd_keys", crowd_keys_sql(acts, crowd) if crowd else _NO_KEYS)
@@ -301,8 +308,6 @@ def _join_trace(backend: Backend, config: DetectConfig, trace: Any,
         # popular keys a long window is what costs the most).
         joined = acts if i == 0 or not crowd else non_crowd
         win = dialect.double(w)
-        if old is None:
-            backend.append("windows", f"SELECT '{name}', {win}, {estimated}")
         backend.scratch("ranked", ranked_actions_sql(pick(joined), spec,
                                                      neighbours=config.significance))
         backend.append("coactions",

@@ -439,6 +439,29 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: What :func:`_file_digests` gives for a file (a Spark DDL schema).
+_DIGESTS = "length BIGINT, sha256 STRING, magic BINARY"
+
+
+def _file_digests(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """For Spark's ``binaryFile`` rows (``length``, ``content``), on the executor that read
+    the file: its length, the SHA-256 of its bytes (as :func:`cibwatch.store.file_sha256`
+    takes it) and its first four bytes, so that only these come to the driver."""
+    import hashlib
+
+    for batch in batches:
+        contents = batch.column("content")
+        digests, magics = [], []
+        for i in range(batch.num_rows):
+            buf = contents[i].as_buffer()
+            data = memoryview(buf) if buf is not None else memoryview(b"")
+            digests.append(hashlib.sha256(data).hexdigest())
+            magics.append(bytes(data[:4]))
+        yield pa.RecordBatch.from_arrays(
+            [batch.column("length"), pa.array(digests, pa.string()),
+             pa.array(magics, pa.binary())], names=["length", "sha256", "magic"])
+
+
 #: The directory name Hive and Spark give a partition whose value is NULL.
 _NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
@@ -524,7 +547,6 @@ class SparkEngine:
         Spark's ``partitionBy`` writes it) become string columns of its rows
         (:func:`_partition_columns`); a column the file has itself keeps the file's values.
         ``reporter`` shows Spark's progress while a file is read."""
-        import hashlib
         from urllib.parse import unquote, urlparse
 
         from ..errors import InputError
@@ -549,8 +571,8 @@ class SparkEngine:
                 with _progress(session, reporter or SilentReporter(),
                                f"Spark: reading {Path(name).name}"):
                     blob = session.read.format("binaryFile").load(url).select(
-                        "length", "content").collect()[0]
-                    if bytes(blob["content"][:4]) != b"PAR1":
+                        "length", "content").mapInArrow(_file_digests, _DIGESTS).collect()[0]
+                    if bytes(blob["magic"]) != b"PAR1":
                         raise InputError(f"{name}: not a Parquet file (the files before it "
                                          "are loaded)", remedy="passing only Parquet files, "
                                          "or CSV and JSON files as local paths")
@@ -571,8 +593,7 @@ class SparkEngine:
                     continue
                 table = table.append_column(column, pa.repeat(
                     pa.scalar(value, pa.string()), table.num_rows))
-            yield ArrowFile(name, int(blob["length"]),
-                            hashlib.sha256(bytes(blob["content"])).hexdigest(), table)
+            yield ArrowFile(name, int(blob["length"]), str(blob["sha256"]), table)
 
     @staticmethod
     def bring_back(store: Store, backend: SparkBackend, names: tuple[str, ...]) -> None:

@@ -210,6 +210,10 @@ def _opened(paths: Sequence[str | os.PathLike[str]], engine: Any, batch_rows: in
     or, for the paths an engine reads (:func:`_for_engine`), each Parquet file of each as the
     engine read it."""
     for p in paths:
+        if engine is None and "://" in str(p):
+            raise InputError(f"{p}: a URL, which only the Spark engine reads",
+                             remedy="adding --engine spark, or copying the file to a local "
+                             "path")
         if engine is None or not _for_engine(str(p)):
             yield str(p), open_tabular(str(p), batch_rows)
         else:

@@ -160,7 +160,7 @@ def _store_sources(path: Path) -> list[str] | None:
         con.close()
 
 
-def _resumable(store_file: Path, inputs: list[Path]) -> bool:
+def _resumable(store_file: Path, inputs: list[str | Path]) -> bool:
     """An unfinished run's store (no run.json) holding only files among ``inputs``: running
     the same command again goes on with it (the files it holds are skipped)."""
     held = _store_sources(store_file)
@@ -175,7 +175,7 @@ def _resumable(store_file: Path, inputs: list[Path]) -> bool:
 
 
 def prepare_out(out: str | Path, *, overwrite: bool = False, fresh_store: bool = False,
-                keep: Path | None = None, inputs: list[Path] | None = None) -> Path:
+                keep: Path | None = None, inputs: list[str | Path] | None = None) -> Path:
     """Check that ``out`` can take a run's files, before any work is done.
 
     Parameters
