@@ -332,6 +332,23 @@ def test_benjamini_hochberg_is_the_same_on_both_engines(spark: Any, tmp_path: Pa
     assert 0 < sum(r[-1] for r in want) < len(p)
 
 
+def test_failed_tasks_are_not_logged_while_a_file_is_read(spark: Any) -> None:
+    """While Spark reads an input file, the loggers that print a failed task's Java stack are
+    off (the error that names the file says it once); afterwards they are as they were."""
+    from cibwatch.engine.spark import _TASK_FAILURE_LOGGERS, _task_failures_unlogged
+
+    log4j = spark.sparkContext._jvm.org.apache.logging.log4j
+
+    def levels() -> list[str]:
+        return [str(log4j.LogManager.getLogger(n).getLevel()) for n in _TASK_FAILURE_LOGGERS]
+
+    before = levels()
+    assert "OFF" not in before
+    with _task_failures_unlogged(spark):
+        assert levels() == ["OFF"] * len(_TASK_FAILURE_LOGGERS)
+    assert levels() == before
+
+
 def test_engine_settings_are_checked() -> None:
     with pytest.raises(ParameterError) as e:
         engine_for(EngineOptions("flink"))

@@ -379,6 +379,34 @@ def _progress(session: Any, reporter: Reporter, description: str) -> Iterator[No
             yield
 
 
+#: The loggers that print a failed task's Java stack (a damaged input file) to the console.
+_TASK_FAILURE_LOGGERS = ("org.apache.spark.executor.Executor",
+                         "org.apache.spark.scheduler.TaskSetManager")
+
+
+@contextmanager
+def _task_failures_unlogged(session: Any) -> Iterator[None]:
+    """While the block runs, Spark does not log failed tasks (:data:`_TASK_FAILURE_LOGGERS`):
+    a damaged input file is reported once, by the error that names the file and the root
+    cause (:meth:`SparkEngine.input_files`), not first as pages of Java stack. On a classic
+    session (log4j in this process's JVM); a Connect server logs on its side."""
+    try:
+        jvm = session.sparkContext._jvm
+        log4j = jvm.org.apache.logging.log4j
+        configurator = log4j.core.config.Configurator
+        before = [log4j.LogManager.getLogger(n).getLevel() for n in _TASK_FAILURE_LOGGERS]
+    except Exception:  # Spark Connect (no SparkContext), or no log4j 2
+        yield
+        return
+    for n in _TASK_FAILURE_LOGGERS:
+        configurator.setLevel(n, log4j.Level.OFF)
+    try:
+        yield
+    finally:
+        for n, level in zip(_TASK_FAILURE_LOGGERS, before, strict=True):
+            configurator.setLevel(n, level)
+
+
 @contextmanager
 def _polled(tracker: Any, task: Any) -> Iterator[None]:
     """``task`` kept at the tasks done / tasks of the active stages of ``tracker``, read
@@ -569,7 +597,8 @@ class SparkEngine:
             name = unquote(parts.path) if parts.scheme == "file" else url
             try:
                 with _progress(session, reporter or SilentReporter(),
-                               f"Spark: reading {Path(name).name}"):
+                               f"Spark: reading {Path(name).name}"), _task_failures_unlogged(
+                                   session):
                     blob = session.read.format("binaryFile").load(url).select(
                         "length", "content").mapInArrow(_file_digests, _DIGESTS).collect()[0]
                     if bytes(blob["magic"]) != b"PAR1":
