@@ -47,7 +47,6 @@ grouped join of the co-actions with the set.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,32 +276,23 @@ def _group_hop(store: Store, config: DetectConfig, fdr: float, seeds: list[int],
     The accounts that join are hop 1. Returns how many. With ``engine``, the items, the
     communities and the membership counts are made there (the items read back into the
     store)."""
-    from .groups import (
-        build_items,
-        candidate_groups,
-        linked_communities,
-        membership,
-        search_inputs,
-    )
+    from .groups import build_items, candidate_groups, linked_communities, membership, search_on
 
     params = config.groups
     seed_arr = np.array(sorted(set(seeds)), np.int64)
-    remote = (engine.open(store, reporter, search_inputs(store)) if engine is not None
-              else nullcontext(None))
-    with remote as where:
-        if where is None and not store.table_exists("items"):
-            build_items(store, params)
-        elif where is not None:
+    with search_on(store, engine, reporter) as where:
+        if where is not store:
             build_items(where, params)
             engine.bring_back(store, where, ("items", "item_sizes"))
-        comms = candidate_groups(where or store, None, params, config.min_size, config.seed,
+        elif not store.table_exists("items"):
+            build_items(store, params)
+        comms = candidate_groups(where, None, params, config.min_size, config.seed,
                                  config.driver_max_links)
-        linked = linked_communities(where or store, seed_arr, comms, params, fdr)
+        linked = linked_communities(where, seed_arr, comms, params, fdr)
         gids = comms.column("gid").to_numpy()
         aids = comms.column("aid").to_numpy()
         group = np.unique(np.concatenate([seed_arr] + [aids[gids == g] for g in linked]))
-        assign, ev = membership(where or store, [group], params, fdr,
-                                {int(a): 0 for a in seed_arr})
+        assign, ev = membership(where, [group], params, fdr, {int(a): 0 for a in seed_arr})
     new = [a for a in sorted(assign) if a not in set(seed_arr.tolist())]
     if not new:
         return 0

@@ -99,6 +99,8 @@ assessment (:mod:`cibwatch.assess`) is what separates coordination from inauthen
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -115,7 +117,7 @@ from .store import Store
 
 __all__ = ["GroupParams", "FAMILIES", "build_items", "find_groups", "tested_groups", "membership",
            "group_test", "candidate_groups", "group_links", "merge_groups", "linked_communities",
-           "own_items", "search_inputs",
+           "own_items", "search_inputs", "search_on",
            "ITEM_TABLES"]
 
 
@@ -260,6 +262,19 @@ def search_inputs(store: Store) -> dict[str, str]:
     if store.table_exists("near_text"):
         inputs["near_text"] = "SELECT norm, rep FROM near_text"
     return inputs
+
+
+@contextmanager
+def search_on(store: Store, engine: Any = None, reporter: Any = None
+              ) -> Iterator[Store | Backend]:
+    """Where the search runs: the store itself, or with ``engine``
+    (:class:`cibwatch.engine.spark.SparkEngine`) a backend whose warehouse holds
+    :func:`search_inputs` (its tables are read back by the caller, ``engine.bring_back``)."""
+    if engine is None:
+        yield store
+        return
+    with engine.open(store, reporter, search_inputs(store)) as backend:
+        yield backend
 
 
 def build_items(where: Store | Backend, params: GroupParams | None = None) -> int:
@@ -642,14 +657,14 @@ def membership(where: Store | Backend, groups: list[np.ndarray], params: GroupPa
     (``y`` posts on the group's items of ``d`` in the period, ``pi``, ``p``, ``q``). The
     counts of every round are made on ``where`` (the store, or an engine holding
     :func:`search_inputs` and the items); the tests on the driver."""
-    store = _backend(where)
+    backend = _backend(where)
     fixed = dict(fixed or {})
     current = [np.asarray(g, dtype=np.int64) for g in groups]
     assign: dict[int, int] = dict(fixed)
     evidence: dict[int, dict[str, Any]] = {}
-    n_accounts = int(store.scalar("SELECT count(DISTINCT aid) FROM items") or 0)
+    n_accounts = int(backend.scalar("SELECT count(DISTINCT aid) FROM items") or 0)
     for _ in range(params.rounds):
-        rows = _member_rows(store, current, params)
+        rows = _member_rows(backend, current, params)
         if rows.num_rows == 0:
             break
         gid = rows.column("gid").to_numpy()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -566,7 +565,7 @@ def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reu
     graphs, label propagation above the driver limit, the tests' counts) and the counts of
     the membership rounds run there; the search's tables are read back into the store (for
     the group links, the workspace and a later reuse)."""
-    from .groups import build_items, find_groups, merge_groups, search_inputs, tested_groups
+    from .groups import build_items, find_groups, merge_groups, search_on, tested_groups
 
     params = config.groups
     key = _group_key(store, config)
@@ -574,17 +573,14 @@ def _group_stage(store: Store, config: DetectConfig, pair_groups: list[Any], reu
         and _as_declared(store, _GROUP_TABLES) \
         and store.fetchall("SELECT group_key FROM group_stage") == [(key,)]
     # the search (and the membership rounds after it) on the engine, when it runs this time
-    remote = (engine.open(store, reporter, search_inputs(store)) if engine is not None
-              and not reused else nullcontext(None))
-    with remote as where:
+    with search_on(store, None if reused else engine, reporter) as where:
         if reused:
             found = tested_groups(store, config.fdr)
         else:
-            build_items(where or store, params)
-            found = find_groups(where or store, params, min_size=config.min_size,
-                                fdr=config.fdr, seed=config.seed,
-                                driver_max_links=config.driver_max_links)
-            if where is not None:
+            build_items(where, params)
+            found = find_groups(where, params, min_size=config.min_size, fdr=config.fdr,
+                                seed=config.seed, driver_max_links=config.driver_max_links)
+            if where is not store:
                 engine.bring_back(store, where, _GROUP_TABLES[:4])
             DuckDBBackend(store).write_arrow("group_stage", pa.table(
                 {"group_key": pa.array([key], pa.string())}))
@@ -617,12 +613,12 @@ _MEMBERSHIP_SCHEMA = pa.schema([("aid", pa.int64()), ("gid", pa.int64()), ("test
 
 
 def _membership(store: Store, merged: list[Any], config: DetectConfig, fixed: dict[int, int],
-                group_key: str, reused: bool, remote: Any = None
+                group_key: str, reused: bool, where: Any = None
                 ) -> tuple[dict[int, int], dict[int, Any]]:
     """:func:`cibwatch.groups.membership`, taken back from the store (:mod:`cibwatch.memo`)
     when the items are those of the run before (``reused``) and the groups, the pair-level
-    members and the settings are the same. ``remote``: the engine whose warehouse holds the
-    items (the rounds' counts run there), else the store."""
+    members and the settings are the same. ``where``: where the rounds' counts run (the
+    store, or the engine whose warehouse holds the items; None: the store)."""
     import numpy as np
 
     from . import groups, memo
@@ -635,8 +631,8 @@ def _membership(store: Store, merged: list[Any], config: DetectConfig, fixed: di
         return ({r["aid"]: r["gid"] for r in rows},
                 {r["aid"]: {k: r[k] for k in ("y", "d", "pi", "p", "q")}
                  for r in rows if r["tested"]})
-    assign, evidence = groups.membership(remote or store, merged, config.groups, config.fdr,
-                                         fixed)
+    assign, evidence = groups.membership(store if where is None else where, merged,
+                                         config.groups, config.fdr, fixed)
     none = dict.fromkeys(("y", "d", "pi", "p", "q"))
     memo.remember(store, "membership", key, pa.Table.from_pylist(
         [{"aid": a, "gid": g, "tested": a in evidence, **evidence.get(a, none)}
