@@ -246,3 +246,34 @@ def test_the_distributed_community_method_finds_the_rotating_crew(tmp_path: Path
     found = {a for (a,) in store.fetchall(
         "SELECT ai.account_id FROM members m JOIN account_index ai USING (aid)")}
     assert len(eligible & found) >= 0.9 * len(eligible)
+
+
+def test_item_sizes_count_each_account_once_across_platforms(tmp_path: Path) -> None:
+    """``item_sizes.k`` is summed over the item's platforms (an account is on one platform):
+    it must equal the item's distinct accounts, and the platform the one with most posts,
+    with the same account id on two platforms counted as two accounts."""
+    from cibwatch.groups import build_items
+
+    url = "https://shared.example/a"
+    rows = [post(f"t{i}", f"a{i % 3}", T0 + i, urls=[url]) for i in range(7)]
+    rows += [post(f"r{i}", f"a{i % 2}", T0 + i, urls=[url], platform="reddit")
+             for i in range(4)]
+    path = write_posts_csv(tmp_path / "posts.csv", rows)
+    store = Store(None)
+    ingest_files(store, [path])
+    detect(store, DetectConfig(group_evidence=False, assess=False))
+    build_items(store, GroupParams())
+    (item, k, stratum), = store.fetchall(
+        "SELECT item, k, stratum FROM item_sizes WHERE fam = 'url'")
+    assert item == "shared.example/a"  # the trace's key: the URL without its scheme
+    assert k == 5  # a0-a2 on twitter, a0-a1 on reddit
+    assert k == store.scalar("SELECT count(DISTINCT aid) FROM items WHERE item = ?", [item])
+    assert stratum.startswith("twitter|")  # 7 posts against 4
+
+
+def test_the_search_leaves_no_scratch_tables(rotating: tuple[Store, Any]) -> None:
+    store, _ = rotating
+    left = {t for (t,) in store.fetchall(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'incidence%' "
+        "OR table_name LIKE 'weak_graph%'")}
+    assert left == set()

@@ -316,12 +316,14 @@ def build_items(where: Store | Backend, params: GroupParams | None = None) -> in
     backend.replace(
         "item_sizes",
         f"""
-        WITH s AS (
+        WITH p AS (  -- an account is on one platform: k is the sum of the platforms' counts
+          SELECT fam, item, platform, COUNT(*) AS n, COUNT(DISTINCT aid) AS k
+          FROM _items GROUP BY fam, item, platform),
+        s AS (
           SELECT fam, item,
                  {dialect.arg_max("platform", "n", "platform", dialect=sql)} AS platform,
-                 COUNT(DISTINCT aid) AS k
-          FROM (SELECT fam, item, platform, aid, COUNT(*) OVER (PARTITION BY fam, item, platform)
-                       AS n FROM _items) AS c GROUP BY fam, item),
+                 CAST(SUM(k) AS BIGINT) AS k
+          FROM p GROUP BY fam, item),
         l AS (
           SELECT fam, item, {dialect.arg_max("lang", "n", "lang", dialect=sql)} AS lang
           FROM (SELECT fam, item, lang, COUNT(*) AS n FROM _items GROUP BY fam, item, lang)
@@ -347,8 +349,14 @@ def build_items(where: Store | Backend, params: GroupParams | None = None) -> in
     return int(backend.scalar("SELECT count(*) FROM items"))
 
 
-def _incidence_sql(fold: int | None = None) -> str:
-    """Distinct (account, item) incidences with the item's size and fold."""
+def _incidence_sql(fold: int | None = None, table: str | None = None) -> str:
+    """Distinct (account, item) incidences with the item's size and fold; with ``table``, the
+    rows of ``fold`` of a table that holds every fold's already (:func:`find_groups` and
+    :func:`membership` make it once, for the weak graphs, the group tests and every round,
+    instead of once per statement)."""
+    if table is not None:
+        return (f"SELECT fam, item, stratum, aid, k, fold FROM {table}"
+                + ("" if fold is None else f" WHERE fold = {int(fold)}"))
     where = "" if fold is None else f"WHERE s.fold = {int(fold)}"
     return f"""
         SELECT i.fam, i.item, i.stratum, i.aid, s.k, s.fold
@@ -357,9 +365,11 @@ def _incidence_sql(fold: int | None = None) -> str:
     """
 
 
-def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
+def projection_sql(fold: int | None, max_partners: int, top_links: int,
+                   incidence: str | None = None) -> str:
     """The weak account graph of the items of ``fold`` (all items when None): per pair, the
-    resource-allocation weight. On an item of k accounts, account x is paired with the
+    resource-allocation weight (``incidence``: a table of the fold's incidences,
+    :func:`_incidence_sql`). On an item of k accounts, account x is paired with the
     ``max_partners`` accounts after it in a fixed hash order (all of them when ``k - 1 <=
     max_partners``), each pair weighing ``1 / min(k - 1, max_partners)``.
 
@@ -373,7 +383,7 @@ def projection_sql(fold: int | None, max_partners: int, top_links: int) -> str:
           SELECT fam, item, aid, k,
                  ROW_NUMBER() OVER (PARTITION BY fam, item
                                     ORDER BY md5(CAST(aid AS STRING) || item), aid) - 1 AS rn
-          FROM ({_incidence_sql(fold)}) AS c WHERE k >= 2),
+          FROM ({_incidence_sql(fold, incidence)}) AS c WHERE k >= 2),
         b AS (SELECT *, CAST(floor(rn / {m}) AS BIGINT) AS rb FROM inc),
         pairs AS (
           SELECT x.aid AS ax, y.aid AS ay,
@@ -451,10 +461,12 @@ def _rows(backend: Backend, sql: str) -> list[tuple[Any, ...]]:
 
 
 def group_test(where: Store | Backend, groups: pa.Table, fold: int | None,
-               params: GroupParams) -> dict[int, dict[str, float]]:
+               params: GroupParams, incidence: str | None = None
+               ) -> dict[int, dict[str, float]]:
     """The group test (module docstring, step 2) of every group of ``groups(aid, gid)`` on the
     items of ``fold``: gid -> {t, mean, var, p}. The counts are made by the engine
-    (``where``); only a few rows per group and family come back."""
+    (``where``); only a few rows per group and family come back. ``incidence``: a table of
+    the fold's incidences (:func:`_incidence_sql`)."""
     backend = _backend(where)
     fams = _fam_list(params)
     cond = "TRUE" if fold is None else f"s.fold = {int(fold)}"
@@ -466,18 +478,19 @@ def group_test(where: Store | Backend, groups: pa.Table, fold: int | None,
                    COUNT(*) FILTER (WHERE k >= {kx} AND m >= {ex} * k) AS x
             FROM (
               SELECT g.gid, i.fam, i.stratum, i.item, any_value(i.k) AS k, COUNT(*) AS m
-              FROM ({_incidence_sql(fold)}) i JOIN {grp} g ON g.aid = i.aid
+              FROM ({_incidence_sql(fold, incidence)}) i JOIN {grp} g ON g.aid = i.aid
               WHERE i.fam IN ({fams}) GROUP BY g.gid, i.fam, i.stratum, i.item
               HAVING COUNT(*) >= 2) AS o
             GROUP BY gid, fam, stratum ORDER BY gid, fam, stratum
             """)
         shares = _rows(backend, f"""
-            SELECT g.gid, i.fam, i.stratum, COUNT(*) AS n FROM ({_incidence_sql(fold)}) i
+            SELECT g.gid, i.fam, i.stratum, COUNT(*) AS n
+            FROM ({_incidence_sql(fold, incidence)}) i
             JOIN {grp} g ON g.aid = i.aid WHERE i.fam IN ({fams})
             GROUP BY g.gid, i.fam, i.stratum ORDER BY g.gid, i.fam, i.stratum
             """)
     totals = {(f, s): int(n) for f, s, n in _rows(backend, f"""
-        SELECT fam, stratum, COUNT(*) AS n FROM ({_incidence_sql(fold)}) AS c
+        SELECT fam, stratum, COUNT(*) AS n FROM ({_incidence_sql(fold, incidence)}) AS c
         WHERE fam IN ({fams}) GROUP BY fam, stratum""")}
     hist: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
     rows = _rows(backend, f"""
@@ -548,9 +561,11 @@ def find_groups(where: Store | Backend, params: GroupParams, *, min_size: int, f
     found: list[dict[str, Any]] = []
     cand_tables = []
     backend = _backend(where)
+    backend.scratch("incidence", _incidence_sql())  # once: the weak graphs and the tests
     for fold in (0, 1):
         backend.scratch(f"weak_graph_{fold}",
-                        projection_sql(fold, params.max_partners, params.top_links))
+                        projection_sql(fold, params.max_partners, params.top_links,
+                                       "incidence"))
     sizes = [int(backend.scalar(f"SELECT count(*) FROM weak_graph_{fold}")) for fold in (0, 1)]
     if max(sizes) > driver_max_links:
         parts = [label_propagation(backend, f"weak_graph_{fold}", resolution=params.resolution,
@@ -568,13 +583,14 @@ def find_groups(where: Store | Backend, params: GroupParams, *, min_size: int, f
         cand = _candidates(aids_f, labels_f, min_size)
         if cand.num_rows == 0:
             continue
-        res = group_test(backend, cand, 1 - fold, params)
+        res = group_test(backend, cand, 1 - fold, params, "incidence")
         cand_tables.append(cand.append_column("fold", pa.array([fold] * cand.num_rows,
                                                                pa.int32())))
         aids = cand.column("aid").to_numpy()
         gids = cand.column("gid").to_numpy()
         for gid, r in res.items():
             found.append({"fold": fold, "gid": gid, "aids": np.sort(aids[gids == gid]), **r})
+    backend.drop("incidence")
     p = np.array([f["p"] for f in found])
     q = _bh(p, len(found))
     for f, qv in zip(found, q, strict=True):
@@ -663,8 +679,9 @@ def membership(where: Store | Backend, groups: list[np.ndarray], params: GroupPa
     assign: dict[int, int] = dict(fixed)
     evidence: dict[int, dict[str, Any]] = {}
     n_accounts = int(backend.scalar("SELECT count(DISTINCT aid) FROM items") or 0)
+    backend.scratch("incidence", _incidence_sql())  # once for every round's own items
     for _ in range(params.rounds):
-        rows = _member_rows(backend, current, params)
+        rows = _member_rows(backend, current, params, "incidence")
         if rows.num_rows == 0:
             break
         gid = rows.column("gid").to_numpy()
@@ -694,11 +711,12 @@ def membership(where: Store | Backend, groups: list[np.ndarray], params: GroupPa
         current = new_groups
         if stable:
             break
+    backend.drop("incidence")
     return assign, evidence
 
 
-def own_items(where: Store | Backend, groups: list[np.ndarray], params: GroupParams
-              ) -> pa.Table:
+def own_items(where: Store | Backend, groups: list[np.ndarray], params: GroupParams,
+              incidence: str | None = None) -> pa.Table:
     """The items that are each group's own: ``(gid, fam, item, k, m, member_ok,
     outsider_ok)``. For an account on the item, the others on it are ``m - 1`` members (if it
     is one) or ``m``; the item is the group's for it when at least ``min_others`` and at
@@ -706,7 +724,8 @@ def own_items(where: Store | Backend, groups: list[np.ndarray], params: GroupPar
     ``k`` accounts is beyond chance by itself: an upper Binomial(k - 1, s') tail of at most
     ``item_alpha``, with ``s'`` the group's share of the family's incidences (its stratum)
     widened by twice ``null_error``. Without that last condition a large, diffuse group (a
-    community holding a third of the data) would "own" every ordinary item by its size."""
+    community holding a third of the data) would "own" every ordinary item by its size.
+    ``incidence``: a table of every fold's incidences (:func:`_incidence_sql`)."""
     gids = np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(groups)]) \
         if groups else np.empty(0, np.int64)
     aids = np.concatenate(groups) if groups else np.empty(0, np.int64)
@@ -716,8 +735,8 @@ def own_items(where: Store | Backend, groups: list[np.ndarray], params: GroupPar
     with backend.register("ogrp", grp) as ogrp:
         rows = backend.arrow(
             f"""
-            WITH inc AS (SELECT DISTINCT fam, item, stratum, aid FROM items
-                         WHERE fam IN ({fams})),
+            WITH inc AS (SELECT fam, item, stratum, aid FROM ({_incidence_sql(None, incidence)})
+                         AS c WHERE fam IN ({fams})),
             share AS (
               SELECT g.gid, i.fam, i.stratum, COUNT(*) / any_value(t.n) AS s
               FROM inc i JOIN {ogrp} g USING (aid)
@@ -748,21 +767,24 @@ def own_items(where: Store | Backend, groups: list[np.ndarray], params: GroupPar
                      "member_ok": pa.array(ok[0]), "outsider_ok": pa.array(ok[1])})
 
 
-def _member_rows(where: Store | Backend, groups: list[np.ndarray], params: GroupParams
-                 ) -> pa.Table:
+def _member_rows(where: Store | Backend, groups: list[np.ndarray], params: GroupParams,
+                 incidence: str | None = None) -> pa.Table:
     """Per (group, account) with at least one post on the group's own items
-    (:func:`own_items`): ``y``, ``d`` and the group's ``pi`` (module docstring, step 3)."""
+    (:func:`own_items`, on ``incidence``): ``y``, ``d`` and the group's ``pi`` (module
+    docstring, step 3)."""
     gids = np.concatenate([np.full(len(g), i, np.int64) for i, g in enumerate(groups)]) \
         if groups else np.empty(0, np.int64)
     aids = np.concatenate(groups) if groups else np.empty(0, np.int64)
     grp = pa.table({"gid": pa.array(gids, pa.int64()), "aid": pa.array(aids, pa.int32())})
     backend = _backend(where)
-    own = own_items(backend, groups, params)
+    own = own_items(backend, groups, params, incidence)
     margin = round(float(params.margin_days) * 86400e6)  # whole microseconds, an integer
     at = dialect.epoch_us("p.created_at", backend.dialect)
     with backend.register("mgrp", grp) as mgrp, backend.register("gown", own) as gown:
-        return backend.arrow(
-            f"""
+        # the posts on each group's own items within its period, made once: an engine that
+        # inlines a WITH clause wherever it is named (Spark) would join the items again for
+        # every use (four per round), and that join is most of a round's cost there
+        backend.scratch("member_posts", f"""
             WITH flag AS (   -- posts on the group's items, from their poster's point of view
               SELECT o.gid, it.aid, it.pid, it.ts
               FROM {gown} o JOIN items it ON it.fam = o.fam AND it.item = o.item
@@ -770,25 +792,30 @@ def _member_rows(where: Store | Backend, groups: list[np.ndarray], params: Group
               WHERE CASE WHEN g.aid IS NULL THEN o.outsider_ok ELSE o.member_ok END),
             period AS (
               SELECT f.gid, MIN(f.ts) - {margin} AS t0, MAX(f.ts) + {margin} AS t1
-              FROM flag f SEMI JOIN {mgrp} g ON g.gid = f.gid AND g.aid = f.aid GROUP BY f.gid),
-            fin AS (
-              SELECT f.* FROM flag f JOIN period pr USING (gid)
-              WHERE f.ts BETWEEN pr.t0 AND pr.t1),
-            y AS (SELECT gid, aid, COUNT(DISTINCT pid) AS y FROM fin GROUP BY 1, 2),
-            yall AS (SELECT gid, COUNT(DISTINCT pid) AS n FROM fin GROUP BY 1),
-            posts_in AS (
-              SELECT pr.gid, COUNT(*) AS n FROM period pr JOIN posts p
-                ON {at} BETWEEN pr.t0 AND pr.t1 GROUP BY 1),
-            d AS (
-              SELECT y.gid, y.aid, COUNT(*) AS d FROM y JOIN period pr USING (gid)
-              JOIN posts p ON p.aid = y.aid AND {at} BETWEEN pr.t0 AND pr.t1
-              GROUP BY 1, 2)
-            SELECT y.gid, y.aid, LEAST(y.y, d.d) AS y, d.d,
-                   yall.n / posts_in.n AS pi
-            FROM y JOIN d USING (gid, aid) JOIN yall USING (gid) JOIN posts_in USING (gid)
-            ORDER BY y.gid, y.aid
-            """
-        )
+              FROM flag f SEMI JOIN {mgrp} g ON g.gid = f.gid AND g.aid = f.aid GROUP BY f.gid)
+            SELECT f.gid, f.aid, f.pid, pr.t0, pr.t1 FROM flag f JOIN period pr USING (gid)
+            WHERE f.ts BETWEEN pr.t0 AND pr.t1
+            """)
+    rows = backend.arrow(
+        f"""
+        WITH period AS (SELECT DISTINCT gid, t0, t1 FROM member_posts),
+        y AS (SELECT gid, aid, COUNT(DISTINCT pid) AS y FROM member_posts GROUP BY 1, 2),
+        yall AS (SELECT gid, COUNT(DISTINCT pid) AS n FROM member_posts GROUP BY 1),
+        posts_in AS (
+          SELECT pr.gid, COUNT(*) AS n FROM period pr JOIN posts p
+            ON {at} BETWEEN pr.t0 AND pr.t1 GROUP BY 1),
+        d AS (
+          SELECT y.gid, y.aid, COUNT(*) AS d FROM y JOIN period pr USING (gid)
+          JOIN posts p ON p.aid = y.aid AND {at} BETWEEN pr.t0 AND pr.t1
+          GROUP BY 1, 2)
+        SELECT y.gid, y.aid, LEAST(y.y, d.d) AS y, d.d,
+               yall.n / posts_in.n AS pi
+        FROM y JOIN d USING (gid, aid) JOIN yall USING (gid) JOIN posts_in USING (gid)
+        ORDER BY y.gid, y.aid
+        """
+    )
+    backend.drop("member_posts")
+    return rows
 
 
 def group_links(store: Store, params: GroupParams) -> int:

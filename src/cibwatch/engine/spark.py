@@ -228,7 +228,8 @@ class SparkBackend:
         reader.parquet(str(path)).createOrReplaceTempView(name)
 
     def _write(self, df: Any, path: Path, mode: str = "overwrite") -> None:
-        with self._progress(f"Spark: {path.name}"):
+        table = path.name.removesuffix(".next").removeprefix("_scratch_")
+        with self._progress(f"Spark: {table}"):
             df.write.mode(mode).parquet(str(path))
 
     def _check(self, name: str, df: Any) -> None:
